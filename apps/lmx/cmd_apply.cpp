@@ -1,0 +1,84 @@
+// `lmx apply [FILE]`: applies JSON-lines events to an empty state and prints the canonical
+// export. The reference for every other way of running the business logic.
+
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <string>
+
+#include <fmt/core.h>
+
+#include "commands.hpp"
+#include "input_file.hpp"
+#include "lmx/domain/business_logic.hpp"
+#include "lmx/domain/canonical_export.hpp"
+#include "lmx/domain/json_codec.hpp"
+#include "lmx/domain/json_lines_reader.hpp"
+
+namespace lmx::cli {
+namespace {
+
+struct ApplyOptions {
+  std::string input = "-";
+  bool summary = false;
+};
+
+std::string summary_json(const std::array<std::uint64_t, reason_count>& counts) {
+  std::map<std::string_view, std::uint64_t> sorted;
+  for (std::size_t i = 0; i < reason_count; ++i) {
+    if (counts[i] != 0) sorted.emplace(reason_names[i], counts[i]);
+  }
+  std::string out = "{";
+  for (const auto& [name, count] : sorted) {
+    if (out.size() > 1) out += ',';
+    out += fmt::format("\"{}\":{}", name, count);
+  }
+  return out + "}";
+}
+
+int run_apply(const ApplyOptions& options) {
+  InputFile input(options.input);
+  JsonEventDecoder decoder;
+  JsonLinesReader reader(input.get(), JsonEventDecoder::padding);
+  auto event = std::make_unique<Event>();
+  State state;
+  std::array<std::uint64_t, reason_count> counts{};
+  std::string_view line;
+  for (;;) {
+    const auto status = reader.next(line);
+    if (status == JsonLinesReader::Status::end) break;
+    if (status == JsonLinesReader::Status::error) {
+      fmt::print(stderr, "lmx apply: read error on {} after line {}\n", input.name(),
+                 reader.line_number());
+      return 1;
+    }
+    if (status == JsonLinesReader::Status::too_long) {
+      event->reset();
+    } else {
+      decoder.decode(line, *event);
+    }
+    event->position = Position{0, reader.line_number()};
+    const Result result = apply(state, *event);
+    ++counts[static_cast<std::size_t>(result.reason)];
+  }
+  if (!write_canonical_export(state, stdout)) {
+    fmt::print(stderr, "lmx apply: cannot write the export to stdout\n");
+    return 1;
+  }
+  if (options.summary) fmt::print(stderr, "{}\n", summary_json(counts));
+  return 0;
+}
+
+}  // namespace
+
+Command add_apply(CLI::App& app) {
+  auto options = std::make_shared<ApplyOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "apply", "Apply JSON-lines events to an empty state; print the canonical export");
+  cmd->add_option("file", options->input, "Events, one JSON object per line ('-' = stdin)");
+  cmd->add_flag("--summary", options->summary,
+                "Also print to stderr a JSON object counting results by reason");
+  return {cmd, [options] { return run_apply(*options); }};
+}
+
+}  // namespace lmx::cli

@@ -1,0 +1,95 @@
+#pragma once
+// An open-addressing hash index from a key to a dense `uint32_t` index into a vector the
+// caller owns. Flat (one array, linear probing), so lookups touch one or two cache lines
+// and no node is ever allocated. The index never iterates in hash order for anyone: callers
+// iterate their own dense vectors, which are in insertion (log) order.
+
+#include <cassert>
+#include <cstdint>
+#include <vector>
+
+namespace lmx {
+
+class FlatIndex {
+ public:
+  static constexpr std::uint32_t npos = UINT32_MAX;
+
+  FlatIndex() { slots_.resize(initial_capacity); }
+
+  // Returns the dense index whose key `matches` (called with candidate indices of equal
+  // hash), or npos.
+  template <class Matches>
+  [[nodiscard]] std::uint32_t find(std::uint64_t hash, Matches&& matches) const noexcept {
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = static_cast<std::size_t>(hash) & mask;; i = (i + 1) & mask) {
+      const Slot& slot = slots_[i];
+      if (slot.index == npos) return npos;
+      if (slot.hash == hash && matches(slot.index)) return slot.index;
+    }
+  }
+
+  // Records `index` under `hash`. The caller has checked that the key is not present.
+  void insert(std::uint64_t hash, std::uint32_t index) {
+    assert(index != npos);
+    if ((size_ + 1) * 2 > slots_.size()) grow();
+    place(hash, index);
+    ++size_;
+  }
+
+  void clear() {
+    slots_.assign(initial_capacity, Slot{});
+    size_ = 0;
+  }
+
+  [[nodiscard]] std::size_t size() const noexcept { return size_; }
+
+ private:
+  static constexpr std::size_t initial_capacity = 1024;
+  static_assert((initial_capacity & (initial_capacity - 1)) == 0, "capacity is a power of two");
+
+  struct Slot {
+    std::uint64_t hash = 0;
+    std::uint32_t index = npos;
+  };
+
+  void place(std::uint64_t hash, std::uint32_t index) noexcept {
+    const std::size_t mask = slots_.size() - 1;
+    std::size_t i = static_cast<std::size_t>(hash) & mask;
+    while (slots_[i].index != npos) i = (i + 1) & mask;
+    slots_[i] = Slot{hash, index};
+  }
+
+  void grow() {
+    std::vector<Slot> old(slots_.size() * 2);
+    old.swap(slots_);
+    for (const Slot& slot : old) {
+      if (slot.index != npos) place(slot.hash, slot.index);
+    }
+  }
+
+  std::vector<Slot> slots_;
+  std::size_t size_ = 0;
+};
+
+// Mixes a 64-bit key (splitmix64's finalizer): sequential user ids spread across slots.
+[[nodiscard]] constexpr std::uint64_t hash_int64(std::int64_t key) noexcept {
+  auto x = static_cast<std::uint64_t>(key);
+  x ^= x >> 30;
+  x *= 0xbf58476d1ce4e5b9ULL;
+  x ^= x >> 27;
+  x *= 0x94d049bb133111ebULL;
+  x ^= x >> 31;
+  return x;
+}
+
+// FNV-1a over the bytes, then mixed: deterministic across runs and machines.
+[[nodiscard]] constexpr std::uint64_t hash_bytes(const char* data, std::size_t size) noexcept {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  for (std::size_t i = 0; i < size; ++i) {
+    h ^= static_cast<unsigned char>(data[i]);
+    h *= 0x100000001b3ULL;
+  }
+  return hash_int64(static_cast<std::int64_t>(h));
+}
+
+}  // namespace lmx

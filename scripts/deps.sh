@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs what lmx needs to build, test and benchmark, from Debian 12's repositories.
+# Idempotent: does nothing when everything is already installed. Needs root (or sudo).
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config git
+  libgtest-dev libgmock-dev libbenchmark-dev
+  libcli11-dev nlohmann-json3-dev libfmt-dev libspdlog-dev libsimdjson-dev
+  libhiredis-dev libmsgpack-cxx-dev redis-server
+)
+# The Java LMAX Disruptor, the anchor the disruptor benchmark compares against.
+if [[ "${1:-}" == "--bench" ]]; then
+  packages+=(default-jdk-headless libdisruptor-java)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+echo "lmx: installing ${missing[*]}" >&2
+sudo=""
+[[ $(id -u) -ne 0 ]] && sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Builds lmx and runs every test: the whole suite under ASan + UBSan (dev preset), then the
+# concurrency stress suite under ThreadSanitizer (tsan preset). Integration tests get a
+# private redis-server on a free loopback port, stopped on exit.
+#   LMX_STRESS_SCALE=N  makes the stress tests N times longer (soak runs; default 1).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/deps.sh
+jobs=$(nproc)
+
+source scripts/redis_private.sh
+redis_private_start
+trap redis_private_stop EXIT
+export LMX_TEST_REDIS_URL="redis://127.0.0.1:${LMX_REDIS_PORT}"
+
+cmake --preset dev >/dev/null
+cmake --build --preset dev -j"$jobs"
+ctest --preset dev -j"$jobs"
+
+if compgen -G "tests/stress/*.cpp" >/dev/null; then
+  cmake --preset tsan >/dev/null
+  cmake --build --preset tsan -j"$jobs" --target lmx_stress_tests
+  ctest --preset tsan -j"$jobs"
+fi
