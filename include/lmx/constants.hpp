@@ -28,3 +28,10 @@ static_assert(sku_size_max < 255, "Sku stores its size in one byte, with one val
 static_assert(json_line_size_max < json_chunk_size, "a whole line must fit in one chunk");
 
 }  // namespace lmx
+
+namespace lmx {
+
+// Snapshots kept by a store; older ones are deleted after a new one is durable.
+inline constexpr std::size_t snapshot_keep_count = 3;
+
+}  // namespace lmx
