@@ -1,12 +1,12 @@
 // `lmx apply [FILE]`: applies JSON-lines events to an empty state and prints the canonical
 // export. The reference for every other way of running the business logic.
 
+#include <fmt/core.h>
+
 #include <cstdio>
 #include <map>
 #include <memory>
 #include <string>
-
-#include <fmt/core.h>
 
 #include "commands.hpp"
 #include "input_file.hpp"

@@ -1,11 +1,11 @@
 // `lmx generate`: prints a seeded workload as JSON lines, the input for `lmx apply` and
 // `lmx produce --input -`. The same options always print the same bytes.
 
+#include <fmt/core.h>
+
 #include <cstdio>
 #include <memory>
 #include <string>
-
-#include <fmt/core.h>
 
 #include "commands.hpp"
 #include "lmx/domain/json_codec.hpp"

@@ -2,15 +2,14 @@
 // Subcommands of the `lmx` binary. Each registers its options on the CLI11 app and returns
 // the function that runs it; main() dispatches to the one the user chose.
 
-#include <functional>
-
 #include <CLI/CLI.hpp>
+#include <functional>
 
 namespace lmx::cli {
 
 struct Command {
-  CLI::App* app;              // the parsed subcommand
-  std::function<int()> run;   // runs it; returns the process exit status
+  CLI::App* app;             // the parsed subcommand
+  std::function<int()> run;  // runs it; returns the process exit status
 };
 
 Command add_apply(CLI::App& app);

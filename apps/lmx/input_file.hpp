@@ -13,7 +13,8 @@ namespace lmx::cli {
 class InputFile {
  public:
   explicit InputFile(const std::string& path)
-      : name_(path == "-" ? "stdin" : path), file_(path == "-" ? stdin : std::fopen(path.c_str(), "rb")) {
+      : name_(path == "-" ? "stdin" : path),
+        file_(path == "-" ? stdin : std::fopen(path.c_str(), "rb")) {
     if (file_ == nullptr) {
       throw std::runtime_error("cannot open " + path + ": " + std::strerror(errno));
     }

@@ -1,11 +1,11 @@
 // lmx: an LMAX-style event-sourcing engine for an e-commerce back end.
 
+#include <fmt/core.h>
+
+#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <exception>
 #include <vector>
-
-#include <CLI/CLI.hpp>
-#include <fmt/core.h>
 
 #include "commands.hpp"
 

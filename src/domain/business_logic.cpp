@@ -125,10 +125,14 @@ Result apply_order(State& state, const Event& event) {
 
 Result apply(State& state, const Event& event) {
   switch (event.type) {
-    case EventType::topup: return apply_topup(state, event);
-    case EventType::add_item: return apply_add_item(state, event);
-    case EventType::order: return apply_order(state, event);
-    case EventType::malformed: return reject(event, Reason::malformed);
+    case EventType::topup:
+      return apply_topup(state, event);
+    case EventType::add_item:
+      return apply_add_item(state, event);
+    case EventType::order:
+      return apply_order(state, event);
+    case EventType::malformed:
+      return reject(event, Reason::malformed);
   }
   return reject(event, Reason::malformed);
 }

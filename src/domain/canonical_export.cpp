@@ -1,11 +1,11 @@
 #include "lmx/domain/canonical_export.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <nlohmann/json.hpp>
 #include <numeric>
 #include <vector>
-
-#include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 namespace lmx {
 
@@ -16,8 +16,8 @@ void append_canonical_export(const State& state, std::string& out) {
   std::sort(order.begin(), order.end(),
             [&](std::uint32_t a, std::uint32_t b) { return users[a].user_id < users[b].user_id; });
   for (const std::uint32_t i : order) {
-    fmt::format_to(std::back_inserter(out), "{{\"user_id\":{},\"balance\":{}}}\n",
-                   users[i].user_id, users[i].balance);
+    fmt::format_to(std::back_inserter(out), "{{\"user_id\":{},\"balance\":{}}}\n", users[i].user_id,
+                   users[i].balance);
   }
 
   const auto items = state.items();

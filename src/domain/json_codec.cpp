@@ -1,10 +1,9 @@
 #include "lmx/domain/json_codec.hpp"
 
+#include <fmt/format.h>
 #include <simdjson.h>
 
 #include <cassert>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 namespace lmx {
@@ -59,13 +58,16 @@ const char* decode_add_item(const object& obj, Event& event) {
 const char* decode_order(const object& obj, Event& event) {
   if (const char* e = get_int64(obj, "user_id", event.user_id)) return e;
   simdjson::dom::array lines;
-  if (obj.at_key("lines").get(lines) != simdjson::SUCCESS) return "lines is missing or not an array";
+  if (obj.at_key("lines").get(lines) != simdjson::SUCCESS)
+    return "lines is missing or not an array";
   event.line_count = 0;
   for (element line : lines) {
     object line_obj;
-    if (line.get_object().get(line_obj) != simdjson::SUCCESS) return "an order line is not an object";
+    if (line.get_object().get(line_obj) != simdjson::SUCCESS)
+      return "an order line is not an object";
     element id;
-    if (line_obj.at_key("item_id").get(id) != simdjson::SUCCESS) return "an order line has no item_id";
+    if (line_obj.at_key("item_id").get(id) != simdjson::SUCCESS)
+      return "an order line has no item_id";
     Sku sku;
     if (const char* e = get_sku(id, sku)) return e;
     std::int64_t quantity = 0;
@@ -121,8 +123,8 @@ bool JsonEventDecoder::decode(std::string_view line, Event& event) {
 namespace {
 
 void append_string(std::string_view text, std::string& out) {
-  out += nlohmann::json(std::string(text)).dump(-1, ' ', false,
-                                                 nlohmann::json::error_handler_t::replace);
+  out += nlohmann::json(std::string(text))
+             .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace
@@ -151,7 +153,8 @@ void append_json(const Event& event, std::string& out) {
       }
       out += "]}";
       return;
-    case EventType::malformed: break;
+    case EventType::malformed:
+      break;
   }
   assert(false && "append_json takes well-formed events only");
 }

@@ -1,9 +1,9 @@
 #include "lmx/domain/workload.hpp"
 
+#include <fmt/format.h>
+
 #include <cassert>
 #include <stdexcept>
-
-#include <fmt/format.h>
 
 namespace lmx {
 
@@ -27,15 +27,22 @@ std::uint64_t Workload::below(std::uint64_t bound) noexcept {
   return random() % bound;
 }
 
-Sku Workload::item(std::uint64_t index) const { return Sku::from(fmt::format("sku-{}", index + 1)); }
+Sku Workload::pick_item() {
+  const std::uint64_t hot = (config_.items + 9) / 10;
+  return item(below(2) == 0 ? below(hot) : below(config_.items));
+}
+
+Sku Workload::item(std::uint64_t index) const {
+  return Sku::from(fmt::format("sku-{}", index + 1));
+}
 
 void Workload::next(Event& event) {
   event.reset();
   const std::uint64_t n = emitted_++;
   // Warm-up: every item stocked with a price, every user topped up.
   if (n < config_.items) {
-    event = Event::make_add_item(item(n), 1000 + static_cast<std::int64_t>(below(1000)), true,
-                                 100 + static_cast<std::int64_t>(below(9900)));
+    event = Event::make_add_item(item(n), 100 + static_cast<std::int64_t>(below(1000)), true,
+                                 100 + static_cast<std::int64_t>(below(1900)));
     return;
   }
   if (n < config_.items + config_.users) {
@@ -45,19 +52,22 @@ void Workload::next(Event& event) {
   }
   const std::uint64_t roll = below(100);
   const auto user = static_cast<std::int64_t>(below(config_.users) + 1);
+  // Per 100 events: ~510k cents topped up against ~205k spent, ~157 units restocked against
+  // ~195 ordered, so balances grow and most orders succeed while stock slowly runs short.
+  // Half of all item picks go to the first tenth of the items: hot items run out first.
   if (roll < 20) {
     event = Event::make_topup(user, 1000 + static_cast<std::int64_t>(below(50000)));
-  } else if (roll < 30) {
-    event = Event::make_add_item(item(below(config_.items)), 1 + static_cast<std::int64_t>(below(500)),
-                                 below(10) == 0, 100 + static_cast<std::int64_t>(below(9900)));
+  } else if (roll < 35) {
+    event = Event::make_add_item(pick_item(), 1 + static_cast<std::int64_t>(below(20)),
+                                 below(10) == 0, 100 + static_cast<std::int64_t>(below(1900)));
   } else {
     event = Event();
     event.type = EventType::order;
     // One order in a hundred names a user who never topped up.
     event.user_id = roll == 99 ? user + static_cast<std::int64_t>(config_.users) : user;
-    const std::uint64_t lines = 1 + below(4);
+    const std::uint64_t lines = 1 + below(3);
     for (std::uint64_t i = 0; i < lines; ++i) {
-      event.add_line(item(below(config_.items)), 1 + static_cast<std::int64_t>(below(3)));
+      event.add_line(pick_item(), 1 + static_cast<std::int64_t>(below(2)));
     }
   }
   assert(event.type != EventType::malformed);

@@ -1,18 +1,20 @@
 // Every business rule and every step of the precedence order, one case each.
 
+#include "lmx/domain/business_logic.hpp"
+
 #include <gtest/gtest.h>
 
 #include <limits>
 #include <string>
-
-#include "lmx/domain/business_logic.hpp"
 
 namespace lmx {
 namespace {
 
 constexpr std::int64_t max64 = std::numeric_limits<std::int64_t>::max();
 
-Event topup(std::int64_t user, std::int64_t amount) { return Event::make_topup(user, amount); }
+Event topup(std::int64_t user, std::int64_t amount) {
+  return Event::make_topup(user, amount);
+}
 
 Event add_item(const std::string& id, std::int64_t count, std::int64_t price) {
   return Event::make_add_item(Sku::from(id), count, true, price);
@@ -42,7 +44,9 @@ class BusinessLogic : public ::testing::Test {
   }
 
   std::int64_t balance(std::int64_t user) const { return state.find_user(user)->balance; }
-  std::int64_t remain(const std::string& id) const { return state.find_item(Sku::from(id))->remain; }
+  std::int64_t remain(const std::string& id) const {
+    return state.find_item(Sku::from(id))->remain;
+  }
 
   State state;
 };

@@ -27,12 +27,12 @@ struct OrderLine {
 struct Event {
   Position position;
   EventType type = EventType::malformed;
-  bool has_price = false;                  // add_item: a price was given
-  std::int64_t user_id = 0;                // topup, order
-  std::int64_t amount = 0;                 // topup
-  Sku item_id;                             // add_item
-  std::int64_t count = 0;                  // add_item
-  std::int64_t price = 0;                  // add_item, when has_price
+  bool has_price = false;    // add_item: a price was given
+  std::int64_t user_id = 0;  // topup, order
+  std::int64_t amount = 0;   // topup
+  Sku item_id;               // add_item
+  std::int64_t count = 0;    // add_item
+  std::int64_t price = 0;    // add_item, when has_price
   // order: how many lines the entry had. It may exceed order_lines_max (the business
   // logic then rejects the order as too_many_lines); only the first
   // order_lines_max lines are stored.
@@ -53,8 +53,8 @@ struct Event {
     return e;
   }
 
-  [[nodiscard]] static Event make_add_item(const Sku& item_id, std::int64_t count,
-                                           bool has_price, std::int64_t price) noexcept {
+  [[nodiscard]] static Event make_add_item(const Sku& item_id, std::int64_t count, bool has_price,
+                                           std::int64_t price) noexcept {
     Event e;
     e.type = EventType::add_item;
     e.item_id = item_id;

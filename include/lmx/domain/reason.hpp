@@ -29,9 +29,12 @@ enum class Reason : std::uint8_t {
 inline constexpr std::size_t reason_count = 14;
 
 inline constexpr std::array<std::string_view, reason_count> reason_names = {
-    "accepted",       "malformed",     "invalid_amount", "overflow",
-    "invalid_sku",    "invalid_quantity", "invalid_price", "price_required",
-    "empty_order",    "too_many_lines", "unknown_user",  "unknown_item",
+    "accepted",       "malformed",
+    "invalid_amount", "overflow",
+    "invalid_sku",    "invalid_quantity",
+    "invalid_price",  "price_required",
+    "empty_order",    "too_many_lines",
+    "unknown_user",   "unknown_item",
     "out_of_stock",   "insufficient_balance",
 };
 

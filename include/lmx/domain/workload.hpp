@@ -29,6 +29,7 @@ class Workload {
   std::uint64_t random() noexcept;
   std::uint64_t below(std::uint64_t bound) noexcept;
   Sku item(std::uint64_t index) const;
+  Sku pick_item();
 
   WorkloadConfig config_;
   std::uint64_t state_;

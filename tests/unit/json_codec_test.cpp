@@ -1,0 +1,137 @@
+// Decoding JSON-line events: every well-formed shape, and every way a line is malformed.
+
+#include "lmx/domain/json_codec.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace lmx {
+namespace {
+
+class JsonCodec : public ::testing::Test {
+ protected:
+  // Decodes `text` from a padded copy, as the lines reader provides it.
+  bool decode(const std::string& text) {
+    buffer = text + std::string(JsonEventDecoder::padding, '\0');
+    return decoder.decode(std::string_view(buffer.data(), text.size()), event);
+  }
+
+  JsonEventDecoder decoder;
+  Event event;
+  std::string buffer;
+};
+
+TEST_F(JsonCodec, Topup) {
+  ASSERT_TRUE(decode(R"({"type":"topup","user_id":-7,"amount":500})"));
+  EXPECT_EQ(event.type, EventType::topup);
+  EXPECT_EQ(event.user_id, -7);
+  EXPECT_EQ(event.amount, 500);
+}
+
+TEST_F(JsonCodec, AddItemWithAndWithoutPrice) {
+  ASSERT_TRUE(decode(R"({"type":"add_item","item_id":"cpu","count":10,"price":2500})"));
+  EXPECT_EQ(event.type, EventType::add_item);
+  EXPECT_EQ(event.item_id.view(), "cpu");
+  EXPECT_EQ(event.count, 10);
+  EXPECT_TRUE(event.has_price);
+  EXPECT_EQ(event.price, 2500);
+  ASSERT_TRUE(decode(R"({"type":"add_item","item_id":"cpu","count":10})"));
+  EXPECT_FALSE(event.has_price);
+  ASSERT_TRUE(decode(R"({"type":"add_item","item_id":"cpu","count":10,"price":null})"));
+  EXPECT_FALSE(event.has_price);
+}
+
+TEST_F(JsonCodec, OrderKeysInAnyOrderAndUnknownKeysIgnored) {
+  ASSERT_TRUE(decode(
+      R"({"lines":[{"quantity":2,"item_id":"cpu","x":1},{"item_id":"ram","quantity":1}],"note":[1,{}],"user_id":7,"type":"order"})"));
+  EXPECT_EQ(event.type, EventType::order);
+  EXPECT_EQ(event.user_id, 7);
+  ASSERT_EQ(event.line_count, 2u);
+  EXPECT_EQ(event.lines[0].item_id.view(), "cpu");
+  EXPECT_EQ(event.lines[0].quantity, 2);
+  EXPECT_EQ(event.lines[1].item_id.view(), "ram");
+}
+
+TEST_F(JsonCodec, FieldsOfOtherTypesAreIgnored) {
+  ASSERT_TRUE(decode(R"({"type":"topup","user_id":1,"amount":5,"price":"x","lines":7})"));
+  EXPECT_EQ(event.type, EventType::topup);
+}
+
+TEST_F(JsonCodec, OrderWithMoreLinesThanStoredKeepsTheCount) {
+  std::string text = R"({"type":"order","user_id":1,"lines":[)";
+  for (std::size_t i = 0; i < order_lines_max + 3; ++i) {
+    text += std::string(i ? "," : "") + R"({"item_id":"a","quantity":1})";
+  }
+  ASSERT_TRUE(decode(text + "]}"));
+  EXPECT_EQ(event.line_count, order_lines_max + 3);
+}
+
+TEST_F(JsonCodec, LongAndEmptySkusDecodeForTheRulesToReject) {
+  ASSERT_TRUE(decode(R"({"type":"add_item","item_id":"","count":1,"price":1})"));
+  EXPECT_FALSE(event.item_id.valid());
+  ASSERT_TRUE(decode(R"({"type":"add_item","item_id":")" + std::string(40, 'x') +
+                     R"(","count":1,"price":1})"));
+  EXPECT_FALSE(event.item_id.valid());
+}
+
+TEST_F(JsonCodec, Int64Extremes) {
+  ASSERT_TRUE(
+      decode(R"({"type":"topup","user_id":-9223372036854775808,"amount":9223372036854775807})"));
+  EXPECT_EQ(event.user_id, INT64_MIN);
+  EXPECT_EQ(event.amount, INT64_MAX);
+}
+
+class JsonMalformed : public JsonCodec, public ::testing::WithParamInterface<const char*> {};
+
+TEST_P(JsonMalformed, IsMalformed) {
+  EXPECT_FALSE(decode(GetParam()));
+  EXPECT_EQ(event.type, EventType::malformed);
+  EXPECT_FALSE(decoder.error().empty());
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Lines, JsonMalformed,
+    ::testing::Values("not json", "[1,2]", "42", "\"topup\"", "null", "{}",
+                      R"({"type":"topup","user_id":1,"amount":5} trailing)",
+                      R"({"type":"topup","user_id":1,"amount":5)",
+                      R"({"type":"refund","user_id":1,"amount":5})",
+                      R"({"type":7,"user_id":1,"amount":5})", R"({"user_id":1,"amount":5})",
+                      R"({"type":"topup","amount":5})", R"({"type":"topup","user_id":1})",
+                      R"({"type":"topup","user_id":1,"amount":5.0})",
+                      R"({"type":"topup","user_id":1,"amount":5e2})",
+                      R"({"type":"topup","user_id":1,"amount":true})",
+                      R"({"type":"topup","user_id":"1","amount":5})",
+                      R"({"type":"topup","user_id":1,"amount":null})",
+                      R"({"type":"topup","user_id":1,"amount":9223372036854775808})",
+                      R"({"type":"topup","user_id":1,"amount":-9223372036854775809})",
+                      R"({"type":"add_item","item_id":7,"count":1,"price":1})",
+                      R"({"type":"add_item","count":1,"price":1})",
+                      R"({"type":"add_item","item_id":"a","price":1})",
+                      R"({"type":"add_item","item_id":"a","count":1,"price":"1"})",
+                      R"({"type":"add_item","item_id":"a","count":1,"price":1.5})",
+                      R"({"type":"order","user_id":1})",
+                      R"({"type":"order","user_id":1,"lines":{}})",
+                      R"({"type":"order","user_id":1,"lines":[7]})",
+                      R"({"type":"order","user_id":1,"lines":[{"quantity":1}]})",
+                      R"({"type":"order","user_id":1,"lines":[{"item_id":"a"}]})",
+                      R"({"type":"order","user_id":1,"lines":[{"item_id":"a","quantity":"1"}]})",
+                      R"({"type":"order","lines":[{"item_id":"a","quantity":1}]})"));
+
+TEST_F(JsonCodec, EncodeDecodeRoundTrip) {
+  Event original;
+  original.type = EventType::order;
+  original.user_id = 9;
+  original.add_line(Sku::from("a\"b\\c"), 3);
+  original.add_line(Sku::from("\xc3\xa9t\xc3\xa9"), 1);
+  std::string text;
+  append_json(original, text);
+  ASSERT_TRUE(decode(text)) << text;
+  ASSERT_EQ(event.line_count, 2u);
+  EXPECT_EQ(event.lines[0].item_id.view(), "a\"b\\c");
+  EXPECT_EQ(event.lines[1].item_id.view(), "\xc3\xa9t\xc3\xa9");
+  EXPECT_EQ(event.lines[1].quantity, 1);
+}
+
+}  // namespace
+}  // namespace lmx
