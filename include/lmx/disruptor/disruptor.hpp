@@ -5,6 +5,8 @@
 #include "lmx/disruptor/batch_event_processor.hpp"
 #include "lmx/disruptor/blocking_wait_strategy.hpp"
 #include "lmx/disruptor/busy_spin_wait_strategy.hpp"
+#include "lmx/disruptor/event_poller.hpp"
+#include "lmx/disruptor/multi_producer_sequencer.hpp"
 #include "lmx/disruptor/ring_buffer.hpp"
 #include "lmx/disruptor/single_producer_sequencer.hpp"
 #include "lmx/disruptor/sleeping_wait_strategy.hpp"
