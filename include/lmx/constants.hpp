@@ -35,3 +35,20 @@ namespace lmx {
 inline constexpr std::size_t snapshot_keep_count = 3;
 
 }  // namespace lmx
+
+namespace lmx {
+
+// Largest ring (slots) a Disruptor accepts. Slots are preallocated, so a ring costs
+// `size * sizeof(event)` bytes up front (an order event is about 3 KiB: 1 Mi slots = 3 GiB),
+// and the multi-producer sequencer adds 4 bytes per slot for its availability flags.
+inline constexpr std::size_t ring_size_max = 1u << 22;
+
+// Default cap on the events a batch event processor hands its handler before it publishes
+// its own sequence. A larger batch amortises more (one journal write per batch); a smaller
+// one frees ring slots for the producer sooner and bounds the time to a flush.
+inline constexpr std::int64_t event_batch_size_max = 4096;
+
+static_assert((ring_size_max & (ring_size_max - 1)) == 0, "ring sizes are powers of two");
+static_assert(event_batch_size_max > 0, "a batch holds at least one event");
+
+}  // namespace lmx
