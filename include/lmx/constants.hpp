@@ -27,16 +27,8 @@ inline constexpr std::size_t json_line_size_max = 1u << 20;
 static_assert(sku_size_max < 255, "Sku stores its size in one byte, with one value for 'too long'");
 static_assert(json_line_size_max < json_chunk_size, "a whole line must fit in one chunk");
 
-}  // namespace lmx
-
-namespace lmx {
-
 // Snapshots kept by a store; older ones are deleted after a new one is durable.
 inline constexpr std::size_t snapshot_keep_count = 3;
-
-}  // namespace lmx
-
-namespace lmx {
 
 // Largest ring (slots) a Disruptor accepts. Slots are preallocated, so a ring costs
 // `size * sizeof(event)` bytes up front (an order event is about 3 KiB: 1 Mi slots = 3 GiB),
@@ -50,5 +42,24 @@ inline constexpr std::int64_t event_batch_size_max = 4096;
 
 static_assert((ring_size_max & (ring_size_max - 1)) == 0, "ring sizes are powers of two");
 static_assert(event_batch_size_max > 0, "a batch holds at least one event");
+
+// Engine rings. An input slot holds a whole Event (~3 KiB with its inline order lines), so
+// the input ring costs input_ring_size * 3 KiB; output slots are results (~48 bytes).
+inline constexpr std::size_t input_ring_size = 4096;
+inline constexpr std::size_t output_ring_size = 16384;
+
+// Entries the reader fetches and publishes at once; at most half the input ring, so the
+// reader can fill one half while the business logic drains the other.
+inline constexpr std::size_t reader_batch_size = 2048;
+
+// Results the business logic holds before publishing them (it also publishes at the end
+// of every input batch). Must leave room in the output ring for the rest of a batch.
+inline constexpr std::size_t result_publish_batch_max = 1024;
+
+// Entries replayed per fetch by `lmx export` / `lmx query` (synchronous recovery).
+inline constexpr std::size_t replay_batch_size = 4096;
+
+static_assert(reader_batch_size * 2 <= input_ring_size, "the reader fills at most half the ring");
+static_assert(result_publish_batch_max * 2 <= output_ring_size, "a result batch fits in the ring");
 
 }  // namespace lmx

@@ -1,0 +1,29 @@
+#pragma once
+// Rebuilding state from a backend without the pipeline: the newest valid snapshot, then a
+// synchronous replay of the log after it. `lmx export` and `lmx query` use it read-only,
+// whether or not an engine is running; tests use it as the reference for the engine.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "lmx/domain/state.hpp"
+#include "lmx/engine/backend.hpp"
+
+namespace lmx {
+
+struct Recovered {
+  State state;
+  Position snapshot_position;  // zero when no snapshot was usable
+  Position position;           // last entry applied (snapshot or replay)
+  std::uint64_t replayed_count = 0;
+  std::vector<std::string> problems;  // invalid snapshots skipped on the way
+};
+
+// The newest valid snapshot's state (or an empty state), not yet replayed.
+[[nodiscard]] Recovered restore_snapshot(SnapshotStore& store);
+
+// Applies every entry after `recovered.position` that is in the log now.
+void replay_to_end(Backend& backend, Recovered& recovered);
+
+}  // namespace lmx

@@ -1,0 +1,136 @@
+#pragma once
+// An in-memory backend for engine tests: a log, a results log and snapshots in vectors,
+// shared by every reader and writer opened on it, safe across threads.
+
+#include <algorithm>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <vector>
+
+#include "lmx/engine/backend.hpp"
+
+namespace lmx::testing {
+
+class MemoryBackend : public Backend {
+ public:
+  // Appends events; positions are {0, 1}, {0, 2}, ... as in the file journal.
+  void append(const std::vector<Event>& events) {
+    {
+      const std::lock_guard lock(mutex_);
+      for (Event e : events) {
+        e.position = Position{0, log_.size() + 1};
+        log_.push_back(e);
+      }
+    }
+    appended_.notify_all();
+  }
+
+  std::vector<Result> results() const {
+    const std::lock_guard lock(mutex_);
+    return results_;
+  }
+  std::vector<Snapshot> snapshots() const {
+    const std::lock_guard lock(mutex_);
+    return snapshots_;
+  }
+  // Makes every later results write throw, as a full disk would.
+  void fail_result_writes() {
+    const std::lock_guard lock(mutex_);
+    fail_results_ = true;
+  }
+
+  std::unique_ptr<LogReader> open_reader(Position after) override {
+    return std::make_unique<Reader>(*this, after);
+  }
+  std::unique_ptr<LogWriter> open_writer() override { return std::make_unique<Writer>(*this); }
+  std::unique_ptr<ResultWriter> open_result_writer() override {
+    return std::make_unique<Results>(*this);
+  }
+  std::unique_ptr<SnapshotStore> open_snapshot_store() override {
+    return std::make_unique<Snapshots>(*this);
+  }
+  std::string describe() const override { return "memory"; }
+
+ private:
+  class Reader : public LogReader {
+   public:
+    Reader(MemoryBackend& backend, Position after) : backend_(backend), next_(after.minor) {}
+    std::size_t fetch(std::size_t count_max, std::chrono::milliseconds timeout) override {
+      std::unique_lock lock(backend_.mutex_);
+      backend_.appended_.wait_for(lock, timeout, [&] { return backend_.log_.size() > next_; });
+      const std::size_t count = std::min(count_max, backend_.log_.size() - next_);
+      batch_.assign(backend_.log_.begin() + static_cast<std::ptrdiff_t>(next_),
+                    backend_.log_.begin() + static_cast<std::ptrdiff_t>(next_ + count));
+      next_ += count;
+      return count;
+    }
+    void decode(std::size_t index, Event& event) override { event = batch_.at(index); }
+    Position end_position() override {
+      const std::lock_guard lock(backend_.mutex_);
+      return Position{0, backend_.log_.size()};
+    }
+
+   private:
+    MemoryBackend& backend_;
+    std::size_t next_;
+    std::vector<Event> batch_;
+  };
+
+  class Writer : public LogWriter {
+   public:
+    explicit Writer(MemoryBackend& backend) : backend_(backend) {}
+    Position append(std::span<const Event> events) override {
+      backend_.append({events.begin(), events.end()});
+      const std::lock_guard lock(backend_.mutex_);
+      return Position{0, backend_.log_.size()};
+    }
+
+   private:
+    MemoryBackend& backend_;
+  };
+
+  class Results : public ResultWriter {
+   public:
+    explicit Results(MemoryBackend& backend) : backend_(backend) {}
+    void write(std::span<const Result> results) override {
+      const std::lock_guard lock(backend_.mutex_);
+      if (backend_.fail_results_) throw std::runtime_error("results log: no space left on device");
+      backend_.results_.insert(backend_.results_.end(), results.begin(), results.end());
+    }
+    Position last_position() override {
+      const std::lock_guard lock(backend_.mutex_);
+      return backend_.results_.empty() ? Position{} : backend_.results_.back().position;
+    }
+
+   private:
+    MemoryBackend& backend_;
+  };
+
+  class Snapshots : public SnapshotStore {
+   public:
+    explicit Snapshots(MemoryBackend& backend) : backend_(backend) {}
+    void save(const Snapshot& snapshot) override {
+      const std::lock_guard lock(backend_.mutex_);
+      backend_.snapshots_.push_back(snapshot);
+    }
+    std::optional<Snapshot> load_newest(std::vector<std::string>& /*problems*/) override {
+      const std::lock_guard lock(backend_.mutex_);
+      if (backend_.snapshots_.empty()) return std::nullopt;
+      return backend_.snapshots_.back();
+    }
+
+   private:
+    MemoryBackend& backend_;
+  };
+
+  mutable std::mutex mutex_;
+  std::condition_variable appended_;
+  std::vector<Event> log_;
+  std::vector<Result> results_;
+  std::vector<Snapshot> snapshots_;
+  bool fail_results_ = false;
+};
+
+}  // namespace lmx::testing
