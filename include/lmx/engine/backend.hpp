@@ -9,19 +9,13 @@
 #include <memory>
 #include <string>
 
+#include "lmx/log/journal_writer.hpp"
 #include "lmx/log/log_reader.hpp"
 #include "lmx/log/log_writer.hpp"
 #include "lmx/log/result_writer.hpp"
 #include "lmx/snapshot/snapshot_store.hpp"
 
 namespace lmx {
-
-// How appends reach the disk (file backend).
-enum class FsyncPolicy {
-  always,    // each appended batch is on disk before append returns (group commit)
-  interval,  // fsync at most every fsync_interval
-  none,      // leave it to the operating system
-};
 
 // How entries are written to a Redis Stream.
 enum class EntryFormat {
@@ -30,8 +24,7 @@ enum class EntryFormat {
 };
 
 struct BackendOptions {
-  FsyncPolicy fsync = FsyncPolicy::always;
-  std::chrono::milliseconds fsync_interval{100};
+  JournalWriterOptions journal;  // file backend: fsync policy of the events journal
   EntryFormat format = EntryFormat::native;
   std::string snapshot_dir;  // Redis: keep snapshots in this directory instead of Redis keys
 };

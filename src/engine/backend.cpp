@@ -1,0 +1,52 @@
+#include "lmx/engine/backend.hpp"
+
+#include <filesystem>
+#include <stdexcept>
+
+#include "lmx/log/file_log.hpp"
+#include "lmx/snapshot/file_snapshot_store.hpp"
+
+namespace lmx {
+namespace {
+
+// The embedded default: DIR/journal (events), DIR/results, DIR/snapshots.
+class FileBackend final : public Backend {
+ public:
+  FileBackend(std::filesystem::path dir, const BackendOptions& options)
+      : dir_(std::move(dir)), options_(options) {}
+
+  std::unique_ptr<LogReader> open_reader(Position after) override {
+    return std::make_unique<FileLogReader>(dir_, after);
+  }
+  std::unique_ptr<LogWriter> open_writer() override {
+    return std::make_unique<FileLogWriter>(dir_, options_.journal);
+  }
+  std::unique_ptr<ResultWriter> open_result_writer() override {
+    return std::make_unique<FileResultWriter>(dir_, options_.journal);
+  }
+  std::unique_ptr<SnapshotStore> open_snapshot_store() override {
+    return std::make_unique<FileSnapshotStore>(snapshots_dir(dir_));
+  }
+  std::string describe() const override { return "file journal " + dir_.string(); }
+
+ private:
+  std::filesystem::path dir_;
+  BackendOptions options_;
+};
+
+}  // namespace
+
+std::unique_ptr<Backend> open_backend(const std::string& url, const BackendOptions& options) {
+  constexpr std::string_view file_scheme = "file:";
+  if (url.starts_with(file_scheme) && url.size() > file_scheme.size()) {
+    return std::make_unique<FileBackend>(url.substr(file_scheme.size()), options);
+  }
+  if (url.starts_with("redis://")) {
+    throw std::invalid_argument("log " + url + ": this build of lmx has no Redis backend");
+  }
+  throw std::invalid_argument("log '" + url +
+                              "' is not one of file:DIR or "
+                              "redis://[user:password@]host:port[/db][?stream=NAME]");
+}
+
+}  // namespace lmx
