@@ -37,9 +37,20 @@ std::uint32_t crc32c_extend_table(std::uint32_t crc, const void* data, std::size
 
 #if defined(__x86_64__)
 
+namespace {
+
+// Checked once at start-up rather than behind a function-local static's guard on every
+// call: journal records are small, so per-call overhead shows. A call made before this is
+// initialised sees false and uses the table, which gives the same result.
+const bool hardware_available = [] {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("sse4.2") != 0;
+}();
+
+}  // namespace
+
 bool crc32c_hardware_available() noexcept {
-  static const bool available = __builtin_cpu_supports("sse4.2");
-  return available;
+  return hardware_available;
 }
 
 __attribute__((target("sse4.2"))) std::uint32_t crc32c_extend_hardware(std::uint32_t crc,

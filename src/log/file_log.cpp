@@ -80,10 +80,12 @@ Position FileResultWriter::last_position() {
 }
 
 std::vector<Result> read_all_results(const std::filesystem::path& data_dir) {
+  constexpr std::size_t fetch_count_max = 4096;  // results per read: bounds nothing but calls
   JournalReader reader(results_journal_dir(data_dir), 0);
   std::vector<Result> results;
   for (;;) {
-    const std::span<const JournalEntry> batch = reader.fetch(4096, std::chrono::milliseconds(0));
+    const std::span<const JournalEntry> batch =
+        reader.fetch(fetch_count_max, std::chrono::milliseconds(0));
     if (batch.empty()) return results;
     for (const JournalEntry& entry : batch) {
       Result result;

@@ -12,18 +12,18 @@ RecordStatus parse_record(std::string_view bytes, RecordView& view) noexcept {
   view = RecordView{};
   if (bytes.size() < journal_record_header_size) return RecordStatus::incomplete;
   const char* h = bytes.data();
-  const auto payload_size = load_le<std::uint32_t>(h + 8);
+  const auto payload_size = load_le<std::uint32_t>(h + 12);
   if (load_le<std::uint32_t>(h) != journal_record_magic ||
-      load_le<std::uint16_t>(h + 4) != journal_record_version ||
-      load_le<std::uint16_t>(h + 6) != 0 || payload_size > journal_payload_size_max) {
+      load_le<std::uint16_t>(h + 8) != journal_record_version ||
+      load_le<std::uint16_t>(h + 10) != 0 || payload_size > journal_payload_size_max) {
     return RecordStatus::bad_header;
   }
   view.size = journal_record_header_size + payload_size;
-  view.sequence = load_le<std::uint64_t>(h + 12);
+  view.sequence = load_le<std::uint64_t>(h + 16);
   if (bytes.size() < view.size) return RecordStatus::incomplete;
   view.payload = bytes.substr(journal_record_header_size, payload_size);
-  std::uint32_t crc = crc32c_extend(0, h, journal_record_crc_offset);
-  crc = crc32c_extend(crc, view.payload.data(), view.payload.size());
+  const std::uint32_t crc = crc32c_extend(0, h + journal_record_checked_offset,
+                                          view.size - journal_record_checked_offset);
   if (crc != load_le<std::uint32_t>(h + journal_record_crc_offset)) return RecordStatus::bad_crc;
   return RecordStatus::complete;
 }
@@ -31,18 +31,19 @@ RecordStatus parse_record(std::string_view bytes, RecordView& view) noexcept {
 void stamp_record_header(char* record, std::uint32_t payload_size) noexcept {
   assert(payload_size <= journal_payload_size_max);
   store_le(record, journal_record_magic);
-  store_le(record + 4, journal_record_version);
-  store_le(record + 6, std::uint16_t{0});
-  store_le(record + 8, payload_size);
+  store_le(record + 8, journal_record_version);
+  store_le(record + 10, std::uint16_t{0});
+  store_le(record + 12, payload_size);
 }
 
 void seal_record(char* record, std::uint64_t sequence) noexcept {
   assert(sequence >= 1);
   assert(load_le<std::uint32_t>(record) == journal_record_magic);
-  const auto payload_size = load_le<std::uint32_t>(record + 8);
-  store_le(record + 12, sequence);
-  std::uint32_t crc = crc32c_extend(0, record, journal_record_crc_offset);
-  crc = crc32c_extend(crc, record + journal_record_header_size, payload_size);
+  const auto payload_size = load_le<std::uint32_t>(record + 12);
+  store_le(record + 16, sequence);
+  const std::uint32_t crc =
+      crc32c_extend(0, record + journal_record_checked_offset,
+                    journal_record_header_size + payload_size - journal_record_checked_offset);
   store_le(record + journal_record_crc_offset, crc);
 }
 

@@ -83,9 +83,18 @@ SegmentScan scan_segment(int fd, std::uint64_t offset, std::uint64_t sequence) {
   scan.file_size = static_cast<std::uint64_t>(st.st_size);
   scan.end_offset = offset;
   scan.next_sequence = sequence;
-  std::string buffer(journal_read_chunk_size, '\0');
+  // Writers re-scan the few records other processes appended before each of their batches:
+  // a buffer sized to what is there keeps that cheap. Either size holds a whole record.
+  const std::uint64_t unread = scan.file_size - std::min(offset, scan.file_size);
+  std::string buffer(static_cast<std::size_t>(std::min<std::uint64_t>(
+                         journal_read_chunk_size, std::max<std::uint64_t>(unread, 1))),
+                     '\0');
   while (scan.end_offset < scan.file_size) {
-    const std::size_t got = pread_full(fd, buffer.data(), buffer.size(), scan.end_offset);
+    // Never past the size seen at the start: a file growing under a reader's scan is read
+    // up to that size, so the scan ends where it said it would.
+    const auto want = static_cast<std::size_t>(
+        std::min<std::uint64_t>(buffer.size(), scan.file_size - scan.end_offset));
+    const std::size_t got = pread_full(fd, buffer.data(), want, scan.end_offset);
     if (got == 0) {
       // The file shrank under us (a writer truncated a torn tail): its end is here.
       scan.file_size = scan.end_offset;

@@ -129,6 +129,7 @@ void JournalWriter::accept_scan(std::uint64_t from_offset) {
 
 // Brings this writer's view up to the true tail. Called with the lock held.
 void JournalWriter::sync_tail() {
+  if (still_at_tail()) return;
   const std::vector<SegmentFile> segments = list_segments(dir_);
   if (segments.empty()) {
     if (segment_fd_ >= 0)
@@ -145,10 +146,22 @@ void JournalWriter::sync_tail() {
     accept_scan(0);
     return;
   }
+  accept_scan(tail_offset_);
+}
+
+// The cheap check done before every batch (two stats instead of a directory listing):
+// nobody appended since this writer's last batch if its segment kept its size and no
+// segment was rolled to from that end, since a rollover names the new segment after
+// next_sequence_. An empty segment takes the slow path (its successor has its name).
+bool JournalWriter::still_at_tail() const {
+  if (segment_fd_ < 0 || next_sequence_ == segment_first_) return false;
   struct stat st {};
   if (::fstat(segment_fd_, &st) != 0) throw_errno("stat of " + segment_path().string());
-  if (static_cast<std::uint64_t>(st.st_size) == tail_offset_) return;
-  accept_scan(tail_offset_);
+  if (static_cast<std::uint64_t>(st.st_size) != tail_offset_) return false;
+  const std::filesystem::path successor = dir_ / segment_file_name(next_sequence_);
+  if (::access(successor.c_str(), F_OK) == 0) return false;
+  if (errno != ENOENT) throw_errno("access to " + successor.string());
+  return true;
 }
 
 void JournalWriter::roll_if_full(std::size_t batch_size) {

@@ -64,7 +64,7 @@ void encode_sku(const Sku& sku, std::string& out) {
 void encode_event(const Event& event, std::string& out) {
   assert(event.type != EventType::malformed);
   assert(event.type <= EventType::order);
-  const std::size_t start = out.size();
+  [[maybe_unused]] const std::size_t start = out.size();
   put_le<std::uint8_t>(out, native_codec_version);
   put_le<std::uint8_t>(out, static_cast<std::uint8_t>(event.type));
   switch (event.type) {
@@ -114,7 +114,7 @@ bool decode_event(std::string_view bytes, Event& event) noexcept {
 void encode_result(const Result& result, std::string& out) {
   assert(result.type <= EventType::order);
   assert(static_cast<std::size_t>(result.reason) < reason_count);
-  const std::size_t start = out.size();
+  [[maybe_unused]] const std::size_t start = out.size();
   put_le<std::uint8_t>(out, native_codec_version);
   put_le<std::uint8_t>(out, static_cast<std::uint8_t>(result.type));
   put_le<std::uint8_t>(out, static_cast<std::uint8_t>(result.reason));

@@ -45,6 +45,23 @@ TEST(FileLog, WrittenEventsAreReadBackWithTheirPositions) {
   EXPECT_EQ(reader.fetch(10, milliseconds(0)), 0u);
 }
 
+TEST(FileLog, IntervalPolicyAppendsAndAnEmptyAppendReportsTheLastPosition) {
+  testing::TempDir tmp;
+  const std::vector<Event> events = {Event::make_topup(1, 5), Event::make_topup(2, 6)};
+  {
+    FileLogWriter writer(tmp.path(), {.fsync = FsyncPolicy::interval});
+    EXPECT_EQ(writer.append(events), (Position{0, 2}));
+    EXPECT_EQ(writer.append(events), (Position{0, 4}));
+    EXPECT_EQ(writer.append({}), (Position{0, 4}));
+  }
+  FileLogReader reader(tmp.path(), Position{0, 3});
+  ASSERT_EQ(reader.fetch(10, milliseconds(0)), 1u);
+  Event decoded;
+  reader.decode(0, decoded);
+  EXPECT_EQ(decoded.user_id, 2);
+  EXPECT_EQ(decoded.position, (Position{0, 4}));
+}
+
 TEST(FileLog, UndecodablePayloadBecomesAMalformedEventAtItsPosition) {
   testing::TempDir tmp;
   {

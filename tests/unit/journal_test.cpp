@@ -187,6 +187,29 @@ TEST(Journal, OutOfOrderSequenceIsDamage) {
   EXPECT_THROW((void)read_all(tmp.path()), std::runtime_error);
 }
 
+// A reader that buffered a torn tail must not keep those bytes: the next writer truncates
+// them and writes a different record at the same offset.
+TEST(Journal, ReaderRereadsATornTailThatAWriterReplaced) {
+  testing::TempDir tmp;
+  {
+    JournalWriter writer(tmp.path(), no_fsync);
+    append(writer, {"one", "two"});
+  }
+  append_raw(first_segment(tmp.path()),
+             sealed_record(3, "stale-bytes-of-a-crashed-append").substr(0, 40));
+  JournalReader reader(tmp.path(), 0);
+  EXPECT_EQ(reader.fetch(10, milliseconds(0)).size(), 2u);
+  EXPECT_TRUE(reader.fetch(10, milliseconds(0)).empty());
+  {
+    JournalWriter writer(tmp.path(), no_fsync);
+    append(writer, {"three"});
+  }
+  const auto batch = reader.fetch(10, milliseconds(1000));
+  ASSERT_EQ(batch.size(), 1u);
+  EXPECT_EQ(batch[0].sequence, 3u);
+  EXPECT_EQ(batch[0].payload, "three");
+}
+
 TEST(Journal, ReaderWaitsForAnAppendFromAnotherProcess) {
   testing::TempDir tmp;
   {
@@ -265,6 +288,47 @@ TEST(Journal, ConcurrentAppendersInSeveralProcessesStayDenseAndUninterleaved) {
     const std::string& current = records[i].second;
     EXPECT_EQ(previous.substr(0, previous.rfind('/')), current.substr(0, current.rfind('/')))
         << "a batch was interleaved at sequence " << i + 1;
+  }
+}
+
+// A live reader follows two appending processes: it sees their appends mid-write and must
+// wait for each record to be whole, never report damage, and miss nothing.
+TEST(Journal, LiveReaderFollowsConcurrentAppendersWithoutFalseDamage) {
+  testing::TempDir tmp;
+  constexpr int children = 2;
+  constexpr std::uint64_t per_child = 3000;
+  JournalReader reader(tmp.path(), 0);
+  std::vector<pid_t> pids;
+  for (int c = 0; c < children; ++c) {
+    const pid_t pid = ::fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      JournalWriterOptions options = no_fsync;
+      options.segment_size_max = 8192;
+      JournalWriter writer(tmp.path(), options);
+      for (std::uint64_t i = 0; i < per_child; i += 10) {
+        std::vector<std::string> payloads;
+        for (std::size_t k = 0; k < 10; ++k)
+          payloads.push_back(std::string(40 + k, static_cast<char>('a' + c)));
+        append(writer, payloads);
+      }
+      ::_exit(0);
+    }
+    pids.push_back(pid);
+  }
+  std::uint64_t next = 1;
+  while (next <= children * per_child) {
+    const auto batch = reader.fetch(500, milliseconds(10'000));
+    ASSERT_FALSE(batch.empty()) << "no progress at sequence " << next;
+    for (const JournalEntry& e : batch) {
+      ASSERT_EQ(e.sequence, next++);
+      EXPECT_EQ(e.payload.find_first_not_of(e.payload.front()), std::string_view::npos);
+    }
+  }
+  for (const pid_t pid : pids) {
+    int status = 0;
+    ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
   }
 }
 

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <random>
 #include <string>
 
 #include "lmx/domain/state.hpp"
@@ -95,6 +96,16 @@ TEST(SnapshotCodec, EveryTruncationIsRefused) {
   for (std::size_t size = 0; size < good.size(); ++size) {
     EXPECT_THROW((void)decode_snapshot(std::string_view(good).substr(0, size)), std::runtime_error)
         << size;
+  }
+}
+
+TEST(SnapshotCodec, RandomDamageNeverCrashesAndIsAlwaysCaught) {
+  const std::string good = encode_snapshot(sample(3));
+  std::mt19937_64 random(99);
+  for (int round = 0; round < 5000; ++round) {
+    std::string bytes = good;
+    bytes[random() % bytes.size()] ^= static_cast<char>(1u << (random() % 8));
+    EXPECT_THROW((void)decode_snapshot(bytes), std::runtime_error) << round;
   }
 }
 

@@ -2,15 +2,16 @@
 // One record of the file journal: a fixed header, then the payload (a native-encoded event
 // or result). Version 1, little-endian, 24-byte header:
 //
-//   offset 0        4         6          8              12             20        24
-//          +--------+---------+----------+--------------+--------------+---------+---------+
-//          | magic  | version | reserved | payload_size | sequence     | crc32c  | payload |
-//          | "LMXR" | u16 = 1 | u16 = 0  | u32          | u64          | u32     | bytes   |
-//          +--------+---------+----------+--------------+--------------+---------+---------+
+//   offset 0        4          8         10         12             16             24
+//          +--------+----------+---------+----------+--------------+--------------+---------+
+//          | magic  | crc32c   | version | reserved | payload_size | sequence     | payload |
+//          | "LMXR" | u32      | u16 = 1 | u16 = 0  | u32          | u64          | bytes   |
+//          +--------+----------+---------+----------+--------------+--------------+---------+
 //
-//   crc32c covers header bytes 0..19 then the payload, so a flipped bit in the sequence or
-//   the size is caught as surely as one in the payload. payload_size is at most
-//   journal_payload_size_max; a larger value is damage, not a reason to wait for more bytes.
+//   crc32c covers every byte after it (offset 8 to the end of the payload): one pass over
+//   contiguous bytes, and a flipped bit in the sequence or the size is caught as surely as
+//   one in the payload. payload_size is at most journal_payload_size_max; a larger value is
+//   damage, not a reason to wait for more bytes.
 //
 // A journal is a directory of segments (see journal_segment.hpp); records never span two.
 
@@ -26,7 +27,8 @@ namespace lmx {
 inline constexpr std::uint32_t journal_record_magic = 0x52584D4Cu;  // "LMXR" in file order
 inline constexpr std::uint16_t journal_record_version = 1;
 inline constexpr std::size_t journal_record_header_size = 24;
-inline constexpr std::size_t journal_record_crc_offset = 20;
+inline constexpr std::size_t journal_record_crc_offset = 4;
+inline constexpr std::size_t journal_record_checked_offset = 8;  // where the crc32c starts
 
 // What a parse of the bytes at a record boundary found.
 enum class RecordStatus : std::uint8_t {

@@ -94,6 +94,7 @@ class JournalWriter {
 
  private:
   void sync_tail();
+  [[nodiscard]] bool still_at_tail() const;
   void open_segment(std::uint64_t first_sequence, bool create);
   void accept_scan(std::uint64_t from_offset);
   void roll_if_full(std::size_t batch_size);
