@@ -4,7 +4,6 @@
 #include <fmt/core.h>
 
 #include <cstdio>
-#include <map>
 #include <memory>
 #include <string>
 
@@ -14,6 +13,7 @@
 #include "lmx/domain/canonical_export.hpp"
 #include "lmx/domain/json_codec.hpp"
 #include "lmx/domain/json_lines_reader.hpp"
+#include "summary.hpp"
 
 namespace lmx::cli {
 namespace {
@@ -22,19 +22,6 @@ struct ApplyOptions {
   std::string input = "-";
   bool summary = false;
 };
-
-std::string summary_json(const std::array<std::uint64_t, reason_count>& counts) {
-  std::map<std::string_view, std::uint64_t> sorted;
-  for (std::size_t i = 0; i < reason_count; ++i) {
-    if (counts[i] != 0) sorted.emplace(reason_names[i], counts[i]);
-  }
-  std::string out = "{";
-  for (const auto& [name, count] : sorted) {
-    if (out.size() > 1) out += ',';
-    out += fmt::format("\"{}\":{}", name, count);
-  }
-  return out + "}";
-}
 
 int run_apply(const ApplyOptions& options) {
   InputFile input(options.input);
@@ -65,7 +52,7 @@ int run_apply(const ApplyOptions& options) {
     fmt::print(stderr, "lmx apply: cannot write the export to stdout\n");
     return 1;
   }
-  if (options.summary) fmt::print(stderr, "{}\n", summary_json(counts));
+  if (options.summary) fmt::print(stderr, "{}\n", reasons_json(counts));
   return 0;
 }
 

@@ -14,5 +14,10 @@ struct Command {
 
 Command add_apply(CLI::App& app);
 Command add_generate(CLI::App& app);
+Command add_produce(CLI::App& app);
+Command add_run(CLI::App& app);
+Command add_export(CLI::App& app);
+Command add_query(CLI::App& app);
+Command add_inspect(CLI::App& app);
 
 }  // namespace lmx::cli

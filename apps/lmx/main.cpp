@@ -1,6 +1,8 @@
 // lmx: an LMAX-style event-sourcing engine for an e-commerce back end.
 
 #include <fmt/core.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
@@ -15,11 +17,14 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
 
   const std::vector<lmx::cli::Command> commands = {
-      lmx::cli::add_apply(app),
+      lmx::cli::add_produce(app),  lmx::cli::add_run(app),     lmx::cli::add_export(app),
+      lmx::cli::add_query(app),    lmx::cli::add_inspect(app), lmx::cli::add_apply(app),
       lmx::cli::add_generate(app),
   };
 
   CLI11_PARSE(app, argc, argv);
+  // Logs go to stderr: stdout carries only what a command outputs (exports, reports).
+  spdlog::set_default_logger(spdlog::stderr_color_mt("lmx"));
   try {
     for (const auto& command : commands) {
       if (command.app->parsed()) return command.run();

@@ -27,7 +27,7 @@ int UniqueFd::release() noexcept {
 }
 
 void throw_errno(const std::string& what) {
-  throw std::system_error(errno, std::generic_category(), "lmx: " + what);
+  throw std::system_error(errno, std::generic_category(), "" + what);
 }
 
 UniqueFd open_file(const std::filesystem::path& path, int flags, int mode) {

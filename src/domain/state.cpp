@@ -37,7 +37,7 @@ Item* State::find_item(const Sku& item_id) noexcept {
 User& State::add_user(std::int64_t user_id) {
   assert(find_user(user_id) == nullptr);
   if (users_.size() >= FlatIndex::npos)
-    throw std::length_error("lmx: too many users for a 32-bit index");
+    throw std::length_error("too many users for a 32-bit index");
   user_index_.insert(hash_int64(user_id), static_cast<std::uint32_t>(users_.size()));
   return users_.emplace_back(User{user_id, 0});
 }
@@ -46,7 +46,7 @@ Item& State::add_item(const Sku& item_id, std::int64_t price) {
   assert(item_id.valid());
   assert(find_item(item_id) == nullptr);
   if (items_.size() >= FlatIndex::npos)
-    throw std::length_error("lmx: too many items for a 32-bit index");
+    throw std::length_error("too many items for a 32-bit index");
   item_index_.insert(hash_sku(item_id), static_cast<std::uint32_t>(items_.size()));
   return items_.emplace_back(Item{item_id, price, 0});
 }
@@ -59,13 +59,13 @@ void State::assign(std::vector<User> users, std::vector<Item> items) {
   reserve(users.size(), items.size());
   for (const User& user : users) {
     if (find_user(user.user_id) != nullptr)
-      throw std::invalid_argument("lmx: duplicate user id in state");
+      throw std::invalid_argument("duplicate user id in state");
     add_user(user.user_id).balance = user.balance;
   }
   for (const Item& item : items) {
-    if (!item.item_id.valid()) throw std::invalid_argument("lmx: invalid item id in state");
+    if (!item.item_id.valid()) throw std::invalid_argument("invalid item id in state");
     if (find_item(item.item_id) != nullptr)
-      throw std::invalid_argument("lmx: duplicate item id in state");
+      throw std::invalid_argument("duplicate item id in state");
     add_item(item.item_id, item.price).remain = item.remain;
   }
   assert(users_.size() == users.size());

@@ -18,7 +18,7 @@ std::filesystem::path results_journal_dir(const std::filesystem::path& data_dir)
 FileLogReader::FileLogReader(const std::filesystem::path& data_dir, Position after)
     : journal_(events_journal_dir(data_dir), after.minor) {
   if (after.major != 0) {
-    throw std::invalid_argument("lmx: position " + after.to_string() +
+    throw std::invalid_argument("position " + after.to_string() +
                                 " is a Redis id, not a file journal sequence");
   }
 }
@@ -73,7 +73,7 @@ Position FileResultWriter::last_position() {
   if (!payload) return Position{};
   Result result;
   if (!decode_result(*payload, result)) {
-    throw std::runtime_error("lmx: the last record of " + journal_.dir().string() +
+    throw std::runtime_error("the last record of " + journal_.dir().string() +
                              " is not a result");
   }
   return result.position;
@@ -90,7 +90,7 @@ std::vector<Result> read_all_results(const std::filesystem::path& data_dir) {
     for (const JournalEntry& entry : batch) {
       Result result;
       if (!decode_result(entry.payload, result)) {
-        throw std::runtime_error("lmx: result record " + std::to_string(entry.sequence) +
+        throw std::runtime_error("result record " + std::to_string(entry.sequence) +
                                  " cannot be decoded");
       }
       results.push_back(result);

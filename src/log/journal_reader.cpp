@@ -33,7 +33,7 @@ JournalReader::JournalReader(std::filesystem::path dir, std::uint64_t after_sequ
     inotify_fd_ = -1;
   }
   if (inotify_fd_ < 0) {
-    spdlog::warn("lmx: no inotify on {} ({}); polling for appends every {} ms", dir_.string(),
+    spdlog::warn("no inotify on {} ({}); polling for appends every {} ms", dir_.string(),
                  std::strerror(errno), journal_poll_interval_ms);
   }
 }
@@ -88,6 +88,9 @@ JournalReader::Parsed JournalReader::parse_next(bool& refilled) {
     entries_.push_back(JournalEntry{view.sequence, view.payload});
   begin_ += view.size;
   ++expected_sequence_;
+  // Progress since the last refill: a record cut by the end of the buffer is refilled
+  // again, even while skipping records at or before the start position.
+  refilled = false;
   return Parsed::record;
 }
 
@@ -129,9 +132,8 @@ bool JournalReader::open_segment_for(std::uint64_t sequence) {
       segments.begin(), segments.end(), sequence,
       [](std::uint64_t s, const SegmentFile& segment) { return s < segment.first_sequence; });
   if (after == segments.begin()) {
-    throw std::runtime_error(
-        fmt::format("lmx: journal {} starts at sequence {}; sequence {} is gone", dir_.string(),
-                    segments.front().first_sequence, sequence));
+    throw std::runtime_error(fmt::format("journal {} starts at sequence {}; sequence {} is gone",
+                                         dir_.string(), segments.front().first_sequence, sequence));
   }
   open_segment(std::prev(after)->first_sequence);
   return true;
@@ -194,7 +196,7 @@ void JournalReader::wait_for_change(std::chrono::milliseconds timeout) {
 }
 
 void JournalReader::throw_damage(std::string_view problem) const {
-  throw std::runtime_error(fmt::format("lmx: {} in segment {} at offset {}", problem,
+  throw std::runtime_error(fmt::format("{} in segment {} at offset {}", problem,
                                        segment_file_name(segment_first_),
                                        buffer_file_offset_ + begin_));
 }

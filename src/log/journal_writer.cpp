@@ -37,7 +37,7 @@ std::string read_payload_at(int fd, std::uint64_t offset, const std::filesystem:
   record.resize(pread_full(fd, record.data(), record.size(), offset));
   RecordView view;
   if (parse_record(record, view) != RecordStatus::complete) {
-    throw std::runtime_error("lmx: the record at offset " + std::to_string(offset) + " of " +
+    throw std::runtime_error("the record at offset " + std::to_string(offset) + " of " +
                              segment.string() + " is no longer readable");
   }
   return std::string(view.payload);
@@ -67,7 +67,7 @@ std::string_view fsync_policy_name(FsyncPolicy policy) noexcept {
 JournalWriter::JournalWriter(std::filesystem::path dir, JournalWriterOptions options)
     : dir_(std::move(dir)), options_(options) {
   if (options_.segment_size_max == 0) {
-    throw std::invalid_argument("lmx: journal segment_size_max must be positive");
+    throw std::invalid_argument("journal segment_size_max must be positive");
   }
   std::filesystem::create_directories(dir_);
   lock_fd_ = open_file(dir_ / "lock", O_RDWR | O_CREAT).release();
@@ -77,7 +77,7 @@ JournalWriter::JournalWriter(std::filesystem::path dir, JournalWriterOptions opt
 
 JournalWriter::~JournalWriter() {
   if (segment_fd_ >= 0 && unsynced_ && ::fdatasync(segment_fd_) != 0) {
-    spdlog::error("lmx: fdatasync of journal segment {} failed at close", segment_path().string());
+    spdlog::error("fdatasync of journal segment {} failed at close", segment_path().string());
   }
   if (segment_fd_ >= 0) ::close(segment_fd_);
   if (lock_fd_ >= 0) ::close(lock_fd_);
@@ -111,10 +111,10 @@ void JournalWriter::accept_scan(std::uint64_t from_offset) {
   assert(segment_fd_ >= 0);
   const SegmentScan scan = scan_segment(segment_fd_, from_offset, next_sequence_);
   if (scan.ending == SegmentEnding::damaged) {
-    throw std::runtime_error("lmx: " + describe_damage(segment_path(), scan));
+    throw std::runtime_error("" + describe_damage(segment_path(), scan));
   }
   if (scan.ending == SegmentEnding::torn_tail) {
-    spdlog::warn("lmx: truncating the torn tail of journal segment {} at offset {} ({}, {} bytes)",
+    spdlog::warn("truncating the torn tail of journal segment {} at offset {} ({}, {} bytes)",
                  segment_path().string(), scan.end_offset, scan.problem,
                  scan.file_size - scan.end_offset);
     if (::ftruncate(segment_fd_, static_cast<off_t>(scan.end_offset)) != 0) {
@@ -133,13 +133,13 @@ void JournalWriter::sync_tail() {
   const std::vector<SegmentFile> segments = list_segments(dir_);
   if (segments.empty()) {
     if (segment_fd_ >= 0)
-      throw std::runtime_error("lmx: journal segments vanished from " + dir_.string());
+      throw std::runtime_error("journal segments vanished from " + dir_.string());
     open_segment(1, true);
     return;
   }
   const std::uint64_t newest = segments.back().first_sequence;
   if (newest < segment_first_) {
-    throw std::runtime_error("lmx: the newest segment of " + dir_.string() + " went backward");
+    throw std::runtime_error("the newest segment of " + dir_.string() + " went backward");
   }
   if (segment_fd_ < 0 || newest != segment_first_) {
     open_segment(newest, false);
@@ -228,7 +228,7 @@ std::optional<std::string> JournalWriter::read_last_payload() {
   const UniqueFd fd = open_file(previous.path, O_RDONLY);
   const SegmentScan scan = scan_segment(fd.get(), 0, previous.first_sequence);
   if (scan.ending != SegmentEnding::clean || scan.record_count == 0) {
-    throw std::runtime_error("lmx: " + describe_damage(previous.path, scan));
+    throw std::runtime_error("" + describe_damage(previous.path, scan));
   }
   return read_payload_at(fd.get(), scan.last_record_offset, previous.path);
 }

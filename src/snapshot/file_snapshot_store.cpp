@@ -34,7 +34,7 @@ std::string snapshot_file_name(Position position) {
 
 FileSnapshotStore::FileSnapshotStore(std::filesystem::path dir, std::size_t keep_count)
     : dir_(std::move(dir)), keep_count_(keep_count) {
-  if (keep_count_ == 0) throw std::invalid_argument("lmx: a snapshot store must keep at least one");
+  if (keep_count_ == 0) throw std::invalid_argument("a snapshot store must keep at least one");
   std::filesystem::create_directories(dir_);
 }
 
@@ -74,7 +74,7 @@ std::optional<Snapshot> FileSnapshotStore::load_newest(std::vector<std::string>&
     try {
       Snapshot snapshot = decode_snapshot(read_whole_file(file));
       if (file.filename() != snapshot_file_name(snapshot.position)) {
-        throw std::runtime_error("lmx: snapshot holds position " + snapshot.position.to_string() +
+        throw std::runtime_error("snapshot holds position " + snapshot.position.to_string() +
                                  ", not the one in its name");
       }
       return snapshot;

@@ -15,7 +15,7 @@ constexpr std::size_t user_size = 16;
 constexpr std::size_t item_size_min = 1 + 1 + 16;
 
 [[noreturn]] void fail(const std::string& why) {
-  throw std::runtime_error("lmx: snapshot " + why);
+  throw std::runtime_error("snapshot " + why);
 }
 
 void decode_users(ByteCursor& in, std::uint64_t count, std::vector<User>& users) {

@@ -45,6 +45,28 @@ TEST(FileLog, WrittenEventsAreReadBackWithTheirPositions) {
   EXPECT_EQ(reader.fetch(10, milliseconds(0)), 0u);
 }
 
+// A reader opened deep into a segment skips several read chunks' worth of records, with
+// records cut by chunk boundaries on the way, and must still start at the right one.
+TEST(FileLog, ReaderOpenedFarIntoASegmentStartsAfterItsPosition) {
+  testing::TempDir tmp;
+  FileLogWriter writer(tmp.path(), {.fsync = FsyncPolicy::none});
+  std::vector<Event> batch(1000, Event::make_topup(1, 1));
+  for (int i = 0; i < 100; ++i) (void)writer.append(batch);
+  for (const std::uint64_t after : {0u, 1u, 49999u, 50000u, 99999u}) {
+    FileLogReader reader(tmp.path(), Position{0, after});
+    std::uint64_t next = after + 1;
+    Event decoded;
+    while (const std::size_t count = reader.fetch(4096, milliseconds(0))) {
+      for (std::size_t i = 0; i < count; ++i) {
+        reader.decode(i, decoded);
+        ASSERT_EQ(decoded.position, (Position{0, next})) << "opened after " << after;
+        ++next;
+      }
+    }
+    EXPECT_EQ(next, 100001u) << "opened after " << after;
+  }
+}
+
 TEST(FileLog, IntervalPolicyAppendsAndAnEmptyAppendReportsTheLastPosition) {
   testing::TempDir tmp;
   const std::vector<Event> events = {Event::make_topup(1, 5), Event::make_topup(2, 6)};

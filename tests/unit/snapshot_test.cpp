@@ -190,7 +190,7 @@ TEST(SnapshotInspect, ReportsHeaderAndVerdict) {
   EXPECT_FALSE(report.ok);
   EXPECT_TRUE(report.header_ok);
   EXPECT_EQ(report.user_count, 3u);
-  EXPECT_NE(format_snapshot_report(report).find("DAMAGE: lmx: snapshot checksum mismatch"),
+  EXPECT_NE(format_snapshot_report(report).find("DAMAGE: snapshot checksum mismatch"),
             std::string::npos);
 }
 

@@ -1,0 +1,56 @@
+#include "log_options.hpp"
+
+#include <charconv>
+
+namespace lmx::cli {
+
+BackendOptions LogOptions::backend_options() const {
+  BackendOptions options;
+  options.journal.fsync = *fsync_policy_from_name(fsync);  // validated by the option's check
+  options.format = format == "seed" ? EntryFormat::seed : EntryFormat::native;
+  return options;
+}
+
+void add_log_option(CLI::App& cmd, LogOptions& options) {
+  cmd.add_option("--log", options.url,
+                 "Log backend: file:DIR (the embedded journal) or "
+                 "redis://[user:password@]host:port[/db][?stream=NAME]")
+      ->envname("LMX_LOG")
+      ->capture_default_str();
+}
+
+void add_fsync_option(CLI::App& cmd, LogOptions& options) {
+  cmd.add_option("--fsync", options.fsync,
+                 "File journal durability: always (each batch on disk before it counts), "
+                 "interval (at most every 100 ms), none (left to the OS)")
+      ->check(CLI::IsMember({"always", "interval", "none"}))
+      ->capture_default_str();
+}
+
+void add_format_option(CLI::App& cmd, LogOptions& options) {
+  cmd.add_option("--format", options.format,
+                 "Redis entry format: native (lmx binary) or seed (type + msgpack data, as "
+                 "the original Go producer wrote)")
+      ->check(CLI::IsMember({"native", "seed"}))
+      ->capture_default_str();
+}
+
+std::chrono::milliseconds parse_duration(const std::string& text) {
+  std::uint64_t value = 0;
+  const char* end = text.data() + text.size();
+  const auto [p, ec] = std::from_chars(text.data(), end, value);
+  const std::string_view unit(p, static_cast<std::size_t>(end - p));
+  std::uint64_t ms_per_unit = 0;
+  if (unit.empty() || unit == "s") ms_per_unit = 1000;
+  if (unit == "ms") ms_per_unit = 1;
+  if (unit == "m") ms_per_unit = 60'000;
+  if (unit == "h") ms_per_unit = 3'600'000;
+  if (ec != std::errc{} || p == text.data() || ms_per_unit == 0 || value == 0 ||
+      value > UINT32_MAX) {
+    throw CLI::ValidationError("duration '" + text +
+                               "': use a positive number with ms, s, m or h (e.g. 30s)");
+  }
+  return std::chrono::milliseconds(value * ms_per_unit);
+}
+
+}  // namespace lmx::cli

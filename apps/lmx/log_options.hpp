@@ -1,0 +1,31 @@
+#pragma once
+// Options every command that touches a log shares: which backend (--log, or LMX_LOG), and
+// how appends reach the disk (--fsync).
+
+#include <CLI/CLI.hpp>
+#include <string>
+
+#include "lmx/engine/backend.hpp"
+
+namespace lmx::cli {
+
+struct LogOptions {
+  std::string url = "file:./data";
+  std::string fsync = "always";
+  std::string format = "native";
+
+  // The backend options these flags select; throws CLI::ValidationError on a bad value.
+  [[nodiscard]] BackendOptions backend_options() const;
+};
+
+// --log, from LMX_LOG when not given.
+void add_log_option(CLI::App& cmd, LogOptions& options);
+// --fsync always|interval|none.
+void add_fsync_option(CLI::App& cmd, LogOptions& options);
+// --format native|seed (Redis entries).
+void add_format_option(CLI::App& cmd, LogOptions& options);
+
+// "30s", "500ms", "2m", "1h"; a bare number is seconds. Throws CLI::ValidationError.
+[[nodiscard]] std::chrono::milliseconds parse_duration(const std::string& text);
+
+}  // namespace lmx::cli
