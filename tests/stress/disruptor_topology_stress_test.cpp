@@ -67,10 +67,16 @@ Stage(Visit) -> Stage<Visit>;
 
 constexpr auto no_visit = [](Event&) { return true; };
 
-template <class StageT>
-void expect_saw_all(const StageT& stage, std::int64_t count, const char* name) {
-  EXPECT_EQ(stage.errors, 0) << name;
-  EXPECT_EQ(stage.next_value, count) << name;
+// Every stage saw all `count` values, in order, and agreed with what it read.
+template <class... Stages>
+void expect_all_saw(std::int64_t count, const Stages&... stages) {
+  std::size_t index = 0;
+  const auto check = [&](const auto& stage) {
+    EXPECT_EQ(stage.errors, 0) << "stage " << index;
+    EXPECT_EQ(stage.next_value, count) << "stage " << index;
+    ++index;
+  };
+  (check(stages), ...);
 }
 
 // Starts every processor on its own thread, lets `produce` publish, then drains them all
@@ -96,7 +102,7 @@ void one_to_one(std::size_t ring_size) {
   BatchEventProcessor processor(ring, barrier, consumer);
   ring.add_gating_sequences(processor.sequence());
   run_topology([&] { publish_values(ring, count); }, processor);
-  expect_saw_all(consumer, count, "consumer");
+  expect_all_saw(count, consumer);
   EXPECT_EQ(processor.sequence().get(), count - 1);
 }
 
@@ -130,9 +136,7 @@ TEST(DisruptorStress, pipeline) {
   BatchEventProcessor pc(ring, barrier_c, c);
   ring.add_gating_sequences(pc.sequence());
   run_topology([&] { publish_values(ring, count); }, pa, pb, pc);
-  expect_saw_all(a, count, "a");
-  expect_saw_all(b, count, "b");
-  expect_saw_all(c, count, "c");
+  expect_all_saw(count, a, b, c);
 }
 
 TEST(DisruptorStress, multicast) {
@@ -147,7 +151,7 @@ TEST(DisruptorStress, multicast) {
   BatchEventProcessor p2(ring, b2, consumers[2]);
   ring.add_gating_sequences(p0.sequence(), p1.sequence(), p2.sequence());
   run_topology([&] { publish_values(ring, count); }, p0, p1, p2);
-  for (const auto& consumer : consumers) expect_saw_all(consumer, count, "consumer");
+  expect_all_saw(count, consumers[0], consumers[1], consumers[2]);
 }
 
 TEST(DisruptorStress, diamond) {
@@ -170,9 +174,7 @@ TEST(DisruptorStress, diamond) {
   BatchEventProcessor pd(ring, barrier_d, d);
   ring.add_gating_sequences(pd.sequence());
   run_topology([&] { publish_values(ring, count); }, pb, pc, pd);
-  expect_saw_all(b, count, "b");
-  expect_saw_all(c, count, "c");
-  expect_saw_all(d, count, "d");
+  expect_all_saw(count, b, c, d);
 }
 
 // Each producer's values must arrive in its own order, none lost or repeated.
@@ -240,7 +242,7 @@ TEST(DisruptorStress, halt_and_restart) {
     ++restarts;
   }
   producer.join();
-  expect_saw_all(consumer, count, "consumer");
+  expect_all_saw(count, consumer);
   EXPECT_GT(restarts, 0);
 }
 
@@ -261,7 +263,7 @@ TEST(DisruptorStress, event_poller) {
     if (poller.poll(handle) != EventPoller<Ring>::State::processing) std::this_thread::yield();
   }
   producer.join();
-  expect_saw_all(consumer, count, "consumer");
+  expect_all_saw(count, consumer);
 }
 
 }  // namespace
