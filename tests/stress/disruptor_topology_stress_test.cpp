@@ -109,8 +109,8 @@ void one_to_one(std::size_t ring_size) {
 TEST(DisruptorStress, one_to_one_yielding) {
   one_to_one<OneProducerRing<YieldingWaitStrategy>>(1024);
 }
-TEST(DisruptorStress, one_to_one_blocking_tiny_ring) {
-  one_to_one<OneProducerRing<BlockingWaitStrategy>>(8);
+TEST(DisruptorStress, one_to_one_blocking_small_ring) {
+  one_to_one<OneProducerRing<BlockingWaitStrategy>>(64);
 }
 TEST(DisruptorStress, one_to_one_sleeping) {
   one_to_one<OneProducerRing<SleepingWaitStrategy>>(256);
@@ -219,8 +219,8 @@ void three_to_one(std::size_t ring_size) {
 TEST(DisruptorStress, three_to_one_yielding) {
   three_to_one<YieldingWaitStrategy>(1024);
 }
-TEST(DisruptorStress, three_to_one_blocking_tiny_ring) {
-  three_to_one<BlockingWaitStrategy>(16);
+TEST(DisruptorStress, three_to_one_blocking_small_ring) {
+  three_to_one<BlockingWaitStrategy>(64);
 }
 
 // halt() from another thread at arbitrary moments, then run() again, while the producer

@@ -11,7 +11,6 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
-#include <thread>
 #include <utility>
 
 #include "lmx/disruptor/sequencer_base.hpp"
@@ -45,9 +44,7 @@ class MultiProducerSequencer : public SequencerBase<WaitStrategy> {
   std::int64_t next(std::int64_t count = 1) noexcept {
     assert(count >= 1);
     const std::int64_t current = this->cursor_.add_and_get(count) - count;
-    while (!this->has_capacity(current, count, gating_cache_)) {
-      std::this_thread::yield();  // the ring is full: the consumers need the core
-    }
+    this->wait_for_capacity(current, count, gating_cache_);
     return current + count;
   }
 

@@ -7,7 +7,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
-#include <thread>
 #include <utility>
 
 #include "lmx/constants.hpp"
@@ -32,9 +31,7 @@ class SingleProducerSequencer : public SequencerBase<WaitStrategy> {
 
   // Claims the next `count` slots, waiting while the ring is full; returns the last one.
   std::int64_t next(std::int64_t count = 1) noexcept {
-    while (!this->has_capacity(producer_.next_value, count, producer_.cached_gating)) {
-      std::this_thread::yield();  // the ring is full: the consumers need the core
-    }
+    this->wait_for_capacity(producer_.next_value, count, producer_.cached_gating);
     producer_.next_value += count;
     return producer_.next_value;
   }
