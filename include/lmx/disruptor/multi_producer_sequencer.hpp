@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <thread>
 #include <utility>
 
 #include "lmx/disruptor/sequencer_base.hpp"
@@ -44,7 +45,12 @@ class MultiProducerSequencer : public SequencerBase<WaitStrategy> {
   std::int64_t next(std::int64_t count = 1) noexcept {
     assert(count >= 1);
     const std::int64_t current = this->cursor_.add_and_get(count) - count;
-    this->wait_for_capacity(current, count, gating_cache_);
+    while (!this->has_capacity(current, count, gating_cache_)) {
+      // The ring is full. Unlike the single producer, yield rather than sleep: with several
+      // producers sharing cores with the consumer, handing the core over at once measured
+      // about twice as fast in three_to_one as sleeping ~50 us.
+      std::this_thread::yield();
+    }
     return current + count;
   }
 

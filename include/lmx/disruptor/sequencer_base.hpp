@@ -4,12 +4,10 @@
 // must never lap. See single_producer_sequencer.hpp and multi_producer_sequencer.hpp.
 
 #include <cassert>
-#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
-#include <thread>
 #include <utility>
 
 #include "lmx/constants.hpp"
@@ -67,18 +65,6 @@ class SequencerBase {
     const std::int64_t slowest = gating_.minimum_or(current);
     cache.set(slowest);
     return !precedes(slowest, wrap_point);
-  }
-
-  // Waits until has_capacity(current, count, cache). A full ring means the consumers are
-  // behind, so sleep the shortest time the OS allows (~50 us on Linux; the Java Disruptor's
-  // parkNanos(1)): a consumer then drains a long stretch without the producer polling its
-  // sequence's cache line and racing it slot by slot. Yielding instead measured 2-4x
-  // slower with a busy-spinning consumer (BENCHMARKS.md).
-  template <class Cache>
-  void wait_for_capacity(std::int64_t current, std::int64_t count, Cache& cache) const noexcept {
-    while (!has_capacity(current, count, cache)) {
-      std::this_thread::sleep_for(std::chrono::nanoseconds(1));
-    }
   }
 
   [[nodiscard]] std::int64_t gating_minimum(std::int64_t ceiling) const noexcept {
