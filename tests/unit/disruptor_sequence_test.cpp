@@ -33,7 +33,7 @@ TEST(DisruptorSequence, StartsAtInitialAndUpdates) {
   EXPECT_EQ(s.get(), initial_sequence);
   s.set(41);
   EXPECT_EQ(s.get(), 41);
-  s.set_volatile(42);
+  s.set(42);
   EXPECT_EQ(s.get(), 42);
   EXPECT_FALSE(s.compare_and_set(41, 50));
   EXPECT_EQ(s.get(), 42);

@@ -1,7 +1,8 @@
 #pragma once
 // Sleeps on a condition variable until the ring cursor moves; uses no CPU while idle. The
-// sequencer calls signal_all_when_blocking() after each publish, which costs one fence and
-// one load unless a consumer is actually asleep, and wakes every barrier waiting on it.
+// sequencer calls signal_all_when_blocking() after each publish, which costs one atomic
+// read-modify-write unless a consumer is actually asleep, and wakes every barrier waiting
+// on it.
 
 #include <atomic>
 #include <chrono>
@@ -17,9 +18,11 @@ namespace lmx::disruptor {
 namespace detail {
 
 // The sleeping half of the blocking strategies. A waiter counts itself in `sleepers_`
-// before its last look at the cursor; a publisher stores the cursor before looking at
-// `sleepers_`. With a seq_cst fence on each side, at least one of them sees the other, so
-// either the waiter sees the new cursor or the publisher sees the waiter and wakes it.
+// (an acq_rel read-modify-write) before it looks at the cursor; a publisher stores the
+// cursor, then reads `sleepers_` with an acq_rel read-modify-write too. The two RMWs are
+// ordered: if the publisher's comes first, the waiter's synchronises with it and sees the
+// new cursor; if the waiter's comes first, the publisher sees a sleeper and wakes it.
+// (RMWs rather than fences: ThreadSanitizer cannot check fences.)
 class CursorSleeper {
  public:
   // Sleeps until the cursor reaches `sequence`, the barrier is alerted, or `deadline`
@@ -28,12 +31,10 @@ class CursorSleeper {
   bool sleep_until_published(std::int64_t sequence, const Barrier& barrier,
                              std::optional<std::chrono::steady_clock::time_point> deadline) {
     std::unique_lock lock(mutex_);
-    // relaxed: the fence below orders this increment before the cursor reads.
-    sleepers_.fetch_add(1, std::memory_order_relaxed);
+    // acq_rel: see the class comment; pairs with the RMW in wake_all().
+    sleepers_.fetch_add(1, std::memory_order_acq_rel);
     bool published = false;
     for (;;) {
-      // seq_cst fence: store-load barrier against the publisher's fence in wake_all().
-      std::atomic_thread_fence(std::memory_order_seq_cst);
       published = !precedes(barrier.cursor(), sequence);
       if (published || barrier.is_alerted()) break;
       if (!deadline) {
@@ -49,10 +50,9 @@ class CursorSleeper {
   }
 
   void wake_all() noexcept {
-    // seq_cst fence: the cursor store before this is ordered before the sleepers_ load.
-    std::atomic_thread_fence(std::memory_order_seq_cst);
-    // relaxed: ordered by the fence above; a stale non-zero only costs a spurious notify.
-    if (sleepers_.load(std::memory_order_relaxed) == 0) return;
+    // acq_rel RMW, not a load: it reads the latest count, and a sleeper counting itself
+    // after it synchronises with it and so sees the cursor stored before this call.
+    if (sleepers_.fetch_add(0, std::memory_order_acq_rel) == 0) return;
     // Taking the lock waits out a sleeper between its cursor check and its wait().
     { std::lock_guard lock(mutex_); }
     condition_.notify_all();

@@ -46,7 +46,10 @@ class MultiProducerSequencer : public SequencerBase<WaitStrategy> {
     assert(count >= 1);
     const std::int64_t current = this->cursor_.add_and_get(count) - count;
     while (!this->has_capacity(current, count, gating_cache_)) {
-      std::this_thread::yield();  // the ring is full: the consumers need the core
+      // The ring is full. Unlike the single producer, yield rather than sleep: with several
+      // producers sharing cores with the consumer, handing the core over at once measured
+      // about twice as fast in three_to_one as sleeping ~50 us.
+      std::this_thread::yield();
     }
     return current + count;
   }

@@ -47,12 +47,6 @@ class alignas(cache_line_size) Sequence {
     value_.store(value, std::memory_order_release);
   }
 
-  void set_volatile(std::int64_t value) noexcept {
-    // seq_cst: a store followed by a full fence, for the rare caller that must then read
-    // another thread's sequence and be sure its own store was seen first (store-load).
-    value_.store(value, std::memory_order_seq_cst);
-  }
-
   [[nodiscard]] bool compare_and_set(std::int64_t expected, std::int64_t desired) noexcept {
     // acq_rel: success both observes the previous owner's writes and publishes ours;
     // acquire on failure so the caller's retry reads a fresh, ordered value.

@@ -14,6 +14,7 @@
 
 #include "lmx/disruptor/sequence.hpp"
 #include "lmx/disruptor/sequence_group.hpp"
+#include "lmx/disruptor/wait_strategy.hpp"
 
 namespace lmx::disruptor {
 
@@ -30,14 +31,19 @@ class SequenceBarrier {
 
   [[nodiscard]] std::int64_t wait_for(std::int64_t sequence) noexcept {
     auto& strategy = sequencer_.wait_strategy();
-    for (;;) {
+    for (int gap_checks = 1;; ++gap_checks) {
       const std::int64_t available = strategy.wait_for(sequence, *this);
       if (precedes(available, sequence)) return available;  // alerted or timed out
       const std::int64_t published = sequencer_.highest_published(sequence, available);
       if (!precedes(published, sequence) || is_alerted()) return published;
       // A multi-producer has claimed `sequence` and not yet published it; it is between
-      // its claim and its publish, so this gap closes in a moment.
-      std::this_thread::yield();
+      // its claim and its publish, so this gap usually closes within a few spins. Yield
+      // only if it does not (the producer may have lost its core).
+      if (gap_checks % gap_spins_per_yield == 0) {
+        std::this_thread::yield();
+      } else {
+        cpu_relax();
+      }
     }
   }
 
@@ -66,6 +72,8 @@ class SequenceBarrier {
   }
 
  private:
+  static constexpr int gap_spins_per_yield = 100;
+
   Sequencer& sequencer_;
   SequenceGroup dependencies_;
   std::atomic<bool> alerted_{false};

@@ -16,7 +16,7 @@ class SequenceGroup {
  public:
   SequenceGroup() = default;
   SequenceGroup(std::initializer_list<const Sequence*> sequences) : sequences_(sequences) {
-    for (const Sequence* s : sequences_) assert(s != nullptr);
+    for ([[maybe_unused]] const Sequence* s : sequences_) assert(s != nullptr);
   }
 
   void add(const Sequence& sequence) { sequences_.push_back(&sequence); }

@@ -1,0 +1,396 @@
+// Throughput and latency of lmx's Disruptor, by topology, named and shaped as in the Java
+// Disruptor's perftests so the figures can be set side by side with bench/java/:
+//
+//   disruptor_bench [TOPOLOGY...] [--events N] [--runs R] [--wait yielding|busy_spin]
+//
+// one_to_one        1 producer, 1 consumer, one publish per event (OneToOneSequenced)
+// one_to_one_batch  the same, claiming and publishing 10 slots at a time
+// three_to_one      3 producers (multi-producer sequencer), 1 consumer
+// pipeline          1 producer, 3 consumers in a chain
+// multicast         1 producer, 3 independent consumers
+// diamond           1 producer, 2 parallel consumers, 1 after both
+// ping_pong         round-trip latency between two threads over two rings
+//
+// Each run prints `<topology> ops_per_sec=<N>` (ping_pong: `p50_ns= p99_ns= p999_ns=`, the
+// round trip). The consumer's result is checked after every run, so a broken ring cannot
+// produce a fast figure.
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "lmx/disruptor/disruptor.hpp"
+
+namespace {
+
+using namespace lmx::disruptor;
+using Clock = std::chrono::steady_clock;
+
+constexpr std::size_t ring_size = 1 << 16;  // as the Java perftests: 64 Ki slots
+constexpr std::int64_t batch_size = 10;     // as OneToOneSequencedBatchThroughputTest
+
+struct ValueEvent {
+  std::int64_t value = 0;
+};
+
+struct PipelineEvent {
+  std::int64_t operand_one = 0;
+  std::int64_t operand_two = 0;
+  std::int64_t step_one = 0;
+  std::int64_t step_two = 0;
+};
+
+struct FizzBuzzEvent {
+  std::int64_t value = 0;
+  bool fizz = false;
+  bool buzz = false;
+};
+
+// Stops the run with a message if the consumers computed the wrong thing.
+void check(bool ok, const char* what) {
+  if (!ok) {
+    std::fprintf(stderr, "disruptor_bench: wrong result: %s\n", what);
+    std::exit(2);
+  }
+}
+
+void wait_until_processed(const Sequence& sequence, std::int64_t last) {
+  while (precedes(sequence.get(), last)) std::this_thread::yield();
+}
+
+std::int64_t ops_per_sec(std::int64_t events, Clock::duration elapsed) {
+  const double seconds = std::chrono::duration<double>(elapsed).count();
+  return static_cast<std::int64_t>(static_cast<double>(events) / seconds);
+}
+
+// Runs each processor on its own thread for the duration of `body`, then halts them.
+template <class Body, class... Processors>
+void with_processors(Body&& body, Processors&... processors) {
+  std::array<std::thread, sizeof...(Processors)> threads{
+      std::thread([&processors] { processors.run(); })...};
+  body();
+  (processors.halt(), ...);
+  for (auto& t : threads) t.join();
+}
+
+template <class Event, class Transform>
+struct Handler {
+  Transform transform;
+  std::int64_t result = 0;
+  void on_event(Event& e, std::int64_t, bool) { transform(e, result); }
+};
+template <class Event, class Transform>
+Handler<Event, Transform> make_handler(Transform transform) {
+  return {transform, 0};
+}
+
+const auto add_value = [](ValueEvent& e, std::int64_t& sum) { sum += e.value; };
+
+std::int64_t sum_below(std::int64_t n) {
+  return n * (n - 1) / 2;
+}
+
+// The perftests' producer loop: claim one slot, fill it with `fill(event, i)`, publish.
+template <class Ring, class Fill>
+void publish_each(Ring& ring, std::int64_t events, Fill&& fill) {
+  for (std::int64_t i = 0; i < events; ++i) {
+    const std::int64_t sequence = ring.next();
+    fill(ring[sequence], i);
+    ring.publish(sequence);
+  }
+}
+
+// Publishes `events` events one by one and times until `last` (the final consumer) has
+// processed them all.
+template <class Ring, class Fill>
+Clock::duration publish_and_time(Ring& ring, std::int64_t events, const Sequence& last,
+                                 Fill&& fill) {
+  const auto start = Clock::now();
+  publish_each(ring, events, fill);
+  wait_until_processed(last, events - 1);
+  return Clock::now() - start;
+}
+
+const auto set_value = [](ValueEvent& e, std::int64_t i) { e.value = i; };
+
+// One summing consumer on a ring with `Sequencer`: `produce(ring)` publishes, and the run is
+// timed until the consumer has processed `events`. Returns the sum and the time taken.
+template <class Sequencer, class Produce>
+std::pair<std::int64_t, Clock::duration> run_summing_consumer(std::int64_t events,
+                                                              Produce&& produce) {
+  RingBuffer<ValueEvent, Sequencer> ring(ring_size);
+  auto barrier = ring.new_barrier();
+  auto handler = make_handler<ValueEvent>(add_value);
+  BatchEventProcessor processor(ring, barrier, handler);
+  ring.add_gating_sequences(processor.sequence());
+  Clock::duration elapsed{};
+  with_processors(
+      [&] {
+        const auto start = Clock::now();
+        produce(ring);
+        wait_until_processed(processor.sequence(), events - 1);
+        elapsed = Clock::now() - start;
+      },
+      processor);
+  return {handler.result, elapsed};
+}
+
+template <class Strategy>
+std::int64_t one_to_one(std::int64_t events) {
+  const auto [sum, elapsed] = run_summing_consumer<SingleProducerSequencer<Strategy>>(
+      events, [events](auto& ring) { publish_each(ring, events, set_value); });
+  check(sum == sum_below(events), "one_to_one sum");
+  return ops_per_sec(events, elapsed);
+}
+
+template <class Strategy>
+std::int64_t one_to_one_batch(std::int64_t events) {
+  const auto [sum, elapsed] =
+      run_summing_consumer<SingleProducerSequencer<Strategy>>(events, [events](auto& ring) {
+        for (std::int64_t i = 0; i < events; i += batch_size) {
+          const std::int64_t last = ring.next(batch_size);
+          for (std::int64_t s = last - batch_size + 1; s <= last; ++s) ring[s].value = s;
+          ring.publish(last - batch_size + 1, last);
+        }
+      });
+  check(sum == sum_below(events), "one_to_one_batch sum");
+  return ops_per_sec(events, elapsed);
+}
+
+template <class Strategy>
+std::int64_t three_to_one(std::int64_t events) {
+  const std::int64_t per_producer = events / 3;
+  const auto [sum, elapsed] = run_summing_consumer<MultiProducerSequencer<Strategy>>(
+      3 * per_producer, [per_producer](auto& ring) {
+        const auto produce = [&] { publish_each(ring, per_producer, set_value); };
+        std::array<std::thread, 3> producers{std::thread(produce), std::thread(produce),
+                                             std::thread(produce)};
+        for (auto& t : producers) t.join();
+      });
+  check(sum == 3 * sum_below(per_producer), "three_to_one sum");
+  return ops_per_sec(3 * per_producer, elapsed);
+}
+
+template <class Strategy>
+std::int64_t pipeline(std::int64_t events) {
+  RingBuffer<PipelineEvent, SingleProducerSequencer<Strategy>> ring(ring_size);
+  auto one = make_handler<PipelineEvent>(
+      [](PipelineEvent& e, std::int64_t&) { e.step_one = e.operand_one + e.operand_two; });
+  auto two = make_handler<PipelineEvent>(
+      [](PipelineEvent& e, std::int64_t&) { e.step_two = e.step_one + 3; });
+  auto three = make_handler<PipelineEvent>(
+      [](PipelineEvent& e, std::int64_t& n) { n += (e.step_two & 4) == 4; });
+  auto b1 = ring.new_barrier();
+  BatchEventProcessor p1(ring, b1, one);
+  auto b2 = ring.new_barrier(p1.sequence());
+  BatchEventProcessor p2(ring, b2, two);
+  auto b3 = ring.new_barrier(p2.sequence());
+  BatchEventProcessor p3(ring, b3, three);
+  ring.add_gating_sequences(p3.sequence());
+  Clock::duration elapsed{};
+  with_processors(
+      [&] {
+        elapsed = publish_and_time(ring, events, p3.sequence(), [](PipelineEvent& e, auto i) {
+          e.operand_one = i;
+          e.operand_two = i + 1;
+        });
+      },
+      p1, p2, p3);
+  std::int64_t expected = 0;
+  for (std::int64_t i = 0; i < events; ++i) expected += ((2 * i + 1 + 3) & 4) == 4;
+  check(three.result == expected, "pipeline count");
+  return ops_per_sec(events, elapsed);
+}
+
+template <class Strategy>
+std::int64_t multicast(std::int64_t events) {
+  RingBuffer<ValueEvent, SingleProducerSequencer<Strategy>> ring(ring_size);
+  auto add = make_handler<ValueEvent>(add_value);
+  auto sub = make_handler<ValueEvent>([](ValueEvent& e, std::int64_t& r) { r -= e.value; });
+  auto bit_and = make_handler<ValueEvent>([](ValueEvent& e, std::int64_t& r) { r &= e.value; });
+  auto b1 = ring.new_barrier();
+  auto b2 = ring.new_barrier();
+  auto b3 = ring.new_barrier();
+  BatchEventProcessor p1(ring, b1, add);
+  BatchEventProcessor p2(ring, b2, sub);
+  BatchEventProcessor p3(ring, b3, bit_and);
+  ring.add_gating_sequences(p1.sequence(), p2.sequence(), p3.sequence());
+  Clock::duration elapsed{};
+  with_processors(
+      [&] {
+        elapsed = publish_and_time(ring, events, p3.sequence(), set_value);
+        wait_until_processed(p1.sequence(), events - 1);
+        wait_until_processed(p2.sequence(), events - 1);
+      },
+      p1, p2, p3);
+  check(add.result == sum_below(events) && sub.result == -sum_below(events), "multicast");
+  return ops_per_sec(events, elapsed);
+}
+
+template <class Strategy>
+std::int64_t diamond(std::int64_t events) {
+  RingBuffer<FizzBuzzEvent, SingleProducerSequencer<Strategy>> ring(ring_size);
+  auto fizz = make_handler<FizzBuzzEvent>(
+      [](FizzBuzzEvent& e, std::int64_t&) { e.fizz = e.value % 3 == 0; });
+  auto buzz = make_handler<FizzBuzzEvent>(
+      [](FizzBuzzEvent& e, std::int64_t&) { e.buzz = e.value % 5 == 0; });
+  auto fizz_buzz =
+      make_handler<FizzBuzzEvent>([](FizzBuzzEvent& e, std::int64_t& n) { n += e.fizz && e.buzz; });
+  auto b1 = ring.new_barrier();
+  auto b2 = ring.new_barrier();
+  BatchEventProcessor p1(ring, b1, fizz);
+  BatchEventProcessor p2(ring, b2, buzz);
+  auto b3 = ring.new_barrier(p1.sequence(), p2.sequence());
+  BatchEventProcessor p3(ring, b3, fizz_buzz);
+  ring.add_gating_sequences(p3.sequence());
+  Clock::duration elapsed{};
+  with_processors(
+      [&] {
+        elapsed = publish_and_time(ring, events, p3.sequence(),
+                                   [](FizzBuzzEvent& e, std::int64_t i) { e.value = i; });
+      },
+      p1, p2, p3);
+  check(fizz_buzz.result == (events + 14) / 15, "diamond fizzbuzz count");
+  return ops_per_sec(events, elapsed);
+}
+
+struct LatencyFigures {
+  std::int64_t p50_ns, p99_ns, p999_ns;
+};
+
+// The pong side: answers every ping by publishing the same value on the pong ring.
+template <class PongRing>
+struct Ponger {
+  PongRing& pong;
+  void on_event(ValueEvent& e, std::int64_t, bool) {
+    pong.publish_event([&e](ValueEvent& out, std::int64_t) { out.value = e.value; });
+  }
+};
+
+template <class Strategy>
+LatencyFigures ping_pong(std::int64_t events) {
+  using Ring = RingBuffer<ValueEvent, SingleProducerSequencer<Strategy>>;
+  Ring ping(1024);
+  Ring pong(1024);
+  auto barrier = ping.new_barrier();
+  Ponger<Ring> ponger{pong};
+  BatchEventProcessor processor(ping, barrier, ponger);
+  ping.add_gating_sequences(processor.sequence());
+  std::vector<std::int64_t> round_trips_ns(static_cast<std::size_t>(events));
+  with_processors(
+      [&] {
+        for (std::int64_t i = 0; i < events; ++i) {
+          const auto start = Clock::now();
+          ping.publish_event([i](ValueEvent& e, std::int64_t) { e.value = i; });
+          while (precedes(pong.cursor(), i)) cpu_relax();
+          round_trips_ns[static_cast<std::size_t>(i)] =
+              std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start).count();
+          check(pong[i].value == i, "ping_pong echo");
+        }
+      },
+      processor);
+  std::sort(round_trips_ns.begin(), round_trips_ns.end());
+  const auto at = [&](double q) {
+    return round_trips_ns[static_cast<std::size_t>(q * static_cast<double>(events - 1))];
+  };
+  return {at(0.50), at(0.99), at(0.999)};
+}
+
+struct Options {
+  std::vector<std::string> topologies;
+  std::int64_t events = 0;  // 0: each topology's default
+  int runs = 3;
+  std::string wait = "yielding";
+};
+
+// Java perftest iteration counts (ping_pong: fewer, it records every round trip).
+std::int64_t default_events(std::string_view topology) {
+  if (topology == "three_to_one") return 20'000'000;
+  if (topology == "ping_pong") return 1'000'000;
+  return 100'000'000;
+}
+
+template <class Strategy>
+void run_topology(const std::string& topology, std::int64_t events) {
+  if (topology == "ping_pong") {
+    const LatencyFigures f = ping_pong<Strategy>(events);
+    std::printf("ping_pong p50_ns=%lld p99_ns=%lld p999_ns=%lld\n",
+                static_cast<long long>(f.p50_ns), static_cast<long long>(f.p99_ns),
+                static_cast<long long>(f.p999_ns));
+    return;
+  }
+  std::int64_t rate = 0;
+  if (topology == "one_to_one") rate = one_to_one<Strategy>(events);
+  if (topology == "one_to_one_batch") rate = one_to_one_batch<Strategy>(events);
+  if (topology == "three_to_one") rate = three_to_one<Strategy>(events);
+  if (topology == "pipeline") rate = pipeline<Strategy>(events);
+  if (topology == "multicast") rate = multicast<Strategy>(events);
+  if (topology == "diamond") rate = diamond<Strategy>(events);
+  std::printf("%s ops_per_sec=%lld\n", topology.c_str(), static_cast<long long>(rate));
+}
+
+Options parse(int argc, char** argv) {
+  static const std::vector<std::string> known = {"one_to_one", "one_to_one_batch", "three_to_one",
+                                                 "pipeline",   "multicast",        "diamond",
+                                                 "ping_pong"};
+  Options options;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    const bool has_value = i + 1 < argc;
+    if (arg == "--events" && has_value) {
+      options.events = std::stoll(argv[++i]);
+    } else if (arg == "--runs" && has_value) {
+      options.runs = std::stoi(argv[++i]);
+    } else if (arg == "--wait" && has_value) {
+      options.wait = argv[++i];
+    } else if (std::find(known.begin(), known.end(), arg) != known.end()) {
+      options.topologies.push_back(arg);
+    } else {
+      throw std::invalid_argument("unknown argument '" + arg +
+                                  "'; usage: disruptor_bench [one_to_one|one_to_one_batch|"
+                                  "three_to_one|pipeline|multicast|diamond|ping_pong...] "
+                                  "[--events N] [--runs R] [--wait yielding|busy_spin]");
+    }
+  }
+  if (options.topologies.empty()) options.topologies = known;
+  if (options.wait != "yielding" && options.wait != "busy_spin") {
+    throw std::invalid_argument("--wait must be yielding or busy_spin");
+  }
+  if (options.events < 0 || options.runs < 1) {
+    throw std::invalid_argument("--events must be positive and --runs at least 1");
+  }
+  return options;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    const Options options = parse(argc, argv);
+    for (const std::string& topology : options.topologies) {
+      std::int64_t events = options.events > 0 ? options.events : default_events(topology);
+      events -= events % (3 * batch_size);  // whole batches, and an equal share per producer
+      for (int run = 0; run < options.runs; ++run) {
+        if (options.wait == "busy_spin") {
+          run_topology<BusySpinWaitStrategy>(topology, events);
+        } else {
+          run_topology<YieldingWaitStrategy>(topology, events);
+        }
+        std::fflush(stdout);
+      }
+    }
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "disruptor_bench: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}
