@@ -146,6 +146,7 @@ class BusinessLogicHandler {
 
 // Writes results to the results log, one write per batch. Results at or before
 // `skip_through` are already there (written before a restart) and are not written again.
+// Makes them durable on request, for the snapshotter: see durable_through().
 class ResultHandler {
  public:
   ResultHandler(ResultWriter& writer, Position skip_through)
@@ -153,18 +154,52 @@ class ResultHandler {
     batch_.reserve(result_publish_batch_max);
   }
 
-  void on_event(Result& result, std::int64_t /*sequence*/, bool end_of_batch) {
+  void on_event(Result& result, std::int64_t sequence, bool end_of_batch) {
     if (skip_through_ < result.position) batch_.push_back(result);
     if ((end_of_batch || batch_.size() >= result_publish_batch_max) && !batch_.empty()) {
       writer_.write(batch_);
       batch_.clear();
     }
+    if (end_of_batch) sync_if_requested(sequence);
   }
 
+  void on_timeout(std::int64_t sequence) { sync_if_requested(sequence); }
+
+  // Asks for the results up to output `sequence` to be made durable; true once they are.
+  // Called from the snapshotter thread.
+  [[nodiscard]] bool durable_through(std::int64_t sequence) noexcept {
+    std::int64_t requested = sync_requested_.load(std::memory_order_relaxed);
+    // relaxed: a plain max; the handler reads it at its next batch end or idle timeout.
+    while (requested < sequence &&
+           !sync_requested_.compare_exchange_weak(requested, sequence, std::memory_order_relaxed)) {
+    }
+    // acquire: pairs with the release store after the sync.
+    return synced_through_.load(std::memory_order_acquire) >= sequence;
+  }
+
+  // After the processor thread has stopped: makes everything it wrote durable.
+  void sync_after_stop(std::int64_t last_sequence) { sync(last_sequence); }
+
  private:
+  void sync_if_requested(std::int64_t sequence) {
+    // relaxed: the request carries no data; a late look only delays one snapshot.
+    const std::int64_t requested = sync_requested_.load(std::memory_order_relaxed);
+    if (requested > synced_through_.load(std::memory_order_relaxed) && sequence >= requested) {
+      sync(sequence);
+    }
+  }
+
+  void sync(std::int64_t sequence) {
+    writer_.sync();
+    // release: the sync happened before a snapshotter sees the new value.
+    synced_through_.store(sequence, std::memory_order_release);
+  }
+
   ResultWriter& writer_;
   Position skip_through_;
   std::vector<Result> batch_;
+  std::atomic<std::int64_t> sync_requested_{-1};
+  std::atomic<std::int64_t> synced_through_{-1};
 };
 
 // Runs `body` on a thread; an exception it throws is kept for the control thread.
@@ -259,7 +294,8 @@ EngineSummary run_engine(Backend& backend, const EngineOptions& options,
   dr::BatchEventProcessor result_processor(output, output_barrier, result_handler);
   output.add_gating_sequences(result_processor.sequence());
 
-  Snapshotter snapshotter(*store, [&] { return result_processor.sequence().get(); });
+  Snapshotter snapshotter(
+      *store, [&](std::int64_t sequence) { return result_handler.durable_through(sequence); });
   Progress progress;
   std::atomic<bool> abort{false};
   BusinessLogicHandler logic(recovered.state, recovered.position, output, snapshotter, progress,
@@ -323,6 +359,8 @@ EngineSummary run_engine(Backend& backend, const EngineOptions& options,
   logic_thread.join();
   result_processor.drain();
   result_thread.join();
+  // The snapshotter may wait on results the stopped writer will not sync by itself.
+  if (!failed) result_handler.sync_after_stop(output.cursor());
   reader_thread.rethrow_failure();
   logic_thread.rethrow_failure();
   result_thread.rethrow_failure();

@@ -8,9 +8,10 @@
 
 namespace lmx {
 
-Snapshotter::Snapshotter(SnapshotStore& store, std::function<std::int64_t()> results_done)
+Snapshotter::Snapshotter(SnapshotStore& store,
+                         std::function<bool(std::int64_t)> results_durable_through)
     : store_(store),
-      results_done_(std::move(results_done)),
+      results_durable_through_(std::move(results_durable_through)),
       thread_([this](const std::stop_token& stop) { loop(stop); }) {}
 
 Snapshotter::~Snapshotter() {
@@ -56,9 +57,9 @@ void Snapshotter::loop(const std::stop_token& stop) {
       snapshot = std::move(pending_);
       after = pending_sequence_;
     }
-    // The results this snapshot covers must be in the results log first. The result
-    // writer is usually there already; poll briefly rather than couple the two threads.
-    while (results_done_() < after) {
+    // The results this snapshot covers must be durable first. The result writer syncs at
+    // its next batch end or idle timeout; poll briefly rather than couple the two threads.
+    while (!results_durable_through_(after)) {
       if (stop.stop_requested()) return;
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }

@@ -68,13 +68,16 @@ void FileResultWriter::write(std::span<const Result> results) {
   journal_.append(batch_);
 }
 
+void FileResultWriter::sync() {
+  journal_.sync();
+}
+
 Position FileResultWriter::last_position() {
   const std::optional<std::string> payload = journal_.read_last_payload();
   if (!payload) return Position{};
   Result result;
   if (!decode_result(*payload, result)) {
-    throw std::runtime_error("the last record of " + journal_.dir().string() +
-                             " is not a result");
+    throw std::runtime_error("the last record of " + journal_.dir().string() + " is not a result");
   }
   return result.position;
 }

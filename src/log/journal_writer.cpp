@@ -111,7 +111,7 @@ void JournalWriter::accept_scan(std::uint64_t from_offset) {
   assert(segment_fd_ >= 0);
   const SegmentScan scan = scan_segment(segment_fd_, from_offset, next_sequence_);
   if (scan.ending == SegmentEnding::damaged) {
-    throw std::runtime_error("" + describe_damage(segment_path(), scan));
+    throw std::runtime_error(describe_damage(segment_path(), scan));
   }
   if (scan.ending == SegmentEnding::torn_tail) {
     spdlog::warn("truncating the torn tail of journal segment {} at offset {} ({}, {} bytes)",
@@ -169,6 +169,13 @@ void JournalWriter::roll_if_full(std::size_t batch_size) {
   open_segment(next_sequence_, true);
 }
 
+void JournalWriter::sync() {
+  if (segment_fd_ < 0) return;
+  fdatasync_or_throw(segment_fd_, segment_path());
+  last_sync_ = std::chrono::steady_clock::now();
+  unsynced_ = false;
+}
+
 void JournalWriter::sync_after_write() {
   switch (options_.fsync) {
     case FsyncPolicy::always:
@@ -186,6 +193,8 @@ void JournalWriter::sync_after_write() {
       return;
     }
     case FsyncPolicy::none:
+      // Left to the kernel, but a sync() or a segment roll still makes it durable.
+      unsynced_ = true;
       return;
   }
 }
@@ -228,7 +237,7 @@ std::optional<std::string> JournalWriter::read_last_payload() {
   const UniqueFd fd = open_file(previous.path, O_RDONLY);
   const SegmentScan scan = scan_segment(fd.get(), 0, previous.first_sequence);
   if (scan.ending != SegmentEnding::clean || scan.record_count == 0) {
-    throw std::runtime_error("" + describe_damage(previous.path, scan));
+    throw std::runtime_error(describe_damage(previous.path, scan));
   }
   return read_payload_at(fd.get(), scan.last_record_offset, previous.path);
 }

@@ -99,6 +99,7 @@ class MemoryBackend : public Backend {
       if (backend_.fail_results_) throw std::runtime_error("results log: no space left on device");
       backend_.results_.insert(backend_.results_.end(), results.begin(), results.end());
     }
+    void sync() override {}
     Position last_position() override {
       const std::lock_guard lock(backend_.mutex_);
       return backend_.results_.empty() ? Position{} : backend_.results_.back().position;

@@ -1,8 +1,8 @@
 #pragma once
 // Writes snapshots on a thread of its own, so the business logic thread pays only for the
 // flat copy of its state. A snapshot taken after output sequence S is saved only once the
-// result writer has passed S: every result up to the snapshot's position is then in the
-// results log, so recovery from that snapshot can never leave a result missing.
+// results up to S are durable in the results log, so recovery from that snapshot can never
+// leave a result missing.
 
 #include <atomic>
 #include <condition_variable>
@@ -19,8 +19,9 @@ namespace lmx {
 
 class Snapshotter {
  public:
-  // `results_done` reads the output sequence the result writer has finished with.
-  Snapshotter(SnapshotStore& store, std::function<std::int64_t()> results_done);
+  // `results_durable_through(S)` asks for the results up to output sequence S to be made
+  // durable and says whether they are; the snapshotter polls it before saving.
+  Snapshotter(SnapshotStore& store, std::function<bool(std::int64_t)> results_durable_through);
   ~Snapshotter();
   Snapshotter(const Snapshotter&) = delete;
   Snapshotter& operator=(const Snapshotter&) = delete;
@@ -42,7 +43,7 @@ class Snapshotter {
   void loop(const std::stop_token& stop);
 
   SnapshotStore& store_;
-  std::function<std::int64_t()> results_done_;
+  std::function<bool(std::int64_t)> results_durable_through_;
   mutable std::mutex mutex_;
   std::condition_variable_any changed_;
   std::unique_ptr<Snapshot> pending_;   // guarded by mutex_

@@ -56,6 +56,7 @@ class FileResultWriter final : public ResultWriter {
                             JournalWriterOptions options = {});
 
   void write(std::span<const Result> results) override;
+  void sync() override;
   [[nodiscard]] Position last_position() override;
 
  private:

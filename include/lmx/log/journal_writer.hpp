@@ -87,6 +87,10 @@ class JournalWriter {
   // last sequence, 0 when empty, if the batch is empty). The batch is left as it was.
   std::uint64_t append(JournalBatch& batch);
 
+  // Makes every record appended so far durable, whatever the policy: the engine calls it
+  // on the results journal before a snapshot that covers those results is saved.
+  void sync();
+
   // The payload of the newest record in the journal, nullopt when it is empty.
   [[nodiscard]] std::optional<std::string> read_last_payload();
 

@@ -17,6 +17,10 @@ class ResultWriter {
   // Throws std::runtime_error on an operating error.
   virtual void write(std::span<const Result> results) = 0;
 
+  // Makes every result written so far durable. The engine calls it before saving a
+  // snapshot, so a snapshot never covers results a power loss could take back.
+  virtual void sync() = 0;
+
   // Position of the newest result already in the results log (zero when none), so that a
   // restarted engine knows from where results are still missing.
   [[nodiscard]] virtual Position last_position() = 0;
