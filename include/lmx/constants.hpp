@@ -35,3 +35,12 @@ namespace lmx {
 inline constexpr std::size_t snapshot_keep_count = 3;
 
 }  // namespace lmx
+
+namespace lmx {
+
+// Deepest msgpack nesting a seed `data` payload may have (the seed's own payloads are two
+// deep: a map holding arrays). Deeper input is malformed; the bound keeps the parser's
+// stack small whatever bytes an entry holds.
+inline constexpr std::size_t seed_depth_max = 8;
+
+}  // namespace lmx
