@@ -24,7 +24,31 @@ inline constexpr std::size_t cache_line_size = 64;
 inline constexpr std::size_t json_chunk_size = 16u << 20;
 inline constexpr std::size_t json_line_size_max = 1u << 20;
 
+// Largest payload one journal record may carry. The reader's buffer holds at least one
+// whole record, and a header announcing more than this is treated as corruption, so a
+// flipped bit in a length field cannot make a reader allocate or wait for gigabytes.
+inline constexpr std::size_t journal_payload_size_max = 64u << 10;
+
+// Bytes a journal segment grows to before appends start the next segment. Opening a
+// journal for writing re-verifies the whole newest segment (read + CRC32C), so this bounds
+// the cost of an open; smaller segments mean more files and more directory entries.
+inline constexpr std::uint64_t journal_segment_size_max = 64u << 20;
+
+// Bytes a journal reader reads per system call and holds in memory. Larger chunks mean
+// fewer reads per batch; the buffer must hold the largest record.
+inline constexpr std::size_t journal_read_chunk_size = 1u << 20;
+
+// With `--fsync interval`, the longest a batch may stay only in the page cache: the
+// bound on what a power loss can take from a process that appends continuously.
+inline constexpr std::uint32_t journal_fsync_interval_ms = 100;
+
+// Longest sleep of a journal reader waiting for appends when inotify is unavailable
+// (inotify normally wakes it at once). Shorter means less tail latency, more wake-ups.
+inline constexpr std::uint32_t journal_poll_interval_ms = 10;
+
 static_assert(sku_size_max < 255, "Sku stores its size in one byte, with one value for 'too long'");
+static_assert(journal_payload_size_max + 64 <= journal_read_chunk_size,
+              "a journal reader's buffer must hold one whole record with its header");
 static_assert(json_line_size_max < json_chunk_size, "a whole line must fit in one chunk");
 
 }  // namespace lmx

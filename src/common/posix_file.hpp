@@ -1,0 +1,49 @@
+#pragma once
+// Private helpers over POSIX file calls: an owning descriptor, and reads and writes that
+// retry on EINTR and short counts and throw std::system_error naming what was being done.
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+namespace lmx {
+
+class UniqueFd {
+ public:
+  UniqueFd() = default;
+  explicit UniqueFd(int fd) noexcept : fd_(fd) {}
+  UniqueFd(UniqueFd&& other) noexcept : fd_(other.release()) {}
+  UniqueFd& operator=(UniqueFd&& other) noexcept;
+  UniqueFd(const UniqueFd&) = delete;
+  UniqueFd& operator=(const UniqueFd&) = delete;
+  ~UniqueFd();
+
+  [[nodiscard]] int get() const noexcept { return fd_; }
+  [[nodiscard]] bool valid() const noexcept { return fd_ >= 0; }
+  int release() noexcept;
+
+ private:
+  int fd_ = -1;
+};
+
+[[noreturn]] void throw_errno(const std::string& what);
+
+// Opens `path` with `flags` (O_CLOEXEC is added); throws naming the path on failure.
+[[nodiscard]] UniqueFd open_file(const std::filesystem::path& path, int flags, int mode = 0644);
+
+// Reads up to `size` bytes at `offset`; fewer only at the end of the file.
+[[nodiscard]] std::size_t pread_full(int fd, char* data, std::size_t size, std::uint64_t offset);
+
+// Writes all of `size` bytes at `offset`, or throws.
+void pwrite_full(int fd, const char* data, std::size_t size, std::uint64_t offset);
+
+void fdatasync_or_throw(int fd, const std::filesystem::path& what);
+
+// Makes a rename or a new file in `dir` durable.
+void fsync_directory(const std::filesystem::path& dir);
+
+// The whole file; throws on an I/O error.
+[[nodiscard]] std::string read_whole_file(const std::filesystem::path& path);
+
+}  // namespace lmx

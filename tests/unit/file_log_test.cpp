@@ -1,0 +1,94 @@
+// The file backend of LogReader, LogWriter and ResultWriter over native-encoded journals.
+
+#include "lmx/log/file_log.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <vector>
+
+#include "lmx/log/journal_segment.hpp"
+#include "lmx/log/journal_writer.hpp"
+#include "temp_dir.hpp"
+
+namespace lmx {
+namespace {
+
+using std::chrono::milliseconds;
+
+TEST(FileLog, WrittenEventsAreReadBackWithTheirPositions) {
+  testing::TempDir tmp;
+  Event order;
+  order.type = EventType::order;
+  order.user_id = 7;
+  order.add_line(Sku::from("apple"), 2);
+  const std::vector<Event> events = {Event::make_topup(7, 500),
+                                     Event::make_add_item(Sku::from("apple"), 3, true, 100), order};
+  FileLogWriter writer(tmp.path(), {.fsync = FsyncPolicy::none});
+  EXPECT_EQ(writer.append(events), (Position{0, 3}));
+  EXPECT_EQ(writer.append(std::span(events).first(1)), (Position{0, 4}));
+
+  FileLogReader reader(tmp.path(), Position{0, 1});
+  EXPECT_EQ(reader.end_position(), (Position{0, 4}));
+  ASSERT_EQ(reader.fetch(10, milliseconds(0)), 3u);
+  Event decoded;
+  reader.decode(0, decoded);
+  EXPECT_EQ(decoded.type, EventType::add_item);
+  EXPECT_EQ(decoded.position, (Position{0, 2}));
+  reader.decode(1, decoded);
+  EXPECT_EQ(decoded.type, EventType::order);
+  EXPECT_EQ(decoded.lines[0].item_id.view(), "apple");
+  EXPECT_EQ(decoded.position, (Position{0, 3}));
+  reader.decode(2, decoded);
+  EXPECT_EQ(decoded.type, EventType::topup);
+  EXPECT_EQ(decoded.amount, 500);
+  EXPECT_EQ(reader.fetch(10, milliseconds(0)), 0u);
+}
+
+TEST(FileLog, UndecodablePayloadBecomesAMalformedEventAtItsPosition) {
+  testing::TempDir tmp;
+  {
+    JournalWriter journal(events_journal_dir(tmp.path()), {.fsync = FsyncPolicy::none});
+    JournalBatch batch;
+    batch.add_payload("not an event");
+    (void)journal.append(batch);
+  }
+  FileLogReader reader(tmp.path(), Position{});
+  ASSERT_EQ(reader.fetch(10, milliseconds(0)), 1u);
+  Event decoded = Event::make_topup(1, 1);
+  reader.decode(0, decoded);
+  EXPECT_EQ(decoded.type, EventType::malformed);
+  EXPECT_EQ(decoded.position, (Position{0, 1}));
+}
+
+TEST(FileLog, RedisPositionIsRefusedByTheFileReader) {
+  testing::TempDir tmp;
+  EXPECT_THROW(FileLogReader(tmp.path(), Position{5, 1}), std::invalid_argument);
+}
+
+TEST(FileResultWriter, LastPositionIsThatOfTheNewestResult) {
+  testing::TempDir tmp;
+  {
+    FileResultWriter writer(tmp.path(), {.fsync = FsyncPolicy::none});
+    EXPECT_EQ(writer.last_position(), Position{});
+    std::vector<Result> results(3);
+    for (std::uint64_t i = 0; i < results.size(); ++i) {
+      results[i].position = Position{0, i + 10};
+      results[i].reason = Reason::accepted;
+      results[i].type = EventType::topup;
+      results[i].balance = static_cast<std::int64_t>(i);
+    }
+    writer.write(results);
+    EXPECT_EQ(writer.last_position(), (Position{0, 12}));
+  }
+  // A crash right after a rollover leaves an empty newest segment.
+  std::ofstream(results_journal_dir(tmp.path()) / segment_file_name(4)).close();
+  FileResultWriter reopened(tmp.path(), {.fsync = FsyncPolicy::none});
+  EXPECT_EQ(reopened.last_position(), (Position{0, 12}));
+  const std::vector<Result> all = read_all_results(tmp.path());
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[2].balance, 2);
+}
+
+}  // namespace
+}  // namespace lmx

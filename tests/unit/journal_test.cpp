@@ -1,0 +1,279 @@
+// The file journal: append, read, reopen, rollover, torn tails, damage, concurrent
+// appenders in several processes, and a reader waiting for another process's append.
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "lmx/log/journal_reader.hpp"
+#include "lmx/log/journal_record.hpp"
+#include "lmx/log/journal_segment.hpp"
+#include "lmx/log/journal_writer.hpp"
+#include "temp_dir.hpp"
+
+namespace lmx {
+namespace {
+
+using std::chrono::milliseconds;
+using Records = std::vector<std::pair<std::uint64_t, std::string>>;
+
+const JournalWriterOptions no_fsync{.fsync = FsyncPolicy::none};
+
+Records read_all(const std::filesystem::path& dir, std::uint64_t after = 0) {
+  JournalReader reader(dir, after);
+  Records records;
+  for (;;) {
+    const auto batch = reader.fetch(7, milliseconds(0));
+    if (batch.empty()) return records;
+    for (const JournalEntry& e : batch) records.emplace_back(e.sequence, std::string(e.payload));
+  }
+}
+
+std::uint64_t append(JournalWriter& writer, const std::vector<std::string>& payloads) {
+  JournalBatch batch;
+  for (const std::string& p : payloads) batch.add_payload(p);
+  return writer.append(batch);
+}
+
+std::filesystem::path first_segment(const std::filesystem::path& dir) {
+  return dir / segment_file_name(1);
+}
+
+void append_raw(const std::filesystem::path& file, const std::string& bytes) {
+  std::ofstream out(file, std::ios::binary | std::ios::app);
+  out << bytes;
+}
+
+void flip_byte(const std::filesystem::path& file, std::uint64_t offset) {
+  std::fstream f(file, std::ios::binary | std::ios::in | std::ios::out);
+  f.seekg(static_cast<std::streamoff>(offset));
+  const char c = static_cast<char>(f.get());
+  f.seekp(static_cast<std::streamoff>(offset));
+  f.put(static_cast<char>(c ^ 0x40));
+}
+
+// One sealed record, as a writer would put it on disk.
+std::string sealed_record(std::uint64_t sequence, const std::string& payload) {
+  std::string bytes(journal_record_header_size, '\0');
+  bytes += payload;
+  stamp_record_header(bytes.data(), static_cast<std::uint32_t>(payload.size()));
+  seal_record(bytes.data(), sequence);
+  return bytes;
+}
+
+TEST(Journal, AppendsAreReadBackDenseAndInOrderAfterReopen) {
+  testing::TempDir tmp;
+  {
+    JournalWriter writer(tmp.path());
+    EXPECT_EQ(append(writer, {"a", "bb"}), 2u);
+    EXPECT_EQ(append(writer, {}), 2u);
+    EXPECT_EQ(append(writer, {"ccc"}), 3u);
+  }
+  JournalWriter reopened(tmp.path(), no_fsync);
+  EXPECT_EQ(append(reopened, {"dddd"}), 4u);
+  const Records expected = {{1, "a"}, {2, "bb"}, {3, "ccc"}, {4, "dddd"}};
+  EXPECT_EQ(read_all(tmp.path()), expected);
+  EXPECT_EQ(read_all(tmp.path(), 2), Records(expected.begin() + 2, expected.end()));
+  EXPECT_TRUE(read_all(tmp.path(), 4).empty());
+  JournalReader reader(tmp.path(), 0);
+  EXPECT_EQ(reader.last_sequence(), 4u);
+}
+
+TEST(Journal, RollsOverToNewSegmentsNamedByFirstSequence) {
+  testing::TempDir tmp;
+  JournalWriterOptions small = no_fsync;
+  small.segment_size_max = 200;
+  Records expected;
+  {
+    JournalWriter writer(tmp.path(), small);
+    for (std::uint64_t b = 0; b < 10; ++b) {
+      std::vector<std::string> payloads;
+      for (int i = 0; i < 3; ++i) {
+        payloads.push_back("payload-" + std::to_string(expected.size() + 1));
+        expected.emplace_back(expected.size() + 1, payloads.back());
+      }
+      append(writer, payloads);
+    }
+  }
+  const auto segments = list_segments(tmp.path());
+  ASSERT_GT(segments.size(), 3u);
+  EXPECT_EQ(segments.front().first_sequence, 1u);
+  for (const SegmentFile& s : segments)
+    EXPECT_EQ((s.first_sequence - 1) % 3, 0u) << "batches stay whole";
+  EXPECT_EQ(read_all(tmp.path()), expected);
+  EXPECT_EQ(read_all(tmp.path(), 17), Records(expected.begin() + 17, expected.end()));
+  JournalWriter reopened(tmp.path(), small);
+  EXPECT_EQ(append(reopened, {"last"}), 31u);
+  EXPECT_EQ(read_all(tmp.path(), 30), (Records{{31, "last"}}));
+}
+
+TEST(Journal, PartialRecordAtTheTailIsTruncatedOnOpen) {
+  testing::TempDir tmp;
+  {
+    JournalWriter writer(tmp.path(), no_fsync);
+    append(writer, {"one", "two", "three"});
+  }
+  const auto good_size = std::filesystem::file_size(first_segment(tmp.path()));
+  append_raw(first_segment(tmp.path()), sealed_record(4, "four-torn").substr(0, 30));
+
+  // A reader sees the torn bytes as an append not finished yet: no error, no record.
+  EXPECT_EQ(read_all(tmp.path()).size(), 3u);
+  JournalWriter writer(tmp.path(), no_fsync);
+  EXPECT_EQ(std::filesystem::file_size(first_segment(tmp.path())), good_size);
+  EXPECT_EQ(append(writer, {"four"}), 4u);
+  EXPECT_EQ(read_all(tmp.path(), 3), (Records{{4, "four"}}));
+}
+
+TEST(Journal, BadChecksumOnTheLastRecordAndZeroFillAreTornTails) {
+  for (const bool zeros : {false, true}) {
+    testing::TempDir tmp;
+    {
+      JournalWriter writer(tmp.path(), no_fsync);
+      append(writer, {"one", "two"});
+    }
+    const auto good_size = std::filesystem::file_size(first_segment(tmp.path()));
+    std::string tail = zeros ? std::string(100, '\0') : sealed_record(3, "three");
+    if (!zeros) tail.back() ^= 1;
+    append_raw(first_segment(tmp.path()), tail);
+    JournalWriter writer(tmp.path(), no_fsync);
+    EXPECT_EQ(std::filesystem::file_size(first_segment(tmp.path())), good_size) << zeros;
+    EXPECT_EQ(append(writer, {"three"}), 3u);
+  }
+}
+
+TEST(Journal, DamageBeforeTheTailIsAnErrorNamingSegmentAndOffset) {
+  testing::TempDir tmp;
+  {
+    JournalWriter writer(tmp.path(), no_fsync);
+    append(writer, {"one", "two", "three"});
+  }
+  const std::uint64_t second_record = journal_record_header_size + 3;
+  flip_byte(first_segment(tmp.path()), second_record + journal_record_header_size);
+  const std::string expected = "checksum mismatch in segment 00000000000000000001.seg at offset " +
+                               std::to_string(second_record);
+  try {
+    JournalWriter writer(tmp.path(), no_fsync);
+    FAIL() << "opening a damaged journal must throw";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find(expected), std::string::npos) << e.what();
+  }
+  try {
+    (void)read_all(tmp.path());
+    FAIL() << "reading a damaged journal must throw";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find(expected), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(std::filesystem::file_size(first_segment(tmp.path())),
+            3 * journal_record_header_size + 11)
+      << "damage is never truncated away";
+}
+
+TEST(Journal, OutOfOrderSequenceIsDamage) {
+  testing::TempDir tmp;
+  {
+    JournalWriter writer(tmp.path(), no_fsync);
+    append(writer, {"one"});
+  }
+  append_raw(first_segment(tmp.path()), sealed_record(5, "five") + sealed_record(6, "six"));
+  EXPECT_THROW(JournalWriter(tmp.path(), no_fsync), std::runtime_error);
+  EXPECT_THROW((void)read_all(tmp.path()), std::runtime_error);
+}
+
+TEST(Journal, ReaderWaitsForAnAppendFromAnotherProcess) {
+  testing::TempDir tmp;
+  {
+    JournalWriter writer(tmp.path(), no_fsync);
+    append(writer, {"before"});
+  }
+  JournalReader reader(tmp.path(), 1);
+  ASSERT_TRUE(reader.fetch(10, milliseconds(0)).empty());
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    // Gives the parent time to block in fetch(); correctness does not depend on it.
+    std::this_thread::sleep_for(milliseconds(100));
+    JournalWriter writer(tmp.path(), no_fsync);
+    append(writer, {"after"});
+    ::_exit(0);
+  }
+  const auto batch = reader.fetch(10, milliseconds(30'000));
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  ASSERT_EQ(batch.size(), 1u);
+  EXPECT_EQ(batch[0].sequence, 2u);
+  EXPECT_EQ(batch[0].payload, "after");
+}
+
+TEST(Journal, ReaderFollowsAppendsAcrossSegmentsWhileReading) {
+  testing::TempDir tmp;
+  JournalWriterOptions small = no_fsync;
+  small.segment_size_max = 100;
+  JournalWriter writer(tmp.path(), small);
+  JournalReader reader(tmp.path(), 0);
+  for (std::uint64_t i = 1; i <= 20; ++i) {
+    append(writer, {"record-" + std::to_string(i)});
+    const auto batch = reader.fetch(10, milliseconds(1000));
+    ASSERT_EQ(batch.size(), 1u);
+    EXPECT_EQ(batch[0].sequence, i);
+  }
+  EXPECT_GT(list_segments(tmp.path()).size(), 5u);
+}
+
+// Several processes append batches at once: every record arrives, sequences are dense,
+// and each batch's records are contiguous (batches never interleave).
+TEST(Journal, ConcurrentAppendersInSeveralProcessesStayDenseAndUninterleaved) {
+  testing::TempDir tmp;
+  constexpr int children = 3;
+  constexpr int batches = 40;
+  constexpr int batch_size = 25;
+  std::vector<pid_t> pids;
+  for (int c = 0; c < children; ++c) {
+    const pid_t pid = ::fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      JournalWriterOptions options{.fsync = c == 0 ? FsyncPolicy::always : FsyncPolicy::none};
+      options.segment_size_max = 4096;
+      JournalWriter writer(tmp.path(), options);
+      for (int b = 0; b < batches; ++b) {
+        std::vector<std::string> payloads;
+        for (int i = 0; i < batch_size; ++i) payloads.push_back(fmt::format("{}/{}/{}", c, b, i));
+        append(writer, payloads);
+      }
+      ::_exit(0);
+    }
+    pids.push_back(pid);
+  }
+  for (const pid_t pid : pids) {
+    int status = 0;
+    ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+    ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  }
+  const Records records = read_all(tmp.path());
+  ASSERT_EQ(records.size(), std::size_t{children * batches * batch_size});
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    EXPECT_EQ(records[i].first, i + 1);
+    if (i % batch_size == 0) continue;
+    const std::string& previous = records[i - 1].second;
+    const std::string& current = records[i].second;
+    EXPECT_EQ(previous.substr(0, previous.rfind('/')), current.substr(0, current.rfind('/')))
+        << "a batch was interleaved at sequence " << i + 1;
+  }
+}
+
+TEST(Journal, FsyncPolicyNamesRoundTrip) {
+  for (const FsyncPolicy p : {FsyncPolicy::always, FsyncPolicy::interval, FsyncPolicy::none}) {
+    EXPECT_EQ(fsync_policy_from_name(fsync_policy_name(p)), p);
+  }
+  EXPECT_FALSE(fsync_policy_from_name("sometimes"));
+}
+
+}  // namespace
+}  // namespace lmx

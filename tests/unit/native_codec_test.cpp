@@ -1,0 +1,187 @@
+// The native event and result encodings: round trips of every shape, and robustness against
+// truncated, extended and random bytes (never a crash, always a refusal or a valid event).
+
+#include "lmx/log/native_codec.hpp"
+
+#include <gtest/gtest.h>
+
+#include <random>
+#include <string>
+#include <vector>
+
+namespace lmx {
+namespace {
+
+Event order_with_lines(std::size_t line_count) {
+  Event e;
+  e.type = EventType::order;
+  e.user_id = -42;
+  for (std::size_t i = 0; i < line_count; ++i) {
+    e.add_line(Sku::from("sku-" + std::to_string(i)), static_cast<std::int64_t>(i) - 3);
+  }
+  return e;
+}
+
+std::vector<Event> sample_events() {
+  return {
+      Event::make_topup(7, 1'000'000),
+      Event::make_topup(INT64_MIN, INT64_MAX),
+      Event::make_add_item(Sku::from("apple"), 10, true, 250),
+      Event::make_add_item(Sku::from("apple"), 5, false, 0),
+      Event::make_add_item(Sku::from(std::string(sku_size_max, 'x')), -1, true, -9),
+      Event::make_add_item(Sku::from(std::string(sku_size_max + 5, 'y')), 1, true, 1),
+      Event::make_add_item(Sku::from(""), 1, true, 1),
+      order_with_lines(0),
+      order_with_lines(1),
+      order_with_lines(order_lines_max),
+      order_with_lines(order_lines_max + 3),
+  };
+}
+
+void expect_same_event(const Event& a, const Event& b) {
+  ASSERT_EQ(a.type, b.type);
+  EXPECT_EQ(a.user_id, b.user_id);
+  switch (a.type) {
+    case EventType::topup:
+      EXPECT_EQ(a.amount, b.amount);
+      break;
+    case EventType::add_item:
+      EXPECT_EQ(a.item_id, b.item_id);
+      EXPECT_EQ(a.count, b.count);
+      EXPECT_EQ(a.has_price, b.has_price);
+      if (a.has_price) {
+        EXPECT_EQ(a.price, b.price);
+      }
+      break;
+    case EventType::order:
+      ASSERT_EQ(a.line_count, b.line_count);
+      for (std::size_t i = 0; i < std::min<std::size_t>(a.line_count, order_lines_max); ++i) {
+        EXPECT_EQ(a.lines[i].item_id, b.lines[i].item_id) << i;
+        EXPECT_EQ(a.lines[i].quantity, b.lines[i].quantity) << i;
+      }
+      break;
+    case EventType::malformed:
+      break;
+  }
+}
+
+TEST(NativeCodec, EventsRoundTrip) {
+  for (const Event& event : sample_events()) {
+    std::string bytes;
+    encode_event(event, bytes);
+    EXPECT_LE(bytes.size(), native_event_size_max);
+    Event decoded;
+    decoded.position = Position{0, 99};
+    ASSERT_TRUE(decode_event(bytes, decoded));
+    expect_same_event(event, decoded);
+    EXPECT_EQ(decoded.position, (Position{0, 99})) << "decoding must not touch the position";
+  }
+}
+
+TEST(NativeCodec, TooManyLinesKeepsTheTrueCountAndTheStoredLines) {
+  std::string bytes;
+  encode_event(order_with_lines(order_lines_max + 3), bytes);
+  Event decoded;
+  ASSERT_TRUE(decode_event(bytes, decoded));
+  EXPECT_EQ(decoded.line_count, order_lines_max + 3);
+  EXPECT_EQ(decoded.lines[order_lines_max - 1].item_id.view(),
+            "sku-" + std::to_string(order_lines_max - 1));
+}
+
+TEST(NativeCodec, TooLongSkuStaysInvalid) {
+  std::string bytes;
+  encode_event(Event::make_add_item(Sku::from(std::string(100, 'z')), 1, true, 1), bytes);
+  Event decoded;
+  ASSERT_TRUE(decode_event(bytes, decoded));
+  EXPECT_FALSE(decoded.item_id.valid());
+  EXPECT_EQ(decoded.item_id.size, Sku::size_too_long);
+}
+
+TEST(NativeCodec, EveryTruncationAndEveryExtensionIsRefused) {
+  for (const Event& event : sample_events()) {
+    std::string bytes;
+    encode_event(event, bytes);
+    for (std::size_t size = 0; size < bytes.size(); ++size) {
+      Event decoded = Event::make_topup(1, 1);
+      EXPECT_FALSE(decode_event(std::string_view(bytes).substr(0, size), decoded)) << size;
+      EXPECT_EQ(decoded.type, EventType::malformed);
+    }
+    Event decoded;
+    EXPECT_FALSE(decode_event(bytes + '\0', decoded));
+    EXPECT_EQ(decoded.type, EventType::malformed);
+  }
+}
+
+TEST(NativeCodec, BadVersionTypeFlagsAndSkuSizeAreRefused) {
+  std::string topup;
+  encode_event(Event::make_topup(1, 2), topup);
+  std::string add_item;
+  encode_event(Event::make_add_item(Sku::from("a"), 1, true, 1), add_item);
+  std::vector<std::string> bad(5, topup);
+  bad[0][0] = 2;                                          // version
+  bad[1][1] = 0;                                          // type malformed
+  bad[2][1] = 4;                                          // unknown type
+  bad[3] = add_item, bad[3][2] = 2;                       // reserved flag bit
+  bad[4] = add_item, bad[4][3] = char(sku_size_max + 2);  // impossible SKU size
+  for (const std::string& bytes : bad) {
+    Event decoded;
+    EXPECT_FALSE(decode_event(bytes, decoded));
+    EXPECT_EQ(decoded.type, EventType::malformed);
+  }
+}
+
+TEST(NativeCodec, RandomBytesNeverCrashAndFailuresAreMalformed) {
+  std::mt19937_64 random(12345);
+  std::string valid;
+  encode_event(order_with_lines(5), valid);
+  for (int round = 0; round < 20000; ++round) {
+    std::string bytes = valid;
+    if (round % 2 == 0) {
+      bytes.resize(random() % 200);
+      for (char& c : bytes) c = static_cast<char>(random());
+      bytes[0] = static_cast<char>(round % 4 == 0 ? 1 : random());  // often the right version
+    } else {
+      bytes[random() % bytes.size()] ^= static_cast<char>(1u << (random() % 8));
+    }
+    Event decoded;
+    const bool ok = decode_event(bytes, decoded);
+    EXPECT_EQ(ok, decoded.type != EventType::malformed);
+    Result result;
+    (void)decode_result(bytes, result);
+  }
+}
+
+TEST(NativeCodec, ResultsRoundTripAndRefuseBadBytes) {
+  Result result;
+  result.position = Position{1700000000000, 3};
+  result.type = EventType::order;
+  result.reason = Reason::insufficient_balance;
+  result.user_id = 9;
+  result.balance = -1;
+  result.remain = INT64_MAX;
+  std::string bytes;
+  encode_result(result, bytes);
+  ASSERT_EQ(bytes.size(), native_result_size);
+  Result decoded;
+  ASSERT_TRUE(decode_result(bytes, decoded));
+  EXPECT_EQ(decoded.position, result.position);
+  EXPECT_EQ(decoded.type, result.type);
+  EXPECT_EQ(decoded.reason, result.reason);
+  EXPECT_EQ(decoded.user_id, result.user_id);
+  EXPECT_EQ(decoded.balance, result.balance);
+  EXPECT_EQ(decoded.remain, result.remain);
+
+  Result untouched;
+  EXPECT_FALSE(decode_result(bytes.substr(0, bytes.size() - 1), untouched));
+  EXPECT_FALSE(decode_result(bytes + 'x', untouched));
+  std::string bad_reason = bytes;
+  bad_reason[2] = static_cast<char>(reason_count);
+  EXPECT_FALSE(decode_result(bad_reason, untouched));
+  std::string bad_type = bytes;
+  bad_type[1] = 4;
+  EXPECT_FALSE(decode_result(bad_type, untouched));
+  EXPECT_EQ(untouched.position, Position{}) << "a refused result leaves the output alone";
+}
+
+}  // namespace
+}  // namespace lmx

@@ -1,0 +1,187 @@
+// The snapshot format and the file snapshot store: round trips, every kind of damage told
+// apart, fallback to an older snapshot, and keeping the newest three.
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <string>
+
+#include "lmx/domain/state.hpp"
+#include "lmx/log/bytes.hpp"
+#include "lmx/log/crc32c.hpp"
+#include "lmx/snapshot/file_snapshot_store.hpp"
+#include "lmx/snapshot/snapshot_codec.hpp"
+#include "lmx/snapshot/snapshot_inspect.hpp"
+#include "temp_dir.hpp"
+
+namespace lmx {
+namespace {
+
+Snapshot sample(std::uint64_t position) {
+  Snapshot s;
+  s.position = Position{0, position};
+  s.users = {{7, 100}, {-3, 0}, {INT64_MAX, INT64_MIN}};
+  s.items = {{Sku::from("apple"), 250, 10}, {Sku::from(std::string(sku_size_max, 'z')), 1, -1}};
+  return s;
+}
+
+void expect_equal(const Snapshot& a, const Snapshot& b) {
+  EXPECT_EQ(a.position, b.position);
+  ASSERT_EQ(a.users.size(), b.users.size());
+  for (std::size_t i = 0; i < a.users.size(); ++i) {
+    EXPECT_EQ(a.users[i].user_id, b.users[i].user_id);
+    EXPECT_EQ(a.users[i].balance, b.users[i].balance);
+  }
+  ASSERT_EQ(a.items.size(), b.items.size());
+  for (std::size_t i = 0; i < a.items.size(); ++i) {
+    EXPECT_EQ(a.items[i].item_id, b.items[i].item_id);
+    EXPECT_EQ(a.items[i].price, b.items[i].price);
+    EXPECT_EQ(a.items[i].remain, b.items[i].remain);
+  }
+}
+
+std::string decode_error(std::string_view bytes) {
+  try {
+    (void)decode_snapshot(bytes);
+  } catch (const std::runtime_error& e) {
+    return e.what();
+  }
+  return "decoded";
+}
+
+// Rewrites the checksum so that a deliberate change reaches the checks after it.
+std::string reseal(std::string bytes) {
+  bytes.resize(bytes.size() - snapshot_checksum_size);
+  put_le(bytes, crc32c(bytes));
+  return bytes;
+}
+
+TEST(SnapshotCodec, RoundTripsIncludingEmptyAndRedisPositions) {
+  expect_equal(decode_snapshot(encode_snapshot(sample(42))), sample(42));
+  Snapshot empty;
+  empty.position = Position{1700000000000, 5};
+  expect_equal(decode_snapshot(encode_snapshot(empty)), empty);
+}
+
+TEST(SnapshotCodec, EachKindOfDamageIsNamed) {
+  const std::string good = encode_snapshot(sample(42));
+  std::string bad_magic = good;
+  bad_magic[0] = 'X';
+  std::string bad_version = good;
+  bad_version[4] = 2;
+  std::string flipped = good;
+  flipped[snapshot_header_size + 3] ^= 1;
+  std::string bad_count = good;
+  bad_count[24] = 2;  // two users instead of three: the payload has bytes left over
+  std::string bad_id = good;
+  bad_id[snapshot_header_size + 3 * 16] = 0;  // first item id of size zero
+  EXPECT_NE(decode_error(bad_magic).find("bad magic at offset 0"), std::string::npos);
+  EXPECT_NE(decode_error(bad_version).find("unsupported snapshot version 2"), std::string::npos);
+  EXPECT_NE(decode_error(good.substr(0, 20)).find("truncated"), std::string::npos);
+  EXPECT_NE(decode_error(good.substr(0, good.size() - 1)).find("truncated"), std::string::npos);
+  EXPECT_NE(decode_error(good + "x").find("trailing bytes"), std::string::npos);
+  EXPECT_NE(decode_error(flipped).find("checksum mismatch at offset " +
+                                       std::to_string(good.size() - snapshot_checksum_size)),
+            std::string::npos);
+  EXPECT_NE(decode_error(reseal(bad_count)).find("count mismatch"), std::string::npos);
+  EXPECT_NE(
+      decode_error(reseal(bad_id)).find("at offset " + std::to_string(snapshot_header_size + 48)),
+      std::string::npos)
+      << decode_error(reseal(bad_id));
+}
+
+TEST(SnapshotCodec, EveryTruncationIsRefused) {
+  const std::string good = encode_snapshot(sample(1));
+  for (std::size_t size = 0; size < good.size(); ++size) {
+    EXPECT_THROW((void)decode_snapshot(std::string_view(good).substr(0, size)), std::runtime_error)
+        << size;
+  }
+}
+
+void corrupt_file(const std::filesystem::path& file) {
+  std::fstream f(file, std::ios::binary | std::ios::in | std::ios::out);
+  f.seekp(static_cast<std::streamoff>(snapshot_header_size + 1));
+  f.put('\x7f');
+}
+
+TEST(FileSnapshotStore, SavesAtomicallyAndLoadsTheNewest) {
+  testing::TempDir tmp;
+  FileSnapshotStore store(snapshots_dir(tmp.path()));
+  std::vector<std::string> problems;
+  EXPECT_FALSE(store.load_newest(problems).has_value());
+  store.save(sample(10));
+  store.save(sample(20));
+  const auto loaded = store.load_newest(problems);
+  ASSERT_TRUE(loaded.has_value());
+  expect_equal(*loaded, sample(20));
+  EXPECT_TRUE(problems.empty());
+  for (const auto& entry : std::filesystem::directory_iterator(snapshots_dir(tmp.path()))) {
+    EXPECT_EQ(entry.path().extension(), ".lmxs") << "no temporary file is left behind";
+  }
+  State state;
+  state.assign(loaded->users, loaded->items);
+  EXPECT_EQ(state.find_user(7)->balance, 100);
+}
+
+TEST(FileSnapshotStore, KeepsTheNewestThree) {
+  testing::TempDir tmp;
+  FileSnapshotStore store(tmp.path());
+  for (std::uint64_t p : {5u, 1u, 9u, 30u, 12u}) store.save(sample(p));
+  const auto files = store.list();
+  ASSERT_EQ(files.size(), snapshot_keep_count);
+  EXPECT_EQ(files[0].filename(), snapshot_file_name(Position{0, 30}));
+  EXPECT_EQ(files[1].filename(), snapshot_file_name(Position{0, 12}));
+  EXPECT_EQ(files[2].filename(), snapshot_file_name(Position{0, 9}));
+}
+
+TEST(FileSnapshotStore, CorruptNewestFallsBackToThePreviousAndSaysWhy) {
+  testing::TempDir tmp;
+  FileSnapshotStore store(tmp.path());
+  store.save(sample(10));
+  store.save(sample(20));
+  corrupt_file(store.list().front());
+  std::vector<std::string> problems;
+  const auto loaded = store.load_newest(problems);
+  ASSERT_TRUE(loaded.has_value());
+  EXPECT_EQ(loaded->position, (Position{0, 10}));
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_NE(problems[0].find(snapshot_file_name(Position{0, 20})), std::string::npos);
+  EXPECT_NE(problems[0].find("checksum mismatch"), std::string::npos) << problems[0];
+}
+
+TEST(FileSnapshotStore, AllCorruptGivesNothingAndEveryProblem) {
+  testing::TempDir tmp;
+  FileSnapshotStore store(tmp.path());
+  store.save(sample(10));
+  store.save(sample(20));
+  corrupt_file(store.list()[0]);
+  std::filesystem::resize_file(store.list()[1], 30);
+  std::vector<std::string> problems;
+  EXPECT_FALSE(store.load_newest(problems).has_value());
+  ASSERT_EQ(problems.size(), 2u);
+  EXPECT_NE(problems[0].find("checksum mismatch"), std::string::npos) << problems[0];
+  EXPECT_NE(problems[1].find("truncated"), std::string::npos) << problems[1];
+}
+
+TEST(SnapshotInspect, ReportsHeaderAndVerdict) {
+  testing::TempDir tmp;
+  FileSnapshotStore store(tmp.path());
+  store.save(sample(77));
+  const auto file = store.list().front();
+  SnapshotReport report = inspect_snapshot(file);
+  EXPECT_TRUE(report.ok);
+  EXPECT_EQ(report.position, (Position{0, 77}));
+  EXPECT_EQ(report.user_count, 3u);
+  EXPECT_EQ(report.item_count, 2u);
+  EXPECT_NE(format_snapshot_report(report).find("checksum ok"), std::string::npos);
+  corrupt_file(file);
+  report = inspect_snapshot(file);
+  EXPECT_FALSE(report.ok);
+  EXPECT_TRUE(report.header_ok);
+  EXPECT_EQ(report.user_count, 3u);
+  EXPECT_NE(format_snapshot_report(report).find("DAMAGE: lmx: snapshot checksum mismatch"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace lmx
