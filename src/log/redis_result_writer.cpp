@@ -10,20 +10,6 @@
 
 namespace lmx {
 
-std::string_view event_type_name(EventType type) noexcept {
-  switch (type) {
-    case EventType::topup:
-      return "topup";
-    case EventType::add_item:
-      return "add_item";
-    case EventType::order:
-      return "order";
-    case EventType::malformed:
-      break;
-  }
-  return "malformed";
-}
-
 RedisResultWriter::RedisResultWriter(const RedisUrl& url)
     : connection_(url), stream_(url.stream + ":results"), texts_(5) {}
 

@@ -174,6 +174,27 @@ TEST_F(RedisLog, SeedWriterRoundTrip) {
   EXPECT_EQ(reply_text(*fields->element[2]), "data");
 }
 
+TEST_F(RedisLog, NativeWriterRoundTrip) {
+  expect_round_trip(url, EntryFormat::native);
+  const RedisReply entries = admin->command({"XRANGE", url.stream, "-", "+", "COUNT", "1"});
+  const redisReply* fields = entries->element[0]->element[1];
+  ASSERT_EQ(fields->elements, 4u);
+  EXPECT_EQ(reply_text(*fields->element[0]), "type");
+  EXPECT_EQ(reply_text(*fields->element[1]), "topup");
+  EXPECT_EQ(reply_text(*fields->element[2]), "e");
+}
+
+TEST_F(RedisLog, OneStreamMixesNativeAndSeedEntries) {
+  RedisLogWriter native(url, EntryFormat::native);
+  RedisLogWriter seed(url, EntryFormat::seed);
+  const auto events = numbered_topups(6);
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    (void)(i % 2 == 0 ? native : seed).append(std::span(&events[i], 1));
+  }
+  RedisLogReader reader(url, Position{});
+  expect_numbered(read_events(reader, events.size()), events.size());
+}
+
 TEST_F(RedisLog, WriterErrorNamesTheCommandAndKeepsTheConnectionInStep) {
   (void)admin->command({"SET", url.stream, "not a stream"});
   RedisLogWriter writer(url, EntryFormat::seed);

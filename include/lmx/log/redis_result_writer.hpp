@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "lmx/log/redis_connection.hpp"
+#include "lmx/log/redis_entry.hpp"
 #include "lmx/log/redis_url.hpp"
 #include "lmx/log/result_writer.hpp"
 
@@ -33,8 +34,5 @@ class RedisResultWriter final : public ResultWriter {
   std::string stream_;
   std::vector<std::string> texts_;  // the numbers of one XADD, as text
 };
-
-// The name of an event type in entries and results: topup, add_item, order, malformed.
-[[nodiscard]] std::string_view event_type_name(EventType type) noexcept;
 
 }  // namespace lmx
