@@ -136,10 +136,14 @@ void RedisLogReader::decode(std::size_t index, Event& event) {
 
 Position RedisLogReader::end_position() {
   if (!control_) control_.emplace(connection_.url());
-  const RedisReply reply = newest_entry(*control_, stream_);
+  return stream_end(*control_, stream_);
+}
+
+Position stream_end(RedisConnection& connection, std::string_view stream) {
+  const RedisReply reply = newest_entry(connection, stream);
   if (reply->elements == 0) return Position{};
   const auto position = parse_redis_id(reply_text(*reply->element[0]->element[0]));
-  if (!position) throw std::runtime_error(fmt::format("XREVRANGE {}: bad entry id", stream_));
+  if (!position) throw std::runtime_error(fmt::format("XREVRANGE {}: bad entry id", stream));
   return *position;
 }
 

@@ -14,8 +14,8 @@ RedisLogWriter::RedisLogWriter(const RedisUrl& url, EntryFormat format)
     : connection_(url), stream_(url.stream), format_(format) {}
 
 Position RedisLogWriter::append(std::span<const Event> events) {
-  assert(!events.empty());
   if (connection_.broken()) connection_.reconnect();
+  if (events.empty()) return stream_end(connection_, stream_);
   Position last;
   for (std::size_t first = 0; first < events.size(); first += redis_pipeline_depth_max) {
     const std::size_t count = std::min(redis_pipeline_depth_max, events.size() - first);

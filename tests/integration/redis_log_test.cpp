@@ -74,6 +74,14 @@ TEST_F(RedisLog, SeedVectorsWrittenByteForByteReadBackWithTheirReasons) {
   }
 }
 
+TEST_F(RedisLog, EndOfAnEmptyOrMissingStreamIsZero) {
+  RedisLogReader reader(url, Position{});
+  EXPECT_TRUE(reader.end_position().is_zero());
+  EXPECT_EQ(reader.fetch(10, 1ms), 0u);
+  RedisLogWriter writer(url, EntryFormat::native);
+  EXPECT_TRUE(writer.append({}).is_zero());
+}
+
 TEST_F(RedisLog, ReaderStartsStrictlyAfterItsPosition) {
   RedisLogWriter writer(url, EntryFormat::seed);
   const auto events = numbered_topups(10);
@@ -84,6 +92,7 @@ TEST_F(RedisLog, ReaderStartsStrictlyAfterItsPosition) {
   ASSERT_EQ(read.size(), 5u);
   EXPECT_EQ(read.front().user_id, 6);
   EXPECT_EQ(reader.end_position(), read.back().position);
+  EXPECT_EQ(writer.append({}), read.back().position);
 }
 
 TEST_F(RedisLog, BacklogOf200kIsReadWholeInBoundedBatches) {

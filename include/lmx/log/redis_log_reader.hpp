@@ -6,7 +6,10 @@
 //
 // One XREAD is always in flight: as soon as a reply arrives, the next request (from that
 // reply's last id) is sent, so Redis gathers the next batch while the caller decodes this
-// one. Memory stays bounded by two replies of at most redis_read_count_max entries.
+// one. Memory stays bounded by two replies of at most redis_read_count_max entries. The
+// request in flight carries the COUNT and BLOCK of the fetch() that sent it, so a fetch()
+// may wait up to the previous call's timeout (never more than redis_block_ms_max), and a
+// batch larger than count_max is handed out over several calls.
 //
 // A lost connection is logged and reconnected with backoff; reading resumes after the last
 // entry received, so one reader yields every entry once, in order, without gaps.
@@ -69,6 +72,9 @@ class RedisLogReader final : public LogReader {
 // XREVRANGE <stream> + - COUNT 1: an empty array, or one entry [id, [field, value, ...]]
 // (the shape is checked). Retried once after a reconnection: it only reads.
 [[nodiscard]] RedisReply newest_entry(RedisConnection& connection, std::string_view stream);
+
+// The id of the newest entry of `stream` (zero when it is empty or missing).
+[[nodiscard]] Position stream_end(RedisConnection& connection, std::string_view stream);
 
 // Parses a Redis entry id; nullopt unless it is "ms-seq".
 [[nodiscard]] std::optional<Position> parse_redis_id(std::string_view text) noexcept;

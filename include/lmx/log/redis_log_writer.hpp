@@ -1,7 +1,8 @@
 #pragma once
 // Appends events to a Redis Stream: one `XADD <stream> * <fields>` per event, pipelined so
 // that a batch costs one round trip (or one per redis_pipeline_depth_max events).
-// Redis assigns the ids; the returned position is the last one's.
+// Redis assigns the ids; the returned position is the last one's (for an empty batch, the
+// newest entry's in the stream).
 //
 // A broken connection fails the append in progress (some of the batch may be in the log,
 // as LogWriter says) and is reconnected, with backoff, by the next append: resending a
