@@ -60,6 +60,9 @@ void RedisLogReader::send_read() {
 // Waits for the XREAD in flight (sending one if none is) and takes its entries, then
 // sends the next XREAD at once. Returns false when the wait ended with no entry.
 bool RedisLogReader::receive() {
+  // The last batch is handed out: freeing it before hiredis builds the next reply lets the
+  // allocator reuse that (cache-hot) memory.
+  release_reply();
   for (;;) {
     try {
       if (!read_in_flight_) send_read();
@@ -81,12 +84,16 @@ bool RedisLogReader::receive() {
   return !positions_.empty();
 }
 
-void RedisLogReader::take_reply(RedisReply reply) {
+void RedisLogReader::release_reply() noexcept {
   reply_.reset();
   entries_ = nullptr;
   positions_.clear();
   handed_out_ = 0;
   batch_count_ = 0;
+}
+
+void RedisLogReader::take_reply(RedisReply reply) {
+  assert(!reply_);
   if (reply->type == REDIS_REPLY_NIL) return;  // BLOCK ran out: nothing new
   // [[stream, [[id, [field, value, ...]], ...]]]
   const bool shaped = reply->type == REDIS_REPLY_ARRAY && reply->elements == 1 &&

@@ -43,6 +43,7 @@ class RedisLogReader final : public LogReader {
   void send_read();
   bool receive();
   void take_reply(RedisReply reply);
+  void release_reply() noexcept;
 
   RedisConnection connection_;
   std::optional<RedisConnection> control_;  // end_position(): the main one is mid-XREAD
