@@ -81,7 +81,7 @@ class SeedVisitor : public msgpack::null_visitor {
       seen &= ~bit(Key::price);
       return true;
     }
-    if (key_ == Key::item_ids || key_ == Key::item_quantities) return mark_seen();
+    if (key_ == Key::item_ids || key_ == Key::item_quantities) return start_list();
     return scalar_of_other_type();
   }
   bool visit_boolean(bool) { return scalar_of_other_type(); }
@@ -130,7 +130,7 @@ class SeedVisitor : public msgpack::null_visitor {
     const Slot where = slot();
     if (where == Slot::value && (key_ == Key::item_ids || key_ == Key::item_quantities)) {
       array_key_ = key_;
-      mark_seen();
+      start_list();
     } else if (where == Slot::top) {
       return fail("data is not a map");
     } else if (!is_ignored()) {
@@ -225,6 +225,12 @@ class SeedVisitor : public msgpack::null_visitor {
   bool mark_seen() {
     seen |= bit(key_);
     return true;
+  }
+
+  // A repeated key replaces the earlier value, lists included, as Go's decoder does.
+  bool start_list() {
+    (key_ == Key::item_ids ? id_count : quantity_count) = 0;
+    return mark_seen();
   }
 
   bool open() {

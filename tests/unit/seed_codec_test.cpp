@@ -206,6 +206,22 @@ TEST(SeedCodec, NilPriceMeansNoPriceAndNilArraysAnEmptyOrder) {
   EXPECT_EQ(apply(state, event).reason, Reason::empty_order);
 }
 
+TEST(SeedCodec, RepeatedKeyReplacesTheEarlierValue) {
+  // {"UserID": 1, "ItemIDs": ["a", "b"], "ItemQuantities": [1], "ItemIDs": ["c"],
+  //  "UserID": 2}
+  Event event;
+  ASSERT_EQ(decode_seed("OrderType",
+                        from_hex("85a655736572494401a74974656d49447392a161a162ae4974"
+                                 "656d5175616e74697469657391"
+                                 "01a74974656d49447391"
+                                 "a163a655736572494402"),
+                        event),
+            nullptr);
+  EXPECT_EQ(event.user_id, 2);
+  ASSERT_EQ(event.line_count, 1u);
+  EXPECT_EQ(event.lines[0].item_id, Sku::from("c"));
+}
+
 TEST(SeedCodec, NestingDeeperThanTheLimitIsMalformed) {
   // {"UserID": 1, "Amount": 5, "X": [[[...]]]} nested past seed_depth_max under an ignored key.
   std::string deep = from_hex("83a655736572494401a6416d6f756e7405a158");

@@ -22,6 +22,7 @@
 //   field of the wrong msgpack type, `Type` present and different from `type`, ItemIDs and
 //   ItemQuantities of different lengths, nesting deeper than seed_depth_max.
 // - Keys that the entry's type does not use are ignored, whatever their value (`ID` too).
+//   A repeated key replaces its earlier value, lists included, as Go's decoder does.
 
 #include <span>
 #include <string>
