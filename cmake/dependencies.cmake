@@ -5,3 +5,8 @@ find_package(spdlog REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(nlohmann_json 3.10 REQUIRED)
 find_package(simdjson REQUIRED)
+# The Redis backend: hiredis has no CMake package in Debian 12, only a pkg-config file.
+# msgpack-cxx decodes and encodes the seed's msgpack payloads, without Boost.
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(HIREDIS REQUIRED IMPORTED_TARGET hiredis)
+find_package(msgpack REQUIRED)

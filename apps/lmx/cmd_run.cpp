@@ -76,7 +76,7 @@ Command add_run(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "run", "Run the engine: recover, replay the log after the newest snapshot, then follow it");
   add_log_option(*cmd, options->log);
-  add_fsync_option(*cmd, options->log);
+  add_snapshot_dir_option(*cmd, options->log);
   cmd->add_option("--snapshot-interval", options->snapshot_interval,
                   "Time between snapshots (e.g. 30s, 500ms, 5m); one more is written on exit")
       ->capture_default_str();

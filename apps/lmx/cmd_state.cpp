@@ -80,6 +80,7 @@ Command add_export(CLI::App& app) {
   CLI::App* cmd =
       app.add_subcommand("export", "Print the canonical export of the state at the end of the log");
   add_log_option(*cmd, *options);
+  add_snapshot_dir_option(*cmd, *options);
   return {cmd, [options] {
             const Recovered recovered = recover(*options);
             return write_canonical_export(recovered.state, stdout) ? 0 : 1;
@@ -91,6 +92,7 @@ Command add_query(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("query", "Show one user or item at the end of the log");
   cmd->require_subcommand(1);
   add_log_option(*cmd, options->log);
+  add_snapshot_dir_option(*cmd, options->log);
   cmd->add_flag("--json", options->json, "Print one JSON object instead of a sentence");
   CLI::App* user = cmd->add_subcommand("user", "A user's balance");
   user->add_option("id", options->user_id, "User id (int64)")->required();

@@ -8,6 +8,7 @@ BackendOptions LogOptions::backend_options() const {
   BackendOptions options;
   options.journal.fsync = *fsync_policy_from_name(fsync);  // validated by the option's check
   options.format = format == "seed" ? EntryFormat::seed : EntryFormat::native;
+  options.snapshot_dir = snapshot_dir;
   return options;
 }
 
@@ -17,6 +18,12 @@ void add_log_option(CLI::App& cmd, LogOptions& options) {
                  "redis://[user:password@]host:port[/db][?stream=NAME]")
       ->envname("LMX_LOG")
       ->capture_default_str();
+}
+
+void add_snapshot_dir_option(CLI::App& cmd, LogOptions& options) {
+  cmd.add_option("--snapshot-dir", options.snapshot_dir,
+                 "Redis backend: keep snapshots in this directory instead of in Redis keys "
+                 "(<stream>:snapshot:*); the file backend always uses DIR/snapshots");
 }
 
 void add_fsync_option(CLI::App& cmd, LogOptions& options) {

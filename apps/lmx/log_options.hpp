@@ -13,6 +13,7 @@ struct LogOptions {
   std::string url = "file:./data";
   std::string fsync = "always";
   std::string format = "native";
+  std::string snapshot_dir;
 
   // The backend options these flags select; throws CLI::ValidationError on a bad value.
   [[nodiscard]] BackendOptions backend_options() const;
@@ -20,6 +21,8 @@ struct LogOptions {
 
 // --log, from LMX_LOG when not given.
 void add_log_option(CLI::App& cmd, LogOptions& options);
+// --snapshot-dir (Redis backend: snapshots in a directory instead of Redis keys).
+void add_snapshot_dir_option(CLI::App& cmd, LogOptions& options);
 // --fsync always|interval|none.
 void add_fsync_option(CLI::App& cmd, LogOptions& options);
 // --format native|seed (Redis entries).

@@ -87,3 +87,51 @@ static_assert(reader_batch_size * 2 <= input_ring_size, "the reader fills at mos
 static_assert(result_publish_batch_max * 2 <= output_ring_size, "a result batch fits in the ring");
 
 }  // namespace lmx
+
+namespace lmx {
+
+// Deepest msgpack nesting a seed `data` payload may have (the seed's own payloads are two
+// deep: a map holding arrays). Deeper input is malformed; the bound keeps the parser's
+// stack small whatever bytes an entry holds.
+inline constexpr std::size_t seed_depth_max = 8;
+
+}  // namespace lmx
+
+namespace lmx {
+
+// Redis backend.
+//
+// Entries one XREAD asks for. The reader holds at most two replies (the batch being decoded
+// and the next one in flight), so its memory is about 2 x this x entry size (~130 bytes for
+// a seed entry) whatever the backlog. Larger spreads each round trip over more entries;
+// smaller lowers the latency of the first entry of a catch-up.
+inline constexpr std::size_t redis_read_count_max = 4096;
+
+// Commands a writer pipelines per round trip. A larger batch takes several round trips;
+// each command costs its bytes in the client's and the server's buffers until answered.
+inline constexpr std::size_t redis_pipeline_depth_max = 4096;
+
+// Longest XREAD BLOCK. A reader always has one XREAD in flight, so this bounds how long an
+// idle reader takes to notice a shutdown or a change of timeout.
+inline constexpr std::uint32_t redis_block_ms_max = 1000;
+
+// Connecting gives up after this; a reconnect attempt counts it against the backoff.
+inline constexpr std::uint32_t redis_connect_timeout_ms = 2000;
+
+// A server silent for this long while a reply is due is taken as lost. It must exceed the
+// longest XREAD BLOCK, or an idle stream would look like a dead server.
+inline constexpr std::uint32_t redis_io_timeout_ms = 10000;
+
+// Reconnecting: the first retry waits redis_reconnect_backoff_ms_first, each next one twice
+// as long up to redis_reconnect_backoff_ms_max; after redis_reconnect_attempts_max failed
+// attempts (about 35 s of outage with these values) the error reaches the caller.
+inline constexpr std::uint32_t redis_reconnect_backoff_ms_first = 10;
+inline constexpr std::uint32_t redis_reconnect_backoff_ms_max = 1000;
+inline constexpr std::uint32_t redis_reconnect_attempts_max = 40;
+
+static_assert(redis_io_timeout_ms > redis_block_ms_max,
+              "a blocked XREAD must answer before the socket timeout declares the server lost");
+static_assert(redis_reconnect_backoff_ms_first <= redis_reconnect_backoff_ms_max,
+              "the backoff starts below its cap");
+
+}  // namespace lmx

@@ -12,20 +12,15 @@
 #include "lmx/log/journal_writer.hpp"
 #include "lmx/log/log_reader.hpp"
 #include "lmx/log/log_writer.hpp"
+#include "lmx/log/redis_entry.hpp"
 #include "lmx/log/result_writer.hpp"
 #include "lmx/snapshot/snapshot_store.hpp"
 
 namespace lmx {
 
-// How entries are written to a Redis Stream.
-enum class EntryFormat {
-  native,  // `type` + `e` (lmx binary)
-  seed,    // `type` + msgpack `data`, as the original Go producer wrote them
-};
-
 struct BackendOptions {
-  JournalWriterOptions journal;  // file backend: fsync policy of the events journal
-  EntryFormat format = EntryFormat::native;
+  JournalWriterOptions journal;              // file backend: fsync policy of the events journal
+  EntryFormat format = EntryFormat::native;  // Redis: how produced entries are written
   std::string snapshot_dir;  // Redis: keep snapshots in this directory instead of Redis keys
 };
 

@@ -1,0 +1,242 @@
+// The Redis log against a real redis-server: the seed vectors written byte for byte, a
+// large backlog, tailing within one millisecond, writer round trips and results.
+
+#include <gtest/gtest.h>
+
+#include <thread>
+#include <vector>
+
+#include "integration/redis_support.hpp"
+#include "lmx/domain/business_logic.hpp"
+#include "lmx/domain/canonical_export.hpp"
+#include "lmx/log/redis_log_reader.hpp"
+#include "lmx/log/redis_log_writer.hpp"
+#include "lmx/log/redis_result_writer.hpp"
+#include "support/seed_vectors.hpp"
+
+namespace lmx {
+namespace {
+
+using namespace std::chrono_literals;
+using test::numbered_topups;
+
+// Reads `count` entries (decoded, in order) or fails when the stream stays quiet too long.
+std::vector<Event> read_events(RedisLogReader& reader, std::size_t count,
+                               std::size_t count_max = 100000) {
+  std::vector<Event> events;
+  Event event;
+  for (int quiet = 0; events.size() < count && quiet < 100;) {
+    const std::size_t fetched = reader.fetch(count_max, 100ms);
+    quiet = fetched == 0 ? quiet + 1 : 0;
+    EXPECT_LE(fetched, redis_read_count_max);
+    for (std::size_t i = 0; i < fetched; ++i) {
+      reader.decode(i, event);
+      events.push_back(event);
+    }
+  }
+  EXPECT_EQ(events.size(), count) << "the stream went quiet before every entry was read";
+  return events;
+}
+
+void expect_numbered(const std::vector<Event>& events, std::size_t count) {
+  ASSERT_EQ(events.size(), count);
+  for (std::size_t i = 0; i < count; ++i) {
+    ASSERT_EQ(events[i].user_id, static_cast<std::int64_t>(i + 1)) << "entry " << i;
+    if (i > 0) {
+      ASSERT_LT(events[i - 1].position, events[i].position) << "entry " << i;
+    }
+  }
+}
+
+class RedisLog : public test::RedisTest {};
+
+TEST_F(RedisLog, SeedVectorsWrittenByteForByteReadBackWithTheirReasons) {
+  for (const char* name : {"seed_edge_cases", "seed_producer_run"}) {
+    (void)admin->command({"DEL", url.stream});
+    const auto vectors = test::load_seed_vectors(name);
+    for (const test::SeedVector& v : vectors) {
+      std::vector<std::string_view> argv = {"XADD", url.stream, v.id};
+      for (const auto& [field, value] : v.fields) argv.insert(argv.end(), {field, value});
+      admin->append(argv);
+      (void)admin->reply("XADD");
+    }
+    RedisLogReader reader(url, Position{});
+    const std::vector<Event> events = read_events(reader, vectors.size());
+    ASSERT_EQ(events.size(), vectors.size());
+    State state;
+    for (std::size_t i = 0; i < vectors.size(); ++i) {
+      EXPECT_EQ(redis_id(events[i].position), vectors[i].id);
+      EXPECT_EQ(reason_name(apply(state, events[i]).reason), vectors[i].expect) << vectors[i].id;
+    }
+    std::string exported;
+    append_canonical_export(state, exported);
+    EXPECT_EQ(exported, test::expected_export(name)) << name;
+  }
+}
+
+TEST_F(RedisLog, EndOfAnEmptyOrMissingStreamIsZero) {
+  RedisLogReader reader(url, Position{});
+  EXPECT_TRUE(reader.end_position().is_zero());
+  EXPECT_EQ(reader.fetch(10, 1ms), 0u);
+  RedisLogWriter writer(url, EntryFormat::native);
+  EXPECT_TRUE(writer.append({}).is_zero());
+}
+
+TEST_F(RedisLog, ReaderStartsStrictlyAfterItsPosition) {
+  RedisLogWriter writer(url, EntryFormat::seed);
+  const auto events = numbered_topups(10);
+  const Position fifth = writer.append(std::span(events).first(5));
+  (void)writer.append(std::span(events).subspan(5));
+  RedisLogReader reader(url, fifth);
+  const auto read = read_events(reader, 5);
+  ASSERT_EQ(read.size(), 5u);
+  EXPECT_EQ(read.front().user_id, 6);
+  EXPECT_EQ(reader.end_position(), read.back().position);
+  EXPECT_EQ(writer.append({}), read.back().position);
+}
+
+TEST_F(RedisLog, BacklogOf200kIsReadWholeInBoundedBatches) {
+  constexpr std::size_t count = 200000;
+  RedisLogWriter writer(url, EntryFormat::seed);
+  (void)writer.append(numbered_topups(count));
+  RedisLogReader reader(url, Position{});
+  expect_numbered(read_events(reader, count), count);
+}
+
+TEST_F(RedisLog, SmallFetchesHandOutABatchAcrossCalls) {
+  RedisLogWriter writer(url, EntryFormat::seed);
+  (void)writer.append(numbered_topups(1000));
+  RedisLogReader reader(url, Position{});
+  expect_numbered(read_events(reader, 1000, 7), 1000);
+}
+
+TEST_F(RedisLog, EntriesOfTheSameMillisecondAddedWhileTailingAreAllRead) {
+  (void)admin->command({"XADD", url.stream, "1000-1", "type", "x"});
+  RedisLogReader reader(url, Position{});
+  Event event;
+  ASSERT_EQ(reader.fetch(10, 100ms), 1u);
+  ASSERT_EQ(reader.fetch(10, 1ms), 0u);  // idle: the next XREAD waits after 1000-1
+  (void)admin->command({"XADD", url.stream, "1000-2", "type", "x"});
+  (void)admin->command({"XADD", url.stream, "1000-3", "type", "x"});
+  std::vector<Position> read;
+  while (read.size() < 2) {
+    const std::size_t fetched = reader.fetch(10, 100ms);
+    for (std::size_t i = 0; i < fetched; ++i) {
+      reader.decode(i, event);
+      EXPECT_EQ(event.type, EventType::malformed);  // neither seed nor native
+      read.push_back(event.position);
+    }
+  }
+  EXPECT_EQ(read, (std::vector<Position>{{1000, 2}, {1000, 3}}));
+}
+
+TEST_F(RedisLog, ConcurrentWriterIsTailedWithoutGapsOrDuplicates) {
+  constexpr std::size_t count = 20000;
+  std::thread producer([&] {
+    RedisLogWriter writer(url, EntryFormat::seed);
+    const auto events = numbered_topups(count);
+    // One entry per XADD round trip: many land in the same millisecond.
+    for (const Event& e : events) (void)writer.append(std::span(&e, 1));
+  });
+  RedisLogReader reader(url, Position{});
+  const auto events = read_events(reader, count);
+  producer.join();
+  expect_numbered(events, count);
+}
+
+Event order_of(std::initializer_list<std::pair<const char*, std::int64_t>> lines) {
+  Event order;
+  order.type = EventType::order;
+  order.user_id = 3;
+  for (const auto& [id, quantity] : lines) order.add_line(Sku::from(id), quantity);
+  return order;
+}
+
+void expect_round_trip(const RedisUrl& url, EntryFormat format) {
+  const std::vector<Event> events = {
+      Event::make_topup(3, 500),
+      Event::make_add_item(Sku::from("cpu"), 4, true, 25),
+      Event::make_add_item(Sku::from("cpu"), 1, false, 0),
+      order_of({{"cpu", 2}, {"cpu", 1}}),
+      Event::make_topup(-1, -1),
+  };
+  RedisLogWriter writer(url, format);
+  const Position last = writer.append(events);
+  RedisLogReader reader(url, Position{});
+  const auto read = read_events(reader, events.size());
+  ASSERT_EQ(read.size(), events.size());
+  EXPECT_EQ(read.back().position, last);
+  State written, replayed;
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    EXPECT_EQ(apply(written, events[i]).reason, apply(replayed, read[i]).reason) << i;
+  }
+  EXPECT_TRUE(written == replayed);
+}
+
+TEST_F(RedisLog, SeedWriterRoundTrip) {
+  expect_round_trip(url, EntryFormat::seed);
+  const RedisReply entries = admin->command({"XRANGE", url.stream, "-", "+", "COUNT", "1"});
+  const redisReply* fields = entries->element[0]->element[1];
+  ASSERT_EQ(fields->elements, 4u);
+  EXPECT_EQ(reply_text(*fields->element[0]), "type");
+  EXPECT_EQ(reply_text(*fields->element[1]), "TopUp");
+  EXPECT_EQ(reply_text(*fields->element[2]), "data");
+}
+
+TEST_F(RedisLog, NativeWriterRoundTrip) {
+  expect_round_trip(url, EntryFormat::native);
+  const RedisReply entries = admin->command({"XRANGE", url.stream, "-", "+", "COUNT", "1"});
+  const redisReply* fields = entries->element[0]->element[1];
+  ASSERT_EQ(fields->elements, 4u);
+  EXPECT_EQ(reply_text(*fields->element[0]), "type");
+  EXPECT_EQ(reply_text(*fields->element[1]), "topup");
+  EXPECT_EQ(reply_text(*fields->element[2]), "e");
+}
+
+TEST_F(RedisLog, OneStreamMixesNativeAndSeedEntries) {
+  RedisLogWriter native(url, EntryFormat::native);
+  RedisLogWriter seed(url, EntryFormat::seed);
+  const auto events = numbered_topups(6);
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    (void)(i % 2 == 0 ? native : seed).append(std::span(&events[i], 1));
+  }
+  RedisLogReader reader(url, Position{});
+  expect_numbered(read_events(reader, events.size()), events.size());
+}
+
+TEST_F(RedisLog, WriterErrorNamesTheCommandAndKeepsTheConnectionInStep) {
+  (void)admin->command({"SET", url.stream, "not a stream"});
+  RedisLogWriter writer(url, EntryFormat::seed);
+  const auto events = numbered_topups(3);
+  try {
+    (void)writer.append(events);
+    FAIL() << "XADD to a string key succeeded";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("XADD"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("WRONGTYPE"), std::string::npos) << e.what();
+  }
+  (void)admin->command({"DEL", url.stream});
+  EXPECT_FALSE(writer.append(events).is_zero());
+}
+
+TEST_F(RedisLog, ResultsArePublishedReadablyAndTheLastIsFound) {
+  RedisResultWriter results(url);
+  EXPECT_TRUE(results.last_position().is_zero());
+  Result accepted{Position{1700, 1}, EventType::topup, Reason::accepted, 7, 500, 0};
+  Result rejected{Position{1700, 2}, EventType::order, Reason::insufficient_balance, 7, 500, 0};
+  const Result batch[] = {accepted, rejected};
+  results.write(batch);
+  EXPECT_EQ(results.last_position(), (Position{1700, 2}));
+  const RedisReply entries = admin->command({"XRANGE", results.stream(), "-", "+"});
+  ASSERT_EQ(entries->elements, 2u);
+  const redisReply* fields = entries->element[1]->element[1];
+  std::vector<std::string> texts;
+  for (std::size_t i = 0; i < fields->elements; ++i)
+    texts.emplace_back(reply_text(*fields->element[i]));
+  EXPECT_EQ(texts, (std::vector<std::string>{"pos", "1700-2", "type", "order", "reason",
+                                             "insufficient_balance", "code", "13", "user", "7",
+                                             "balance", "500", "remain", "0"}));
+}
+
+}  // namespace
+}  // namespace lmx
