@@ -27,6 +27,9 @@ void check_snapshot_within_log(const Recovered& recovered, LogReader& reader) {
   if (recovered.snapshot_position.is_zero()) return;
   const Position end = reader.end_position();
   if (end < recovered.snapshot_position) {
+    // A damaged record also ends the readable log early: reading reports it first, with
+    // its segment and offset. The reader is not used after this, so what it reads is moot.
+    (void)reader.fetch(1, std::chrono::milliseconds(0));
     throw std::runtime_error(fmt::format(
         "the snapshot at position {} is ahead of the end of the log (position {}): the log "
         "lost entries that the snapshot has applied; refusing to replay after it (move that "

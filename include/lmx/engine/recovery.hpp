@@ -31,7 +31,8 @@ void replay_to_end(Backend& backend, Recovered& recovered);
 // Throws std::runtime_error when the restored snapshot's position is past the end of the
 // log: the log lost entries the snapshot has applied (a tail lost in a power failure after
 // the engine had read it), and replaying after the snapshot would silently skip the
-// entries appended next at those positions.
+// entries appended next at those positions. Damage in the log that ends it early is
+// reported as such (the reader's error), not as a lost tail.
 void check_snapshot_within_log(const Recovered& recovered, LogReader& reader);
 
 }  // namespace lmx
