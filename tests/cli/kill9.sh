@@ -16,7 +16,7 @@ cleanup() {
   rm -rf "$tmp"
 }
 trap cleanup EXIT
-# shellcheck source=lib/recovery.bash
+# shellcheck source-path=SCRIPTDIR source=lib/recovery.bash
 source "$(dirname "$0")/lib/recovery.bash"
 
 iterations=10

@@ -7,7 +7,7 @@ set -euo pipefail
 lmx=$1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-# shellcheck source=lib/recovery.bash
+# shellcheck source-path=SCRIPTDIR source=lib/recovery.bash
 source "$(dirname "$0")/lib/recovery.bash"
 
 n=20000

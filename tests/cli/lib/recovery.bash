@@ -1,6 +1,7 @@
 # Shared by the crash and recovery scripts in tests/cli (sourced, not a test of its own:
 # CTest registers only tests/cli/*.sh). Each script sets $lmx and $tmp before using these.
 
+# shellcheck disable=SC2154 # $lmx and $tmp are set by each script before it sources this
 fail() {
   echo "FAIL: $*" >&2
   exit 1
