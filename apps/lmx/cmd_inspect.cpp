@@ -1,27 +1,54 @@
 // `lmx inspect journal DIR` / `lmx inspect snapshot FILE`: offline checks of lmx files,
 // like redis-check-aof: a report of records, positions and checksums, exit status 1 when
 // anything is damaged. Nothing is modified.
+// `lmx inspect results DIR`: the results journal of a data directory, one line per result
+// (`<input position> <reason>`, oldest first), for scripts that check that every input
+// position has its result.
 
 #include <fmt/core.h>
 
+#include <filesystem>
 #include <memory>
+#include <stdexcept>
 #include <string>
 
 #include "commands.hpp"
+#include "lmx/domain/reason.hpp"
+#include "lmx/log/file_log.hpp"
 #include "lmx/log/journal_inspect.hpp"
 #include "lmx/snapshot/snapshot_inspect.hpp"
 
 namespace lmx::cli {
+namespace {
+
+int print_results(const std::filesystem::path& data_dir) {
+  // Checked first: reading a missing results journal would create it.
+  if (!std::filesystem::is_directory(results_journal_dir(data_dir))) {
+    throw std::runtime_error("no results journal in " + data_dir.string() + " (" +
+                             results_journal_dir(data_dir).string() + " is not a directory)");
+  }
+  for (const Result& result : read_all_results(data_dir)) {
+    fmt::print("{} {}\n", result.position.to_string(), reason_name(result.reason));
+  }
+  return 0;
+}
+
+}  // namespace
 
 Command add_inspect(CLI::App& app) {
   auto path = std::make_shared<std::string>();
-  CLI::App* cmd = app.add_subcommand("inspect", "Verify journal or snapshot files offline");
+  CLI::App* cmd = app.add_subcommand("inspect", "Verify journal or snapshot files offline; list results");
   cmd->require_subcommand(1);
   CLI::App* journal = cmd->add_subcommand("journal", "Check every record of a journal");
   journal->add_option("dir", *path, "A data directory or a journal directory")->required();
   CLI::App* snapshot = cmd->add_subcommand("snapshot", "Check one snapshot file");
   snapshot->add_option("file", *path, "A snapshot file (.lmxs)")->required();
-  return {cmd, [path, journal] {
+  CLI::App* results = cmd->add_subcommand(
+      "results", "Print the results journal of a data directory: '<position> <reason>' per line");
+  results->add_option("dir", *path, "A data directory (its results/ journal is read)")
+      ->required();
+  return {cmd, [path, journal, results] {
+            if (results->parsed()) return print_results(*path);
             if (journal->parsed()) {
               const JournalReport report = inspect_journal(*path);
               fmt::print("{}", format_journal_report(report));

@@ -283,6 +283,7 @@ EngineSummary run_engine(Backend& backend, const EngineOptions& options,
                recovered.position.to_string());
 
   const std::unique_ptr<LogReader> reader = backend.open_reader(recovered.position);
+  check_snapshot_within_log(recovered, *reader);
   const std::unique_ptr<ResultWriter> results = backend.open_result_writer();
   const Position results_through = results->last_position();
 

@@ -143,5 +143,32 @@ TEST(Engine, FailingResultsLogStopsTheEngineWithTheCause) {
   EXPECT_TRUE(backend.snapshots().empty()) << "no snapshot may cover results that were not written";
 }
 
+TEST(Engine, SnapshotAheadOfTheLogIsRefused) {
+  // The log lost its tail after the engine had applied and snapshotted it (a power failure
+  // before the tail reached the disk): replaying after the snapshot would skip whatever
+  // is appended next at the lost positions.
+  testing::MemoryBackend original;
+  const std::vector<Event> events = generate(1000, 5);
+  original.append(events);
+  const std::atomic<bool> stop{false};
+  const EngineSummary one = run_engine(original, batch_options(), stop);
+  ASSERT_EQ(one.final_snapshot_position, (Position{0, events.size()}));
+
+  testing::MemoryBackend shortened;
+  shortened.append(std::vector<Event>(events.begin(), events.begin() + 600));
+  shortened.open_snapshot_store()->save(original.snapshots().back());
+  try {
+    (void)run_engine(shortened, batch_options(), stop);
+    FAIL() << "the engine replayed after a snapshot ahead of the log";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("snapshot at position 1000 is ahead of the end of the "
+                                         "log (position 600)"),
+              std::string::npos)
+        << e.what();
+  }
+  EXPECT_TRUE(shortened.results().empty());
+  EXPECT_THROW((void)backend_export(shortened), std::runtime_error);
+}
+
 }  // namespace
 }  // namespace lmx

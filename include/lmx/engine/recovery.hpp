@@ -9,6 +9,7 @@
 
 #include "lmx/domain/state.hpp"
 #include "lmx/engine/backend.hpp"
+#include "lmx/log/log_reader.hpp"
 
 namespace lmx {
 
@@ -23,7 +24,15 @@ struct Recovered {
 // The newest valid snapshot's state (or an empty state), not yet replayed.
 [[nodiscard]] Recovered restore_snapshot(SnapshotStore& store);
 
-// Applies every entry after `recovered.position` that is in the log now.
+// Applies every entry after `recovered.position` that is in the log now. Throws, like
+// check_snapshot_within_log(), when the snapshot is ahead of the log.
 void replay_to_end(Backend& backend, Recovered& recovered);
+
+// Throws std::runtime_error when the restored snapshot's position is past the end of the
+// log: the log lost entries the snapshot has applied (a tail lost in a power failure after
+// the engine had read it), and replaying after the snapshot would silently skip the
+// entries appended next at those positions. Damage in the log that ends it early is
+// reported as such (the reader's error), not as a lost tail.
+void check_snapshot_within_log(const Recovered& recovered, LogReader& reader);
 
 }  // namespace lmx
