@@ -24,7 +24,8 @@ void exec_transaction(RedisConnection& connection, std::size_t queued, std::stri
     if (reply->type == REDIS_REPLY_ERROR && error.empty()) error = reply_text(*reply);
     if (i == queued + 1) exec = std::move(reply);
   }
-  const bool ran = exec->type == REDIS_REPLY_ARRAY && exec->elements == queued;
+  assert(exec);  // the loop ran queued + 2 >= 2 times
+  const bool ran = exec && exec->type == REDIS_REPLY_ARRAY && exec->elements == queued;
   if (error.empty() && !ran) error = "the transaction was aborted";
   for (std::size_t i = 0; error.empty() && i < queued; ++i) {
     if (exec->element[i]->type == REDIS_REPLY_ERROR) error = reply_text(*exec->element[i]);
