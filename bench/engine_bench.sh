@@ -96,7 +96,7 @@ echo
 echo "snapshot stall (1M users + 10k items; ms per copy, median of 5):"
 "$BIN/bench/snapshot_bench" --benchmark_filter='copy' --benchmark_repetitions=5 \
   --benchmark_report_aggregates_only=true --benchmark_format=csv 2>/dev/null |
-  awk -F, '/_median"/ { gsub(/"/, "", $1); sub(/_median/, "", $1); t[$1] = $3; print "  " $1, $3 }
+  awk -F, '/_median"/ { gsub(/"/, "", $1); sub(/\/real_time_median/, "", $1); t[$1] = $3; print "  " $1, $3 }
     END { b = t["BM_baseline_copy_entities"]
           if (b > 0) printf "  copy_state fresh / memcpy %.2f, reused / memcpy %.2f\n",
                             t["BM_copy_state_fresh"] / b, t["BM_copy_state_reused"] / b }'
