@@ -36,7 +36,9 @@ lmx::Recovered restored(lmx::Backend& backend) {
   return lmx::restore_snapshot(*store);
 }
 
-// The reader thread's loop without a ring: one reused slot per batch index.
+// The reader thread's loop without a ring. Every event is decoded into the same slot, which
+// stays in cache, where the engine's reader writes to a new ring slot each time: an upper
+// bound for the reader thread.
 int read_only(lmx::Backend& backend) {
   const auto reader = backend.open_reader(restored(backend).position);
   auto event = std::make_unique<lmx::Event>();
