@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cstring>
 
 #include "lmx/log/bytes.hpp"
 
@@ -9,6 +10,33 @@ namespace lmx {
 namespace {
 
 constexpr std::uint8_t flag_has_price = 1;
+static_assert(sku_size_max <= 32, "copy_small copies SKUs of at most 32 bytes");
+
+// Copies exactly `size` (at most 32) bytes with at most two fixed-size moves of 16, 8, 4,
+// 2 or 1 bytes that overlap in the middle: inline code in place of a memmove call, which
+// cost about a fifth of decoding an order line.
+void copy_small(char* to, const char* from, std::size_t size) noexcept {
+  assert(size <= 32);
+  const auto two_moves = [&]<std::size_t width>() {
+    char head[width];
+    char tail[width];
+    std::memcpy(head, from, width);
+    std::memcpy(tail, from + size - width, width);
+    std::memcpy(to, head, width);
+    std::memcpy(to + size - width, tail, width);
+  };
+  if (size >= 16) {
+    two_moves.template operator()<16>();
+  } else if (size >= 8) {
+    two_moves.template operator()<8>();
+  } else if (size >= 4) {
+    two_moves.template operator()<4>();
+  } else if (size >= 2) {
+    two_moves.template operator()<2>();
+  } else if (size == 1) {
+    *to = *from;
+  }
+}
 
 void encode_sku(const Sku& sku, std::string& out) {
   assert(sku.size <= Sku::size_too_long);
@@ -23,7 +51,7 @@ void encode_sku(const Sku& sku, std::string& out) {
   if (size == Sku::size_too_long) return true;
   std::string_view bytes;
   if (!in.read_bytes(size, bytes)) return false;
-  std::copy(bytes.begin(), bytes.end(), sku.bytes.begin());
+  copy_small(sku.bytes.data(), bytes.data(), bytes.size());
   return true;
 }
 

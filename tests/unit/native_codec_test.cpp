@@ -78,6 +78,25 @@ TEST(NativeCodec, EventsRoundTrip) {
   }
 }
 
+// Every SKU size, with distinct bytes, in one order: the decoder copies short ids with
+// overlapping fixed-size moves, so each size takes its own path.
+TEST(NativeCodec, EverySkuSizeRoundTripsByteForByte) {
+  Event order = order_with_lines(0);
+  for (std::size_t size = 0; size <= sku_size_max; ++size) {
+    std::string id(size, '\0');
+    for (std::size_t i = 0; i < size; ++i) id[i] = static_cast<char>('A' + (size + i) % 50);
+    order.add_line(Sku::from(id), 1);
+  }
+  std::string bytes;
+  encode_event(order, bytes);
+  Event decoded;
+  ASSERT_TRUE(decode_event(bytes, decoded));
+  ASSERT_EQ(decoded.line_count, sku_size_max + 1);
+  for (std::size_t size = 0; size <= sku_size_max; ++size) {
+    EXPECT_EQ(decoded.lines[size].item_id.view(), order.lines[size].item_id.view()) << size;
+  }
+}
+
 TEST(NativeCodec, TooManyLinesKeepsTheTrueCountAndTheStoredLines) {
   std::string bytes;
   encode_event(order_with_lines(order_lines_max + 3), bytes);

@@ -1,0 +1,117 @@
+// Baselines for the end-to-end engine benchmark (bench/engine_bench.sh), measured on the
+// same journal as `lmx run`, and recovery as `lmx run` and `lmx export` do it:
+//
+//   engine_baselines read DATA_DIR      fetch + decode every event, nothing else
+//   engine_baselines apply DATA_DIR     apply only: batches decoded untimed, apply timed
+//   engine_baselines recover DATA_DIR   newest snapshot load + replay of the log after it
+//
+// Like `lmx run`, read and apply start after the newest snapshot (loaded untimed), so that
+// all three cover the same events from the same state.
+//
+// Each prints one line of `key=value` fields for the script to pick up.
+
+#include <fmt/core.h>
+
+#include <chrono>
+#include <cstdio>
+#include <exception>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "lmx/domain/business_logic.hpp"
+#include "lmx/engine/backend.hpp"
+#include "lmx/engine/recovery.hpp"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+lmx::Recovered restored(lmx::Backend& backend) {
+  const auto store = backend.open_snapshot_store();
+  return lmx::restore_snapshot(*store);
+}
+
+// The reader thread's loop without a ring. Every event is decoded into the same slot, which
+// stays in cache, where the engine's reader writes to a new ring slot each time: an upper
+// bound for the reader thread.
+int read_only(lmx::Backend& backend) {
+  const auto reader = backend.open_reader(restored(backend).position);
+  auto event = std::make_unique<lmx::Event>();
+  std::uint64_t count = 0;
+  std::uint64_t checksum = 0;  // keeps the decode from being optimised away
+  const auto start = Clock::now();
+  for (std::size_t n; (n = reader->fetch(lmx::reader_batch_size, std::chrono::milliseconds(0)));) {
+    for (std::size_t i = 0; i < n; ++i) {
+      reader->decode(i, *event);
+      checksum += static_cast<std::uint64_t>(event->type) + event->line_count;
+    }
+    count += n;
+  }
+  const double seconds = seconds_since(start);
+  fmt::print("mode=read events={} seconds={:.3f} events_per_sec={:.0f} checksum={}\n", count,
+             seconds, static_cast<double>(count) / seconds, checksum);
+  return 0;
+}
+
+// The business logic alone: each batch is decoded into memory untimed, then applied timed.
+int apply_only(lmx::Backend& backend) {
+  lmx::Recovered start_state = restored(backend);
+  lmx::State& state = start_state.state;
+  const auto reader = backend.open_reader(start_state.position);
+  std::vector<lmx::Event> batch(lmx::reader_batch_size);
+  std::uint64_t count = 0;
+  std::uint64_t accepted = 0;
+  Clock::duration applying{};
+  for (std::size_t n; (n = reader->fetch(batch.size(), std::chrono::milliseconds(0)));) {
+    for (std::size_t i = 0; i < n; ++i) reader->decode(i, batch[i]);
+    const auto start = Clock::now();
+    for (std::size_t i = 0; i < n; ++i) accepted += lmx::apply(state, batch[i]).accepted();
+    applying += Clock::now() - start;
+    count += n;
+  }
+  const double seconds = std::chrono::duration<double>(applying).count();
+  fmt::print("mode=apply events={} seconds={:.3f} events_per_sec={:.0f} accepted={}\n", count,
+             seconds, static_cast<double>(count) / seconds, accepted);
+  return 0;
+}
+
+int recover(lmx::Backend& backend) {
+  const auto start = Clock::now();
+  lmx::Recovered recovered = restored(backend);
+  const double load_seconds = seconds_since(start);
+  lmx::replay_to_end(backend, recovered);
+  const double total_seconds = seconds_since(start);
+  fmt::print(
+      "mode=recover snapshot_position={} users={} items={} load_seconds={:.3f} "
+      "replayed={} replay_seconds={:.3f} total_seconds={:.3f}\n",
+      recovered.snapshot_position.to_string(), recovered.state.users().size(),
+      recovered.state.items().size(), load_seconds, recovered.replayed_count,
+      total_seconds - load_seconds, total_seconds);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 3) {
+    std::fprintf(stderr, "usage: %s read|apply|recover DATA_DIR\n", argv[0]);
+    return 2;
+  }
+  try {
+    const std::string_view mode = argv[1];
+    const auto backend = lmx::open_backend(std::string("file:") + argv[2]);
+    if (mode == "read") return read_only(*backend);
+    if (mode == "apply") return apply_only(*backend);
+    if (mode == "recover") return recover(*backend);
+    std::fprintf(stderr, "unknown mode %s: use read, apply or recover\n", argv[1]);
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "engine_baselines: %s\n", e.what());
+    return 1;
+  }
+}

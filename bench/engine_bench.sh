@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# End-to-end engine benchmark on the embedded file journal, with its baselines measured in
+# the same run on the same journal. See BENCHMARKS.md, section "Engine".
+#
+#   bench/engine_bench.sh                      # EVENTS=10000000 USERS=1000000 ITEMS=10000 RUNS=3
+#   EVENTS=1000000 RUNS=1 bench/engine_bench.sh
+#
+# 1. Builds the release preset (the lmx CLI, engine_baselines, snapshot_bench).
+# 2. Setup: a journal whose first USERS+ITEMS events create every user and item, applied by
+#    `lmx run`, which leaves a snapshot holding them all. Then EVENTS more generated events.
+# 3. Measures over those EVENTS events, each starting from that snapshot:
+#      read     fetch + decode only (the reader thread alone, no ring)
+#      apply    apply only, over batches decoded in memory (the business logic alone)
+#      engine   `lmx run --exit-when-caught-up --fsync none`: reader, rings, business
+#               logic, results journal (its time excludes recovery); snapshots and results
+#               are reset per run. Once more at the end with the default `--fsync always`,
+#               which makes every results batch wait for fdatasync.
+#      recover  snapshot load + synchronous replay of the EVENTS events
+# 4. The snapshot stall: copying USERS-scale state (1M users, 10k items) in snapshot_bench,
+#    next to a memcpy of the same bytes.
+# Everything lives in one temporary directory under TMPDIR, removed on exit (~1.3 GB at 10M).
+set -euo pipefail
+
+EVENTS=${EVENTS:-10000000}
+USERS=${USERS:-1000000}
+ITEMS=${ITEMS:-10000}
+RUNS=${RUNS:-3}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BIN=$ROOT/build/release
+
+cmake --preset release -S "$ROOT" >/dev/null
+cmake --build --preset release -j2 --target lmx_cli engine_baselines snapshot_bench >/dev/null
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/lmx-engine-bench-XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+DATA=$WORK/data
+LMX=$BIN/apps/lmx/lmx
+BASELINES=$BIN/bench/engine_baselines
+
+field() {  # field NAME LINE: the value of NAME=value in LINE
+  sed -n "s/.*\b$1=\([^ ]*\).*/\1/p" <<<"$2"
+}
+
+echo "setup: $((USERS + ITEMS)) events creating $USERS users and $ITEMS items, then $EVENTS events"
+"$LMX" produce --log "file:$DATA" --events $((USERS + ITEMS)) --users "$USERS" --items "$ITEMS" \
+  --seed 1 --fsync none >/dev/null 2>&1
+"$LMX" run --log "file:$DATA" --exit-when-caught-up --snapshot-interval 1h >/dev/null 2>&1
+cp -r "$DATA/snapshots" "$WORK/setup-snapshots"
+rm -rf "$DATA/results"
+"$LMX" produce --log "file:$DATA" --events "$EVENTS" --users "$USERS" --items "$ITEMS" \
+  --seed 2 --fsync none >/dev/null 2>&1
+echo "journal: $(du -sh "$DATA/journal" | cut -f1), load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+run_engine() {  # run_engine FSYNC: the `lmx run` summary line, then resets results and snapshots
+  "$LMX" run --log "file:$DATA" --exit-when-caught-up --snapshot-interval 1h --fsync "$1" \
+    2>/dev/null | grep -m1 'events/s'
+  rm -rf "$DATA/results" "$DATA/snapshots"
+  cp -r "$WORK/setup-snapshots" "$DATA/snapshots"
+}
+
+best_read=0 best_apply=0 best_engine=0 best_recover=999999
+for run in $(seq "$RUNS"); do
+  read_line=$("$BASELINES" read "$DATA")
+  apply_line=$("$BASELINES" apply "$DATA")
+  recover_line=$("$BASELINES" recover "$DATA")
+  rm -rf "$DATA/results" "$DATA/snapshots"
+  cp -r "$WORK/setup-snapshots" "$DATA/snapshots"
+  engine_line=$(run_engine none)
+
+  read_rate=$(field events_per_sec "$read_line")
+  apply_rate=$(field events_per_sec "$apply_line")
+  engine_rate=$(sed -n 's/.*(\([0-9.]*\) events\/s.*/\1/p' <<<"$engine_line")
+  recover_s=$(field total_seconds "$recover_line")
+  echo "run $run: read=$read_rate apply=$apply_rate engine=$engine_rate events/s;" \
+    "recover=${recover_s}s (load $(field load_seconds "$recover_line")s," \
+    "replay $(field replayed "$recover_line") in $(field replay_seconds "$recover_line")s)"
+  echo "        lmx run: $engine_line"
+  best_read=$(awk -v a="$best_read" -v b="$read_rate" 'BEGIN { print (b > a ? b : a) }')
+  best_apply=$(awk -v a="$best_apply" -v b="$apply_rate" 'BEGIN { print (b > a ? b : a) }')
+  best_engine=$(awk -v a="$best_engine" -v b="$engine_rate" 'BEGIN { print (b > a ? b : a) }')
+  best_recover=$(awk -v a="$best_recover" -v b="$recover_s" 'BEGIN { print (b < a ? b : a) }')
+done
+
+awk -v r="$best_read" -v a="$best_apply" -v e="$best_engine" -v s="$best_recover" 'BEGIN {
+  serial = 1 / (1 / r + 1 / a)
+  printf "\nbest of runs (events/s)   read %.0f   apply %.0f   engine %.0f\n", r, a, e
+  printf "engine / read             %.2f\n", e / r
+  printf "engine / apply            %.2f\n", e / a
+  printf "engine / (read then apply on one thread, %.0f) %.2f\n", serial, e / serial
+  printf "recovery (snapshot + replay), best: %.3f s\n", s
+}'
+
+echo "lmx run with the default --fsync always: $(run_engine always)"
+
+echo
+echo "snapshot stall (1M users + 10k items; ms per copy, median of 5):"
+"$BIN/bench/snapshot_bench" --benchmark_filter='copy' --benchmark_repetitions=5 \
+  --benchmark_report_aggregates_only=true --benchmark_format=csv 2>/dev/null |
+  awk -F, '/_median"/ { gsub(/"/, "", $1); sub(/\/real_time_median/, "", $1); t[$1] = $3; print "  " $1, $3 }
+    END { b = t["BM_baseline_copy_entities"]
+          if (b > 0) printf "  copy_state fresh / memcpy %.2f, reused / memcpy %.2f\n",
+                            t["BM_copy_state_fresh"] / b, t["BM_copy_state_reused"] / b }'
