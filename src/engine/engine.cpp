@@ -256,7 +256,14 @@ std::string status_line(const Progress& progress, std::uint64_t& last_count,
   const double rate = seconds > 0 ? static_cast<double>(count - last_count) / seconds : 0;
   last_count = count;
   last_time = now;
-  const Position end = reader.end_position();
+  Position end;
+  try {
+    end = reader.end_position();
+  } catch (const std::exception& e) {
+    // A status line is not worth stopping the engine for (a Redis restart, say).
+    return fmt::format("applied={} position={} end=unknown ({})", count, position.to_string(),
+                       e.what());
+  }
   std::string lag = "?";
   if (end.major == 0 && position.major == 0)
     lag = std::to_string(end.minor - std::min(end.minor, position.minor));

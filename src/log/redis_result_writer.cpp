@@ -1,6 +1,7 @@
 #include "lmx/log/redis_result_writer.hpp"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cassert>
@@ -13,7 +14,31 @@ namespace lmx {
 RedisResultWriter::RedisResultWriter(const RedisUrl& url)
     : connection_(url), stream_(url.stream + ":results"), texts_(5) {}
 
+// A lost connection or a restarted server must not stop the engine: reconnect (with the
+// connection's capped backoff) and send again only the results the stream does not hold
+// yet, found from the newest `pos` in it. Results stay in order, and none is written twice
+// unless the server lost acknowledged writes itself.
 void RedisResultWriter::write(std::span<const Result> results) {
+  bool resync = false;
+  for (;;) {
+    try {
+      if (resync) {
+        const Position written = last_position();
+        const auto pending = std::find_if(results.begin(), results.end(),
+                                          [&](const Result& r) { return written < r.position; });
+        results = results.subspan(static_cast<std::size_t>(pending - results.begin()));
+      }
+      write_once(results);
+      return;
+    } catch (const RedisConnectionError& e) {
+      spdlog::warn("publishing results to {}: {}; reconnecting", stream_, e.what());
+      connection_.reconnect();  // throws when the server stays unreachable
+      resync = true;
+    }
+  }
+}
+
+void RedisResultWriter::write_once(std::span<const Result> results) {
   if (results.empty()) return;
   if (connection_.broken()) connection_.reconnect();
   for (std::size_t first = 0; first < results.size(); first += redis_pipeline_depth_max) {

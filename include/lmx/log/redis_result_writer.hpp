@@ -6,7 +6,9 @@
 //   pos <input entry id>  type <topup|add_item|order|malformed>  reason <name>  code <n>
 //   user <user id>  balance <after>  remain <after>
 //
-// Results may be published twice after a crash; consumers deduplicate by `pos`.
+// A lost connection is reconnected and only the results missing from the stream are sent
+// again. Results may still be published twice after an engine crash (or a server that lost
+// acknowledged writes); consumers deduplicate by `pos`.
 
 #include <string>
 #include <vector>
@@ -32,6 +34,8 @@ class RedisResultWriter final : public ResultWriter {
   [[nodiscard]] const std::string& stream() const noexcept { return stream_; }
 
  private:
+  void write_once(std::span<const Result> results);
+
   RedisConnection connection_;
   std::string stream_;
   std::vector<std::string> texts_;  // the numbers of one XADD, as text
