@@ -376,7 +376,10 @@ EngineSummary run_engine(Backend& backend, const EngineOptions& options,
 
   // Final snapshot: every stage has stopped and every result is written.
   snapshotter.flush();
-  if (logic.position() != snapshotter.last_saved() && !logic.position().is_zero()) {
+  // Nothing to write when the newest snapshot (saved now, or recovered from) is current.
+  const bool current = logic.position() == snapshotter.last_saved() ||
+                       logic.position() == recovered.snapshot_position;
+  if (!current && !logic.position().is_zero()) {
     snapshotter.submit(logic.copy_state(), output.cursor());
     snapshotter.flush();
     summary.final_snapshot_position = logic.position();

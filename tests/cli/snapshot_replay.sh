@@ -44,6 +44,9 @@ check_results "$a" "$tmp/all.jsonl" "snapshot + replay"
 expect_grep "^replayed and applied 0 events .* after snapshot at position $((n + m));" \
   "$tmp/run3.out" "third run"
 check_results "$a" "$tmp/all.jsonl" "after a run with nothing to do"
+if grep -q "^final snapshot" "$tmp/run3.out"; then
+  fail "third run rewrote a snapshot of a state that had not changed"
+fi
 
 # Every snapshot kept is valid and holds the position in its name.
 for f in "$a"/snapshots/*.lmxs; do
