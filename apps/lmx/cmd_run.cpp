@@ -77,8 +77,9 @@ Command add_run(CLI::App& app) {
       "run", "Run the engine: recover, replay the log after the newest snapshot, then follow it");
   add_log_option(*cmd, options->log);
   add_snapshot_dir_option(*cmd, options->log);
-  cmd->add_option("--snapshot-interval", options->snapshot_interval,
-                  "Time between snapshots (e.g. 30s, 500ms, 5m); one more is written on exit")
+  cmd->add_option(
+         "--snapshot-interval", options->snapshot_interval,
+         "Time between snapshots (e.g. 30s, 500ms, 5m); one more on exit if the state moved")
       ->capture_default_str();
   cmd->add_option("--status-interval", options->status_interval,
                   "Time between status lines on stderr (events/s, position, lag, last snapshot)")
