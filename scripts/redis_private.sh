@@ -1,19 +1,36 @@
+# shellcheck shell=bash
 # Sourced by scripts: starts and stops a private redis-server on a free loopback port with
 # its own temporary directory, so tests never touch a Redis someone else is using.
 
+# Starts a private server; extra arguments go to redis-server (e.g. --appendonly yes).
 redis_private_start() {
   LMX_REDIS_DIR=$(mktemp -d /tmp/lmx-redis.XXXXXX)
   LMX_REDIS_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null \
     || shuf -i 20000-60000 -n 1)
+  export LMX_REDIS_PORT LMX_REDIS_DIR
+  LMX_REDIS_ARGS=("$@")
+  redis_private_launch
+}
+
+# (Re)starts the server on LMX_REDIS_PORT with its data in LMX_REDIS_DIR, and waits until
+# it answers PONG: a restarted server answers LOADING while it reads its AOF.
+redis_private_launch() {
   redis-server --port "$LMX_REDIS_PORT" --bind 127.0.0.1 --dir "$LMX_REDIS_DIR" \
     --daemonize yes --pidfile "$LMX_REDIS_DIR/redis.pid" --logfile "$LMX_REDIS_DIR/redis.log" \
-    --save "" --appendonly no >/dev/null
-  for _ in $(seq 50); do
-    redis-cli -p "$LMX_REDIS_PORT" ping >/dev/null 2>&1 && break
-    sleep 0.1
+    --save "" --appendonly no "${LMX_REDIS_ARGS[@]}" >/dev/null
+  for _ in $(seq 200); do
+    [[ $(redis-cli -p "$LMX_REDIS_PORT" ping 2>/dev/null) == PONG ]] && return 0
+    sleep 0.05
   done
-  redis-cli -p "$LMX_REDIS_PORT" ping >/dev/null
-  export LMX_REDIS_PORT LMX_REDIS_DIR
+  echo "redis-server did not start on port $LMX_REDIS_PORT (see $LMX_REDIS_DIR/redis.log)" >&2
+  return 1
+}
+
+# Shuts the server down the way an operator would (AOF flushed), keeping its data.
+redis_private_restart() {
+  redis-cli -p "$LMX_REDIS_PORT" shutdown >/dev/null 2>&1 || true
+  for _ in $(seq 100); do redis-cli -p "$LMX_REDIS_PORT" ping >/dev/null 2>&1 || break; sleep 0.05; done
+  redis_private_launch
 }
 
 redis_private_stop() {

@@ -8,27 +8,18 @@ lmx=$1
 command -v redis-server >/dev/null || { echo "SKIP: no redis-server"; exit 77; }
 tmp=$(mktemp -d)
 engine_pid=""
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null ||
-  shuf -i 20000-60000 -n 1)
+# shellcheck source-path=SCRIPTDIR source=../../scripts/redis_private.sh
+source "$(dirname "$0")/../../scripts/redis_private.sh"
+# This script's own server, never the one the test suite shares (inherited variables).
+unset LMX_REDIS_PORT LMX_REDIS_DIR
 cleanup() {
-  [[ -n "$engine_pid" ]] && kill -9 "$engine_pid" 2>/dev/null || true
-  redis-cli -p "$port" shutdown nosave >/dev/null 2>&1 || true
+  if [[ -n "$engine_pid" ]]; then kill -9 "$engine_pid" 2>/dev/null || true; fi
+  redis_private_stop
   rm -rf "$tmp"
 }
 trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; tail -20 "$tmp"/engine*.log >&2 || true; exit 1; }
 
-start_redis() {
-  redis-server --port "$port" --bind 127.0.0.1 --dir "$tmp" --daemonize yes \
-    --appendonly yes --appendfsync always --save "" --logfile "$tmp/redis.log" >/dev/null
-  for _ in $(seq 200); do [[ $(redis-cli -p "$port" ping 2>/dev/null) == PONG ]] && return; sleep 0.05; done
-  fail "redis-server did not start on port $port"
-}
-restart_redis() {
-  redis-cli -p "$port" shutdown >/dev/null 2>&1 || true  # with AOF: nothing acknowledged is lost
-  for _ in $(seq 100); do redis-cli -p "$port" ping >/dev/null 2>&1 || break; sleep 0.05; done
-  start_redis
-}
 start_engine() {
   "$lmx" run --log "$url" --snapshot-interval 300ms --status-interval 1s > "$tmp/engine$1.out" 2> "$tmp/engine$1.log" &
   engine_pid=$!
@@ -39,7 +30,9 @@ wait_results() {  # wait_results N: until the results stream holds at least N en
   fail "results stream stuck at $(results) of $1"
 }
 
-start_redis
+# With AOF and a graceful shutdown, a restart loses nothing the server acknowledged.
+redis_private_start --appendonly yes --appendfsync always || fail "redis-server did not start"
+port=$LMX_REDIS_PORT
 url="redis://127.0.0.1:$port?stream=orders"
 for i in 1 2 3; do
   "$lmx" generate --events 15000 --users 200 --items 30 --seed "$((20 + i))" > "$tmp/part$i.jsonl"
@@ -49,7 +42,7 @@ cat "$tmp"/part{1,2,3}.jsonl > "$tmp/all.jsonl"
 "$lmx" produce --log "$url" --input "$tmp/part1.jsonl" 2>/dev/null
 start_engine 1
 wait_results 15000
-restart_redis                          # the engine is live and idle: it must reconnect
+redis_private_restart                  # the engine is live and idle: it must reconnect
 "$lmx" produce --log "$url" --input "$tmp/part2.jsonl" 2>/dev/null
 sleep 0.$((RANDOM % 5 + 1))
 kill -9 "$engine_pid"; wait "$engine_pid" 2>/dev/null || true
@@ -57,7 +50,7 @@ start_engine 2                         # recovers from a Redis-held snapshot
 "$lmx" produce --log "$url" --input "$tmp/part3.jsonl" 2>/dev/null &
 producer=$!
 sleep 0.2
-restart_redis || true                  # possibly mid-append and mid-replay
+redis_private_restart                  # possibly mid-append and mid-replay
 wait "$producer" || true               # a producer cut off by the restart fails loudly...
 entries=$(redis-cli -p "$port" XLEN orders)
 if [[ $entries -lt 45000 ]]; then      # ...and its rest is appended again from the next line
