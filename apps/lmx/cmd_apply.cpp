@@ -8,11 +8,9 @@
 #include <string>
 
 #include "commands.hpp"
-#include "input_file.hpp"
+#include "json_event_input.hpp"
 #include "lmx/domain/business_logic.hpp"
 #include "lmx/domain/canonical_export.hpp"
-#include "lmx/domain/json_codec.hpp"
-#include "lmx/domain/json_lines_reader.hpp"
 #include "summary.hpp"
 
 namespace lmx::cli {
@@ -24,27 +22,12 @@ struct ApplyOptions {
 };
 
 int run_apply(const ApplyOptions& options) {
-  InputFile input(options.input);
-  JsonEventDecoder decoder;
-  JsonLinesReader reader(input.get(), JsonEventDecoder::padding);
+  JsonEventInput input(options.input);
   auto event = std::make_unique<Event>();
   State state;
   std::array<std::uint64_t, reason_count> counts{};
-  std::string_view line;
-  for (;;) {
-    const auto status = reader.next(line);
-    if (status == JsonLinesReader::Status::end) break;
-    if (status == JsonLinesReader::Status::error) {
-      fmt::print(stderr, "lmx apply: read error on {} after line {}\n", input.name(),
-                 reader.line_number());
-      return 1;
-    }
-    if (status == JsonLinesReader::Status::too_long) {
-      event->reset();
-    } else {
-      decoder.decode(line, *event);
-    }
-    event->position = Position{0, reader.line_number()};
+  while (input.next(*event)) {
+    event->position = Position{0, input.line_number()};
     const Result result = apply(state, *event);
     ++counts[static_cast<std::size_t>(result.reason)];
   }

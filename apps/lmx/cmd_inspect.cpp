@@ -37,7 +37,8 @@ int print_results(const std::filesystem::path& data_dir) {
 
 Command add_inspect(CLI::App& app) {
   auto path = std::make_shared<std::string>();
-  CLI::App* cmd = app.add_subcommand("inspect", "Verify journal or snapshot files offline; list results");
+  CLI::App* cmd =
+      app.add_subcommand("inspect", "Verify journal or snapshot files offline; list results");
   cmd->require_subcommand(1);
   CLI::App* journal = cmd->add_subcommand("journal", "Check every record of a journal");
   journal->add_option("dir", *path, "A data directory or a journal directory")->required();
@@ -45,8 +46,7 @@ Command add_inspect(CLI::App& app) {
   snapshot->add_option("file", *path, "A snapshot file (.lmxs)")->required();
   CLI::App* results = cmd->add_subcommand(
       "results", "Print the results journal of a data directory: '<position> <reason>' per line");
-  results->add_option("dir", *path, "A data directory (its results/ journal is read)")
-      ->required();
+  results->add_option("dir", *path, "A data directory (its results/ journal is read)")->required();
   return {cmd, [path, journal, results] {
             if (results->parsed()) return print_results(*path);
             if (journal->parsed()) {

@@ -10,9 +10,7 @@
 #include <vector>
 
 #include "commands.hpp"
-#include "input_file.hpp"
-#include "lmx/domain/json_codec.hpp"
-#include "lmx/domain/json_lines_reader.hpp"
+#include "json_event_input.hpp"
 #include "lmx/domain/workload.hpp"
 #include "log_options.hpp"
 #include "progress.hpp"
@@ -81,29 +79,19 @@ class Appender {
 };
 
 int produce_from_input(const ProduceOptions& options, Appender& appender) {
-  InputFile input(options.input);
-  JsonEventDecoder decoder;
-  JsonLinesReader reader(input.get(), JsonEventDecoder::padding);
+  JsonEventInput input(options.input);
   std::uint64_t refused = 0;
-  std::string_view line;
   for (;;) {
-    const auto status = reader.next(line);
-    if (status == JsonLinesReader::Status::end) break;
-    if (status == JsonLinesReader::Status::error) {
-      appender.flush();
-      throw std::runtime_error(
-          fmt::format("read error on {} after line {}", input.name(), reader.line_number()));
+    try {
+      if (!input.next(appender.slot())) break;
+    } catch (const std::runtime_error&) {
+      appender.flush();  // the lines read before the error are good: append them
+      throw;
     }
-    if (status == JsonLinesReader::Status::too_long) {
+    if (appender.slot().type == EventType::malformed) {
       ++refused;
-      fmt::print(stderr, "{}:{}: malformed: line longer than {} bytes; not appended\n",
-                 input.name(), reader.line_number(), json_line_size_max);
-      continue;
-    }
-    if (!decoder.decode(line, appender.slot())) {
-      ++refused;
-      fmt::print(stderr, "{}:{}: malformed: {}; not appended\n", input.name(), reader.line_number(),
-                 decoder.error());
+      fmt::print(stderr, "{}:{}: malformed: {}; not appended\n", input.name(), input.line_number(),
+                 input.error());
       continue;
     }
     appender.commit();

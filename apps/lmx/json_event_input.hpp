@@ -1,0 +1,58 @@
+#pragma once
+// JSON-line events from a file or stdin, one decoded event per non-blank line: the input of
+// `lmx apply` and `lmx produce --input`. Memory stays bounded by the lines reader's chunk.
+
+#include <fmt/format.h>
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+
+#include "input_file.hpp"
+#include "lmx/domain/json_codec.hpp"
+#include "lmx/domain/json_lines_reader.hpp"
+
+namespace lmx::cli {
+
+class JsonEventInput {
+ public:
+  explicit JsonEventInput(const std::string& path)
+      : input_(path), reader_(input_.get(), JsonEventDecoder::padding) {}
+
+  // Decodes the next line into `event`; false at the end of the input. A malformed line
+  // (or one longer than json_line_size_max) leaves `event` malformed, and error() says
+  // why. Throws std::runtime_error on a read error.
+  bool next(Event& event) {
+    std::string_view line;
+    switch (reader_.next(line)) {
+      case JsonLinesReader::Status::end:
+        return false;
+      case JsonLinesReader::Status::error:
+        throw std::runtime_error(
+            fmt::format("read error on {} after line {}", name(), line_number()));
+      case JsonLinesReader::Status::too_long:
+        event.reset();
+        too_long_ = fmt::format("line longer than {} bytes", json_line_size_max);
+        error_ = too_long_;
+        return true;
+      case JsonLinesReader::Status::line:
+        decoder_.decode(line, event);
+        error_ = decoder_.error();
+        return true;
+    }
+    return false;
+  }
+
+  [[nodiscard]] std::string_view error() const noexcept { return error_; }
+  [[nodiscard]] std::uint64_t line_number() const noexcept { return reader_.line_number(); }
+  [[nodiscard]] const std::string& name() const noexcept { return input_.name(); }
+
+ private:
+  InputFile input_;
+  JsonLinesReader reader_;
+  JsonEventDecoder decoder_;
+  std::string too_long_;
+  std::string_view error_;
+};
+
+}  // namespace lmx::cli
