@@ -7,8 +7,8 @@
 #include <memory>
 #include <vector>
 
-#include "lmx/domain/business_logic.hpp"
-#include "lmx/domain/workload.hpp"
+#include "lmx/core/business_logic.hpp"
+#include "workload.hpp"
 
 namespace {
 

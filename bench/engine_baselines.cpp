@@ -19,9 +19,9 @@
 #include <string_view>
 #include <vector>
 
-#include "lmx/domain/business_logic.hpp"
-#include "lmx/engine/backend.hpp"
-#include "lmx/engine/recovery.hpp"
+#include "lmx/core/business_logic.hpp"
+#include "lmx/core/backend.hpp"
+#include "pipeline/recovery.hpp"
 
 namespace {
 

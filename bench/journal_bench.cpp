@@ -14,10 +14,10 @@
 #include <string>
 #include <vector>
 
-#include "lmx/domain/workload.hpp"
-#include "lmx/log/file_log.hpp"
-#include "lmx/log/journal_segment.hpp"
-#include "lmx/log/native_codec.hpp"
+#include "workload.hpp"
+#include "backend/file/file_log.hpp"
+#include "backend/file/journal_segment.hpp"
+#include "format/native_codec.hpp"
 
 namespace {
 

@@ -18,9 +18,9 @@
 #include <string>
 #include <vector>
 
-#include "lmx/domain/workload.hpp"
-#include "lmx/log/redis_log_reader.hpp"
-#include "lmx/log/redis_log_writer.hpp"
+#include "workload.hpp"
+#include "backend/redis/redis_log_reader.hpp"
+#include "backend/redis/redis_log_writer.hpp"
 
 namespace {
 

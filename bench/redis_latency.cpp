@@ -16,9 +16,9 @@
 #include <thread>
 #include <vector>
 
-#include "lmx/engine/engine.hpp"
-#include "lmx/log/redis_connection.hpp"
-#include "lmx/log/redis_url.hpp"
+#include "lmx/core/engine.hpp"
+#include "backend/redis/redis_connection.hpp"
+#include "backend/redis/redis_url.hpp"
 
 namespace {
 

@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "lmx/snapshot/file_snapshot_store.hpp"
-#include "lmx/snapshot/snapshot_codec.hpp"
+#include "backend/file/file_snapshot_store.hpp"
+#include "format/snapshot_codec.hpp"
 
 namespace {
 

@@ -9,8 +9,8 @@
 
 #include "commands.hpp"
 #include "json_event_input.hpp"
-#include "lmx/domain/business_logic.hpp"
-#include "lmx/domain/canonical_export.hpp"
+#include "lmx/core/business_logic.hpp"
+#include "canonical_export.hpp"
 #include "summary.hpp"
 
 namespace lmx::cli {

@@ -8,8 +8,8 @@
 #include <string>
 
 #include "commands.hpp"
-#include "lmx/domain/json_codec.hpp"
-#include "lmx/domain/workload.hpp"
+#include "format/json_codec.hpp"
+#include "workload.hpp"
 
 namespace lmx::cli {
 namespace {

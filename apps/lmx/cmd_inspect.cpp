@@ -13,10 +13,10 @@
 #include <string>
 
 #include "commands.hpp"
-#include "lmx/domain/reason.hpp"
-#include "lmx/log/file_log.hpp"
-#include "lmx/log/journal_inspect.hpp"
-#include "lmx/snapshot/snapshot_inspect.hpp"
+#include "lmx/core/reason.hpp"
+#include "backend/file/file_log.hpp"
+#include "backend/file/journal_inspect.hpp"
+#include "backend/file/snapshot_inspect.hpp"
 
 namespace lmx::cli {
 namespace {

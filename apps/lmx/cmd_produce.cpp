@@ -11,7 +11,7 @@
 
 #include "commands.hpp"
 #include "json_event_input.hpp"
-#include "lmx/domain/workload.hpp"
+#include "workload.hpp"
 #include "log_options.hpp"
 #include "progress.hpp"
 

@@ -11,7 +11,7 @@
 #include <string>
 
 #include "commands.hpp"
-#include "lmx/engine/engine.hpp"
+#include "lmx/core/engine.hpp"
 #include "log_options.hpp"
 #include "summary.hpp"
 

@@ -10,8 +10,8 @@
 #include <string>
 
 #include "commands.hpp"
-#include "lmx/domain/canonical_export.hpp"
-#include "lmx/engine/recovery.hpp"
+#include "canonical_export.hpp"
+#include "pipeline/recovery.hpp"
 #include "log_options.hpp"
 
 namespace lmx::cli {

@@ -9,8 +9,8 @@
 #include <string>
 
 #include "input_file.hpp"
-#include "lmx/domain/json_codec.hpp"
-#include "lmx/domain/json_lines_reader.hpp"
+#include "format/json_codec.hpp"
+#include "json_lines_reader.hpp"
 
 namespace lmx::cli {
 

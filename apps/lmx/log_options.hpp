@@ -5,7 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <string>
 
-#include "lmx/engine/backend.hpp"
+#include "lmx/core/backend.hpp"
 
 namespace lmx::cli {
 

@@ -9,7 +9,7 @@
 #include <map>
 #include <string>
 
-#include "lmx/domain/reason.hpp"
+#include "lmx/core/reason.hpp"
 
 namespace lmx::cli {
 

@@ -7,8 +7,8 @@
 #include <thread>
 
 #include "integration/redis_support.hpp"
-#include "lmx/log/redis_log_reader.hpp"
-#include "lmx/log/redis_log_writer.hpp"
+#include "backend/redis/redis_log_reader.hpp"
+#include "backend/redis/redis_log_writer.hpp"
 
 namespace lmx {
 namespace {

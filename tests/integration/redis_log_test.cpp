@@ -7,11 +7,11 @@
 #include <vector>
 
 #include "integration/redis_support.hpp"
-#include "lmx/domain/business_logic.hpp"
-#include "lmx/domain/canonical_export.hpp"
-#include "lmx/log/redis_log_reader.hpp"
-#include "lmx/log/redis_log_writer.hpp"
-#include "lmx/log/redis_result_writer.hpp"
+#include "lmx/core/business_logic.hpp"
+#include "canonical_export.hpp"
+#include "backend/redis/redis_log_reader.hpp"
+#include "backend/redis/redis_log_writer.hpp"
+#include "backend/redis/redis_result_writer.hpp"
 #include "support/seed_vectors.hpp"
 
 namespace lmx {

@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "integration/redis_support.hpp"
-#include "lmx/snapshot/redis_snapshot_store.hpp"
+#include "backend/redis/redis_snapshot_store.hpp"
 
 namespace lmx {
 namespace {

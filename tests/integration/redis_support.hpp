@@ -17,9 +17,9 @@
 #include <thread>
 #include <vector>
 
-#include "lmx/domain/event.hpp"
-#include "lmx/log/redis_connection.hpp"
-#include "lmx/log/redis_url.hpp"
+#include "lmx/core/event.hpp"
+#include "backend/redis/redis_connection.hpp"
+#include "backend/redis/redis_url.hpp"
 
 namespace lmx::test {
 

@@ -10,10 +10,10 @@
 #include <thread>
 
 #include "../support/memory_backend.hpp"
-#include "lmx/domain/business_logic.hpp"
-#include "lmx/domain/canonical_export.hpp"
-#include "lmx/domain/workload.hpp"
-#include "lmx/engine/engine.hpp"
+#include "lmx/core/business_logic.hpp"
+#include "canonical_export.hpp"
+#include "workload.hpp"
+#include "lmx/core/engine.hpp"
 
 namespace lmx {
 namespace {

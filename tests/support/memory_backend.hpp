@@ -9,7 +9,7 @@
 #include <stdexcept>
 #include <vector>
 
-#include "lmx/engine/backend.hpp"
+#include "lmx/core/backend.hpp"
 
 namespace lmx::testing {
 

@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include "lmx/log/seed_codec.hpp"
+#include "format/seed_codec.hpp"
 
 namespace lmx::test {
 

@@ -1,6 +1,6 @@
 // Every business rule and every step of the precedence order, one case each.
 
-#include "lmx/domain/business_logic.hpp"
+#include "lmx/core/business_logic.hpp"
 
 #include <gtest/gtest.h>
 

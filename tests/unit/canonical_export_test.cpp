@@ -1,4 +1,4 @@
-#include "lmx/domain/canonical_export.hpp"
+#include "canonical_export.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,7 @@
 // CRC32C against the standard check value and RFC 3720 (iSCSI) vectors, for both the
 // table and the hardware implementation, and chunked extension equal to one pass.
 
-#include "lmx/log/crc32c.hpp"
+#include "format/crc32c.hpp"
 
 #include <gtest/gtest.h>
 

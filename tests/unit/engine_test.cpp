@@ -2,17 +2,17 @@
 // applying the log in order gives, publish one result per entry, and resume from a
 // snapshot without losing or re-applying an entry.
 
-#include "lmx/engine/engine.hpp"
+#include "lmx/core/engine.hpp"
 
 #include <gtest/gtest.h>
 
 #include <thread>
 
 #include "../support/memory_backend.hpp"
-#include "lmx/domain/business_logic.hpp"
-#include "lmx/domain/canonical_export.hpp"
-#include "lmx/domain/workload.hpp"
-#include "lmx/engine/recovery.hpp"
+#include "lmx/core/business_logic.hpp"
+#include "canonical_export.hpp"
+#include "workload.hpp"
+#include "pipeline/recovery.hpp"
 
 namespace lmx {
 namespace {

@@ -1,14 +1,14 @@
 // The file backend of LogReader, LogWriter and ResultWriter over native-encoded journals.
 
-#include "lmx/log/file_log.hpp"
+#include "backend/file/file_log.hpp"
 
 #include <gtest/gtest.h>
 
 #include <fstream>
 #include <vector>
 
-#include "lmx/log/journal_segment.hpp"
-#include "lmx/log/journal_writer.hpp"
+#include "backend/file/journal_segment.hpp"
+#include "backend/file/journal_writer.hpp"
 #include "temp_dir.hpp"
 
 namespace lmx {

@@ -1,13 +1,13 @@
 // `lmx inspect journal`'s library side: counts, sequences, torn tail, damage with offsets.
 
-#include "lmx/log/journal_inspect.hpp"
+#include "backend/file/journal_inspect.hpp"
 
 #include <gtest/gtest.h>
 
 #include <fstream>
 
-#include "lmx/log/file_log.hpp"
-#include "lmx/log/journal_segment.hpp"
+#include "backend/file/file_log.hpp"
+#include "backend/file/journal_segment.hpp"
 #include "temp_dir.hpp"
 
 namespace lmx {

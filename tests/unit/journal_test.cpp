@@ -13,10 +13,10 @@
 #include <utility>
 #include <vector>
 
-#include "lmx/log/journal_reader.hpp"
-#include "lmx/log/journal_record.hpp"
-#include "lmx/log/journal_segment.hpp"
-#include "lmx/log/journal_writer.hpp"
+#include "backend/file/journal_reader.hpp"
+#include "backend/file/journal_record.hpp"
+#include "backend/file/journal_segment.hpp"
+#include "backend/file/journal_writer.hpp"
 #include "temp_dir.hpp"
 
 namespace lmx {

@@ -1,6 +1,6 @@
 // Decoding JSON-line events: every well-formed shape, and every way a line is malformed.
 
-#include "lmx/domain/json_codec.hpp"
+#include "format/json_codec.hpp"
 
 #include <gtest/gtest.h>
 

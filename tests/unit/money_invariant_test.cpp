@@ -8,8 +8,8 @@
 
 #include <random>
 
-#include "lmx/domain/business_logic.hpp"
-#include "lmx/domain/canonical_export.hpp"
+#include "lmx/core/business_logic.hpp"
+#include "canonical_export.hpp"
 
 namespace lmx {
 namespace {

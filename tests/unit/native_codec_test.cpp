@@ -1,7 +1,7 @@
 // The native event and result encodings: round trips of every shape, and robustness against
 // truncated, extended and random bytes (never a crash, always a refusal or a valid event).
 
-#include "lmx/log/native_codec.hpp"
+#include "format/native_codec.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,7 @@
 // Redis entry formats: each is recognised by its field names, and a native entry's
 // readable type must agree with its payload.
 
-#include "lmx/log/redis_entry.hpp"
+#include "backend/redis/redis_entry.hpp"
 
 #include <gtest/gtest.h>
 

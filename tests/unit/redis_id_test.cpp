@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "lmx/log/redis_log_reader.hpp"
+#include "backend/redis/redis_log_reader.hpp"
 
 namespace lmx {
 namespace {

@@ -1,6 +1,6 @@
 // Parsing the Redis log URL: every accepted form and a clear refusal of the rest.
 
-#include "lmx/log/redis_url.hpp"
+#include "backend/redis/redis_url.hpp"
 
 #include <gtest/gtest.h>
 

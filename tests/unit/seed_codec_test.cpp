@@ -1,15 +1,15 @@
 // The seed wire format: the shared vectors, every msgpack integer encoding, the malformed
 // cases, the encoder against the Go producer's own bytes, and arbitrary bytes.
 
-#include "lmx/log/seed_codec.hpp"
+#include "format/seed_codec.hpp"
 
 #include <gtest/gtest.h>
 
 #include <cstdint>
 #include <string>
 
-#include "lmx/domain/business_logic.hpp"
-#include "lmx/domain/canonical_export.hpp"
+#include "lmx/core/business_logic.hpp"
+#include "canonical_export.hpp"
 #include "support/seed_vectors.hpp"
 
 namespace lmx {

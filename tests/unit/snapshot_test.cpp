@@ -7,12 +7,12 @@
 #include <random>
 #include <string>
 
-#include "lmx/domain/state.hpp"
-#include "lmx/log/bytes.hpp"
-#include "lmx/log/crc32c.hpp"
-#include "lmx/snapshot/file_snapshot_store.hpp"
-#include "lmx/snapshot/snapshot_codec.hpp"
-#include "lmx/snapshot/snapshot_inspect.hpp"
+#include "lmx/core/state.hpp"
+#include "format/bytes.hpp"
+#include "format/crc32c.hpp"
+#include "backend/file/file_snapshot_store.hpp"
+#include "format/snapshot_codec.hpp"
+#include "backend/file/snapshot_inspect.hpp"
 #include "temp_dir.hpp"
 
 namespace lmx {

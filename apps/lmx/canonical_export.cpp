@@ -1,0 +1,45 @@
+#include "canonical_export.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <numeric>
+#include <vector>
+
+namespace lmx {
+
+void append_canonical_export(const State& state, std::string& out) {
+  const auto users = state.users();
+  std::vector<std::uint32_t> order(users.size());
+  std::iota(order.begin(), order.end(), 0U);
+  std::sort(order.begin(), order.end(),
+            [&](std::uint32_t a, std::uint32_t b) { return users[a].user_id < users[b].user_id; });
+  for (const std::uint32_t i : order) {
+    fmt::format_to(std::back_inserter(out), "{{\"user_id\":{},\"balance\":{}}}\n", users[i].user_id,
+                   users[i].balance);
+  }
+
+  const auto items = state.items();
+  order.resize(items.size());
+  std::iota(order.begin(), order.end(), 0U);
+  // string_view compares as unsigned bytes (char_traits<char>::compare is memcmp-like).
+  std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+    return items[a].item_id.view() < items[b].item_id.view();
+  });
+  for (const std::uint32_t i : order) {
+    out += "{\"item_id\":";
+    out += nlohmann::json(std::string(items[i].item_id.view()))
+               .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    fmt::format_to(std::back_inserter(out), ",\"price\":{},\"remain\":{}}}\n", items[i].price,
+                   items[i].remain);
+  }
+}
+
+bool write_canonical_export(const State& state, std::FILE* file) {
+  std::string text;
+  append_canonical_export(state, text);
+  return std::fwrite(text.data(), 1, text.size(), file) == text.size() && std::fflush(file) == 0;
+}
+
+}  // namespace lmx

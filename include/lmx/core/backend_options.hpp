@@ -1,0 +1,39 @@
+#pragma once
+// How a backend is opened: the durability of the file journal and the entry format written
+// to a Redis Stream. Plain values, chosen on the command line (`--fsync`, `--format`).
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "lmx/constants.hpp"
+
+namespace lmx {
+
+enum class FsyncPolicy : std::uint8_t {
+  always,    // each batch is on disk before append() returns (group commit per batch)
+  interval,  // fdatasync at most every fsync_interval, from within append()
+  none,      // leave it to the kernel: fastest, a power loss may take recent batches
+};
+
+[[nodiscard]] std::optional<FsyncPolicy> fsync_policy_from_name(std::string_view name) noexcept;
+[[nodiscard]] std::string_view fsync_policy_name(FsyncPolicy policy) noexcept;
+
+struct JournalWriterOptions {
+  FsyncPolicy fsync = FsyncPolicy::always;
+  std::chrono::milliseconds fsync_interval{journal_fsync_interval_ms};
+  std::uint64_t segment_size_max = journal_segment_size_max;  // tests lower it
+};
+
+// How a Redis entry carries its event (backend/redis/redis_entry.hpp has the layouts).
+enum class EntryFormat : std::uint8_t { native, seed };
+
+struct BackendOptions {
+  JournalWriterOptions journal;              // file backend: fsync policy of the events journal
+  EntryFormat format = EntryFormat::native;  // Redis: how produced entries are written
+  std::string snapshot_dir;  // Redis: keep snapshots in this directory instead of Redis keys
+};
+
+}  // namespace lmx

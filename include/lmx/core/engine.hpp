@@ -1,0 +1,55 @@
+#pragma once
+// The engine: recovery, then the pipeline
+//
+//   reader thread ──▶ input ring ──▶ business logic thread ──▶ output ring ──▶ result writer
+//   (fetch + decode    (Disruptor,     (apply, one thread,       (Disruptor)     (results log)
+//    into slots)        1 producer)     no I/O, no clock)
+//                                            │ flat copy at a batch boundary
+//                                            ▼
+//                                       snapshotter thread (serialize + save)
+//
+// State effects are exactly-once: a snapshot holds the state at one position P and the
+// reader restarts strictly after P. Results are at-least-once in general (consumers
+// deduplicate by input position), and exactly-once when the results log survived: the
+// result writer skips positions it already holds.
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "lmx/core/reason.hpp"
+#include "lmx/core/backend.hpp"
+
+namespace lmx {
+
+struct EngineOptions {
+  std::chrono::milliseconds snapshot_interval{30000};
+  std::chrono::milliseconds status_interval{5000};
+  bool exit_when_caught_up = false;
+  // Called with a one-line status every status_interval (events/s, position, lag, last
+  // snapshot). Empty: no status lines.
+  std::function<void(const std::string&)> on_status;
+};
+
+struct EngineSummary {
+  Position snapshot_position;       // the snapshot recovery started from (zero: none)
+  Position position;                // last entry applied
+  std::uint64_t applied_count = 0;  // entries applied by this run (replay included)
+  std::uint64_t users = 0;
+  std::uint64_t items = 0;
+  std::array<std::uint64_t, reason_count> reasons{};  // results of this run, by reason
+  double seconds = 0;                // from the end of recovery to the end of the run
+  Position final_snapshot_position;  // zero when no final snapshot was written
+};
+
+// Runs until `stop` becomes true (a signal), or, with exit_when_caught_up, until the log
+// has no more entries; then drains the pipeline and writes a final snapshot. Throws
+// std::runtime_error when a stage fails (I/O, corruption); what was applied before stays
+// recoverable from the log.
+[[nodiscard]] EngineSummary run_engine(Backend& backend, const EngineOptions& options,
+                                       const std::atomic<bool>& stop);
+
+}  // namespace lmx

@@ -1,0 +1,23 @@
+#pragma once
+// What happened to one event: published to the results log so producers learn the outcome.
+
+#include <cstdint>
+
+#include "lmx/core/event.hpp"
+#include "lmx/core/reason.hpp"
+#include "lmx/core/position.hpp"
+
+namespace lmx {
+
+struct Result {
+  Position position;  // the input entry this result is for
+  EventType type = EventType::malformed;
+  Reason reason = Reason::malformed;
+  std::int64_t user_id = 0;  // topup, order
+  std::int64_t balance = 0;  // topup, order: the user's balance after the event
+  std::int64_t remain = 0;   // add_item: the item's remaining stock after the event
+
+  [[nodiscard]] bool accepted() const noexcept { return reason == Reason::accepted; }
+};
+
+}  // namespace lmx

@@ -1,0 +1,19 @@
+#pragma once
+// The state at exactly one log position: what a snapshot holds and what recovery restores.
+// The business logic thread builds one with a flat copy of its entity vectors at a batch
+// boundary; serialization and I/O happen on another thread.
+
+#include <vector>
+
+#include "lmx/core/state.hpp"
+#include "lmx/core/position.hpp"
+
+namespace lmx {
+
+struct Snapshot {
+  Position position;        // every log entry up to and including this one is applied
+  std::vector<User> users;  // in the state's own (log) order
+  std::vector<Item> items;
+};
+
+}  // namespace lmx

@@ -1,0 +1,56 @@
+#pragma once
+// The in-memory state the business logic owns: users with balances, items with price and
+// remaining stock. Entities live in dense vectors in the order the log created them; a flat
+// hash index finds them by key. A snapshot is a flat copy of the two vectors.
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "lmx/core/flat_index.hpp"
+#include "lmx/core/sku.hpp"
+
+namespace lmx {
+
+struct User {
+  std::int64_t user_id = 0;
+  std::int64_t balance = 0;
+};
+
+struct Item {
+  Sku item_id;
+  std::int64_t price = 0;
+  std::int64_t remain = 0;
+};
+
+class State {
+ public:
+  [[nodiscard]] User* find_user(std::int64_t user_id) noexcept;
+  [[nodiscard]] Item* find_item(const Sku& item_id) noexcept;
+  [[nodiscard]] const User* find_user(std::int64_t user_id) const noexcept;
+  [[nodiscard]] const Item* find_item(const Sku& item_id) const noexcept;
+
+  // Adds an entity the caller checked is absent. References returned by earlier calls
+  // may be invalidated (the vectors can grow).
+  User& add_user(std::int64_t user_id);
+  Item& add_item(const Sku& item_id, std::int64_t price);
+
+  [[nodiscard]] std::span<const User> users() const noexcept { return users_; }
+  [[nodiscard]] std::span<const Item> items() const noexcept { return items_; }
+
+  // Rebuilds the state from entity lists (a snapshot). Keys must be unique.
+  void assign(std::vector<User> users, std::vector<Item> items);
+
+  // Reserves room so that the hot path does not reallocate while the state grows to this.
+  void reserve(std::size_t users, std::size_t items);
+
+  friend bool operator==(const State& a, const State& b) noexcept;
+
+ private:
+  std::vector<User> users_;
+  std::vector<Item> items_;
+  FlatIndex user_index_;
+  FlatIndex item_index_;
+};
+
+}  // namespace lmx

@@ -1,0 +1,104 @@
+#include "backend/file/file_log.hpp"
+
+#include <cassert>
+#include <stdexcept>
+
+#include "format/native_codec.hpp"
+
+namespace lmx {
+
+std::filesystem::path events_journal_dir(const std::filesystem::path& data_dir) {
+  return data_dir / "journal";
+}
+
+std::filesystem::path results_journal_dir(const std::filesystem::path& data_dir) {
+  return data_dir / "results";
+}
+
+FileLogReader::FileLogReader(const std::filesystem::path& data_dir, Position after)
+    : journal_(events_journal_dir(data_dir), after.minor) {
+  if (after.major != 0) {
+    throw std::invalid_argument("position " + after.to_string() +
+                                " is a Redis id, not a file journal sequence");
+  }
+}
+
+std::size_t FileLogReader::fetch(std::size_t count_max, std::chrono::milliseconds timeout) {
+  batch_ = journal_.fetch(count_max, timeout);
+  assert(batch_.size() <= count_max);
+  return batch_.size();
+}
+
+void FileLogReader::decode(std::size_t index, Event& event) {
+  assert(index < batch_.size());
+  const JournalEntry& entry = batch_[index];
+  // An undecodable payload is left as a malformed event: the business logic rejects it.
+  [[maybe_unused]] const bool decoded = decode_event(entry.payload, event);
+  assert(decoded || event.type == EventType::malformed);
+  event.position = Position{0, entry.sequence};
+}
+
+Position FileLogReader::end_position() {
+  return Position{0, journal_.last_sequence()};
+}
+
+FileLogWriter::FileLogWriter(const std::filesystem::path& data_dir, JournalWriterOptions options)
+    : journal_(events_journal_dir(data_dir), options) {}
+
+Position FileLogWriter::append(std::span<const Event> events) {
+  batch_.clear();
+  for (const Event& event : events) {
+    batch_.add([&event](std::string& out) { encode_event(event, out); });
+  }
+  const std::uint64_t last = journal_.append(batch_);
+  assert(last >= events.size());
+  return Position{0, last};
+}
+
+FileResultWriter::FileResultWriter(const std::filesystem::path& data_dir,
+                                   JournalWriterOptions options)
+    : journal_(results_journal_dir(data_dir), options) {}
+
+void FileResultWriter::write(std::span<const Result> results) {
+  batch_.clear();
+  for (const Result& result : results) {
+    assert(&result == results.data() || (&result - 1)->position < result.position);
+    batch_.add([&result](std::string& out) { encode_result(result, out); });
+  }
+  journal_.append(batch_);
+}
+
+void FileResultWriter::sync() {
+  journal_.sync();
+}
+
+Position FileResultWriter::last_position() {
+  const std::optional<std::string> payload = journal_.read_last_payload();
+  if (!payload) return Position{};
+  Result result;
+  if (!decode_result(*payload, result)) {
+    throw std::runtime_error("the last record of " + journal_.dir().string() + " is not a result");
+  }
+  return result.position;
+}
+
+std::vector<Result> read_all_results(const std::filesystem::path& data_dir) {
+  constexpr std::size_t fetch_count_max = 4096;  // results per read: bounds nothing but calls
+  JournalReader reader(results_journal_dir(data_dir), 0);
+  std::vector<Result> results;
+  for (;;) {
+    const std::span<const JournalEntry> batch =
+        reader.fetch(fetch_count_max, std::chrono::milliseconds(0));
+    if (batch.empty()) return results;
+    for (const JournalEntry& entry : batch) {
+      Result result;
+      if (!decode_result(entry.payload, result)) {
+        throw std::runtime_error("result record " + std::to_string(entry.sequence) +
+                                 " cannot be decoded");
+      }
+      results.push_back(result);
+    }
+  }
+}
+
+}  // namespace lmx

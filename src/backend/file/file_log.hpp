@@ -1,0 +1,70 @@
+#pragma once
+// The file backend of the log interfaces: events in DATA_DIR/journal/, results in
+// DATA_DIR/results/, both file journals of native-encoded payloads (native_codec.hpp).
+//
+//   FileLogReader reader(data_dir, Position{0, 41234});   // records 41235, 41236, ...
+//   FileLogWriter writer(data_dir, {.fsync = FsyncPolicy::always});
+//   FileResultWriter results(data_dir, {.fsync = FsyncPolicy::none});
+
+#include <chrono>
+#include <cstddef>
+#include <filesystem>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "backend/file/journal_reader.hpp"
+#include "backend/file/journal_writer.hpp"
+#include "lmx/core/log_reader.hpp"
+#include "lmx/core/log_writer.hpp"
+#include "lmx/core/result_writer.hpp"
+
+namespace lmx {
+
+[[nodiscard]] std::filesystem::path events_journal_dir(const std::filesystem::path& data_dir);
+[[nodiscard]] std::filesystem::path results_journal_dir(const std::filesystem::path& data_dir);
+
+class FileLogReader final : public LogReader {
+ public:
+  // Reads the events strictly after `after` (a journal position: major 0, minor = sequence).
+  FileLogReader(const std::filesystem::path& data_dir, Position after);
+
+  [[nodiscard]] std::size_t fetch(std::size_t count_max,
+                                  std::chrono::milliseconds timeout) override;
+  void decode(std::size_t index, Event& event) override;
+  [[nodiscard]] Position end_position() override;
+
+ private:
+  JournalReader journal_;
+  std::span<const JournalEntry> batch_;
+};
+
+class FileLogWriter final : public LogWriter {
+ public:
+  explicit FileLogWriter(const std::filesystem::path& data_dir, JournalWriterOptions options = {});
+
+  Position append(std::span<const Event> events) override;
+
+ private:
+  JournalWriter journal_;
+  JournalBatch batch_;  // reused so that steady appends do not allocate
+};
+
+class FileResultWriter final : public ResultWriter {
+ public:
+  explicit FileResultWriter(const std::filesystem::path& data_dir,
+                            JournalWriterOptions options = {});
+
+  void write(std::span<const Result> results) override;
+  void sync() override;
+  [[nodiscard]] Position last_position() override;
+
+ private:
+  JournalWriter journal_;
+  JournalBatch batch_;
+};
+
+// Reads every result in a results journal, oldest first (tests, `lmx inspect`, tools).
+[[nodiscard]] std::vector<Result> read_all_results(const std::filesystem::path& data_dir);
+
+}  // namespace lmx

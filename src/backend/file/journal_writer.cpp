@@ -1,0 +1,245 @@
+#include "backend/file/journal_writer.hpp"
+
+#include <fcntl.h>
+#include <spdlog/spdlog.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cassert>
+#include <cerrno>
+
+#include "backend/file/posix_file.hpp"
+#include "backend/file/journal_segment.hpp"
+
+namespace lmx {
+namespace {
+
+// Holds the journal's flock() for one batch (or one open): the only thing that makes the
+// tail this process sees the true tail.
+class JournalLock {
+ public:
+  explicit JournalLock(int fd) : fd_(fd) {
+    while (::flock(fd_, LOCK_EX) != 0) {
+      if (errno != EINTR) throw_errno("flock of the journal lock file");
+    }
+  }
+  ~JournalLock() { ::flock(fd_, LOCK_UN); }
+  JournalLock(const JournalLock&) = delete;
+  JournalLock& operator=(const JournalLock&) = delete;
+
+ private:
+  int fd_;
+};
+
+std::string read_payload_at(int fd, std::uint64_t offset, const std::filesystem::path& segment) {
+  std::string record(journal_record_header_size + journal_payload_size_max, '\0');
+  record.resize(pread_full(fd, record.data(), record.size(), offset));
+  RecordView view;
+  if (parse_record(record, view) != RecordStatus::complete) {
+    throw std::runtime_error("the record at offset " + std::to_string(offset) + " of " +
+                             segment.string() + " is no longer readable");
+  }
+  return std::string(view.payload);
+}
+
+}  // namespace
+
+std::optional<FsyncPolicy> fsync_policy_from_name(std::string_view name) noexcept {
+  if (name == "always") return FsyncPolicy::always;
+  if (name == "interval") return FsyncPolicy::interval;
+  if (name == "none") return FsyncPolicy::none;
+  return std::nullopt;
+}
+
+std::string_view fsync_policy_name(FsyncPolicy policy) noexcept {
+  switch (policy) {
+    case FsyncPolicy::always:
+      return "always";
+    case FsyncPolicy::interval:
+      return "interval";
+    case FsyncPolicy::none:
+      return "none";
+  }
+  return "unknown";
+}
+
+JournalWriter::JournalWriter(std::filesystem::path dir, JournalWriterOptions options)
+    : dir_(std::move(dir)), options_(options) {
+  if (options_.segment_size_max == 0) {
+    throw std::invalid_argument("journal segment_size_max must be positive");
+  }
+  std::filesystem::create_directories(dir_);
+  lock_fd_ = open_file(dir_ / "lock", O_RDWR | O_CREAT).release();
+  const JournalLock lock(lock_fd_);
+  sync_tail();
+}
+
+JournalWriter::~JournalWriter() {
+  if (segment_fd_ >= 0 && unsynced_ && ::fdatasync(segment_fd_) != 0) {
+    spdlog::error("fdatasync of journal segment {} failed at close", segment_path().string());
+  }
+  if (segment_fd_ >= 0) ::close(segment_fd_);
+  if (lock_fd_ >= 0) ::close(lock_fd_);
+}
+
+std::filesystem::path JournalWriter::segment_path() const {
+  return dir_ / segment_file_name(segment_first_);
+}
+
+void JournalWriter::open_segment(std::uint64_t first_sequence, bool create) {
+  assert(first_sequence >= 1);
+  UniqueFd fd =
+      open_file(dir_ / segment_file_name(first_sequence), O_RDWR | (create ? O_CREAT : 0));
+  if (segment_fd_ >= 0) {
+    // The old segment's unsynced batches must reach the disk before its descriptor goes.
+    if (unsynced_) fdatasync_or_throw(segment_fd_, segment_path());
+    ::close(segment_fd_);
+  }
+  segment_fd_ = fd.release();
+  segment_first_ = first_sequence;
+  tail_offset_ = 0;
+  next_sequence_ = first_sequence;
+  last_record_offset_.reset();
+  unsynced_ = false;
+  if (create && options_.fsync != FsyncPolicy::none) fsync_directory(dir_);
+}
+
+// Verifies the open segment from `from_offset` and adopts what is there: new records of
+// other writers, a torn tail (truncated here), or damage (thrown).
+void JournalWriter::accept_scan(std::uint64_t from_offset) {
+  assert(segment_fd_ >= 0);
+  const SegmentScan scan = scan_segment(segment_fd_, from_offset, next_sequence_);
+  if (scan.ending == SegmentEnding::damaged) {
+    throw std::runtime_error(describe_damage(segment_path(), scan));
+  }
+  if (scan.ending == SegmentEnding::torn_tail) {
+    spdlog::warn("truncating the torn tail of journal segment {} at offset {} ({}, {} bytes)",
+                 segment_path().string(), scan.end_offset, scan.problem,
+                 scan.file_size - scan.end_offset);
+    if (::ftruncate(segment_fd_, static_cast<off_t>(scan.end_offset)) != 0) {
+      throw_errno("truncating the torn tail of " + segment_path().string());
+    }
+    fdatasync_or_throw(segment_fd_, segment_path());
+  }
+  if (scan.record_count > 0) last_record_offset_ = scan.last_record_offset;
+  tail_offset_ = scan.end_offset;
+  next_sequence_ = scan.next_sequence;
+}
+
+// Brings this writer's view up to the true tail. Called with the lock held.
+void JournalWriter::sync_tail() {
+  if (still_at_tail()) return;
+  const std::vector<SegmentFile> segments = list_segments(dir_);
+  if (segments.empty()) {
+    if (segment_fd_ >= 0)
+      throw std::runtime_error("journal segments vanished from " + dir_.string());
+    open_segment(1, true);
+    return;
+  }
+  const std::uint64_t newest = segments.back().first_sequence;
+  if (newest < segment_first_) {
+    throw std::runtime_error("the newest segment of " + dir_.string() + " went backward");
+  }
+  if (segment_fd_ < 0 || newest != segment_first_) {
+    open_segment(newest, false);
+    accept_scan(0);
+    return;
+  }
+  accept_scan(tail_offset_);
+}
+
+// The cheap check done before every batch (two stats instead of a directory listing):
+// nobody appended since this writer's last batch if its segment kept its size and no
+// segment was rolled to from that end, since a rollover names the new segment after
+// next_sequence_. An empty segment takes the slow path (its successor has its name).
+bool JournalWriter::still_at_tail() const {
+  if (segment_fd_ < 0 || next_sequence_ == segment_first_) return false;
+  struct stat st {};
+  if (::fstat(segment_fd_, &st) != 0) throw_errno("stat of " + segment_path().string());
+  if (static_cast<std::uint64_t>(st.st_size) != tail_offset_) return false;
+  const std::filesystem::path successor = dir_ / segment_file_name(next_sequence_);
+  if (::access(successor.c_str(), F_OK) == 0) return false;
+  if (errno != ENOENT) throw_errno("access to " + successor.string());
+  return true;
+}
+
+void JournalWriter::roll_if_full(std::size_t batch_size) {
+  if (tail_offset_ == 0 || tail_offset_ + batch_size <= options_.segment_size_max) return;
+  open_segment(next_sequence_, true);
+}
+
+void JournalWriter::sync() {
+  if (segment_fd_ < 0) return;
+  fdatasync_or_throw(segment_fd_, segment_path());
+  last_sync_ = std::chrono::steady_clock::now();
+  unsynced_ = false;
+}
+
+void JournalWriter::sync_after_write() {
+  switch (options_.fsync) {
+    case FsyncPolicy::always:
+      fdatasync_or_throw(segment_fd_, segment_path());
+      return;
+    case FsyncPolicy::interval: {
+      const auto now = std::chrono::steady_clock::now();
+      if (now - last_sync_ < options_.fsync_interval) {
+        unsynced_ = true;
+        return;
+      }
+      fdatasync_or_throw(segment_fd_, segment_path());
+      last_sync_ = now;
+      unsynced_ = false;
+      return;
+    }
+    case FsyncPolicy::none:
+      // Left to the kernel, but a sync() or a segment roll still makes it durable.
+      unsynced_ = true;
+      return;
+  }
+}
+
+std::uint64_t JournalWriter::append(JournalBatch& batch) {
+  const JournalLock lock(lock_fd_);
+  sync_tail();
+  if (batch.record_count() == 0) return next_sequence_ - 1;
+  roll_if_full(batch.byte_count());
+  const std::uint64_t first = next_sequence_;
+  for (std::size_t i = 0; i < batch.record_count(); ++i) {
+    seal_record(batch.bytes_.data() + batch.record_offsets_[i], first + i);
+  }
+  try {
+    pwrite_full(segment_fd_, batch.bytes_.data(), batch.bytes_.size(), tail_offset_);
+  } catch (...) {
+    // Leave no partial batch behind (disk full): the journal stays as it was.
+    [[maybe_unused]] const int rc = ::ftruncate(segment_fd_, static_cast<off_t>(tail_offset_));
+    throw;
+  }
+  last_record_offset_ = tail_offset_ + batch.record_offsets_.back();
+  tail_offset_ += batch.bytes_.size();
+  next_sequence_ += batch.record_count();
+  sync_after_write();
+  assert(next_sequence_ - 1 == first + batch.record_count() - 1);
+  return next_sequence_ - 1;
+}
+
+std::optional<std::string> JournalWriter::read_last_payload() {
+  const JournalLock lock(lock_fd_);
+  sync_tail();
+  if (next_sequence_ == 1) return std::nullopt;
+  if (last_record_offset_)
+    return read_payload_at(segment_fd_, *last_record_offset_, segment_path());
+  // The newest segment was just rolled to and is empty: the newest record ends the one
+  // before it, which no writer touches any more.
+  const std::vector<SegmentFile> segments = list_segments(dir_);
+  assert(segments.size() >= 2);
+  const SegmentFile& previous = segments[segments.size() - 2];
+  const UniqueFd fd = open_file(previous.path, O_RDONLY);
+  const SegmentScan scan = scan_segment(fd.get(), 0, previous.first_sequence);
+  if (scan.ending != SegmentEnding::clean || scan.record_count == 0) {
+    throw std::runtime_error(describe_damage(previous.path, scan));
+  }
+  return read_payload_at(fd.get(), scan.last_record_offset, previous.path);
+}
+
+}  // namespace lmx

@@ -1,0 +1,42 @@
+#include "backend/file/snapshot_inspect.hpp"
+
+#include <fmt/format.h>
+
+#include <stdexcept>
+
+#include "backend/file/posix_file.hpp"
+#include "format/snapshot_codec.hpp"
+
+namespace lmx {
+
+SnapshotReport inspect_snapshot(const std::filesystem::path& path) {
+  SnapshotReport report;
+  report.path = path;
+  const std::string bytes = read_whole_file(path);
+  report.size_bytes = bytes.size();
+  try {
+    const SnapshotHeader header = decode_snapshot_header(bytes);
+    report.header_ok = true;
+    report.position = header.position;
+    report.user_count = header.user_count;
+    report.item_count = header.item_count;
+    (void)decode_snapshot(bytes);
+    report.ok = true;
+  } catch (const std::runtime_error& e) {
+    report.error = e.what();
+  }
+  return report;
+}
+
+std::string format_snapshot_report(const SnapshotReport& report) {
+  std::string text =
+      fmt::format("snapshot {}  bytes {}\n", report.path.string(), report.size_bytes);
+  if (report.header_ok) {
+    text += fmt::format("position {}  users {}  items {}\n", report.position.to_string(),
+                        report.user_count, report.item_count);
+  }
+  text += report.ok ? "checksum ok\n" : "DAMAGE: " + report.error + "\n";
+  return text;
+}
+
+}  // namespace lmx

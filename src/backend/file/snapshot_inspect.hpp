@@ -1,0 +1,29 @@
+#pragma once
+// Offline verification of one snapshot file (`lmx inspect snapshot FILE`): what its header
+// says and whether the whole file checks out.
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include "lmx/core/position.hpp"
+
+namespace lmx {
+
+struct SnapshotReport {
+  std::filesystem::path path;
+  std::uint64_t size_bytes = 0;
+  bool header_ok = false;  // the fields below come from a readable header
+  Position position;
+  std::uint64_t user_count = 0;
+  std::uint64_t item_count = 0;
+  bool ok = false;    // checksum, counts and entities all verified
+  std::string error;  // why not, when !ok
+};
+
+// Throws only when the file cannot be read at all.
+[[nodiscard]] SnapshotReport inspect_snapshot(const std::filesystem::path& path);
+
+[[nodiscard]] std::string format_snapshot_report(const SnapshotReport& report);
+
+}  // namespace lmx

@@ -1,0 +1,47 @@
+#include "backend/redis/redis_backend.hpp"
+
+#include "backend/file/file_snapshot_store.hpp"
+#include "backend/redis/redis_log_reader.hpp"
+#include "backend/redis/redis_log_writer.hpp"
+#include "backend/redis/redis_result_writer.hpp"
+#include "backend/redis/redis_snapshot_store.hpp"
+
+namespace lmx {
+namespace {
+
+// A Redis Stream: entries in <stream>, results in <stream>:results, snapshots in
+// <stream>:snapshot:* keys (or in --snapshot-dir).
+class RedisBackend final : public Backend {
+ public:
+  RedisBackend(RedisUrl url, const BackendOptions& options)
+      : url_(std::move(url)), options_(options) {}
+
+  std::unique_ptr<LogReader> open_reader(Position after) override {
+    return std::make_unique<RedisLogReader>(url_, after);
+  }
+  std::unique_ptr<LogWriter> open_writer() override {
+    return std::make_unique<RedisLogWriter>(url_, options_.format);
+  }
+  std::unique_ptr<ResultWriter> open_result_writer() override {
+    return std::make_unique<RedisResultWriter>(url_);
+  }
+  std::unique_ptr<SnapshotStore> open_snapshot_store() override {
+    if (!options_.snapshot_dir.empty()) {
+      return std::make_unique<FileSnapshotStore>(options_.snapshot_dir);
+    }
+    return std::make_unique<RedisSnapshotStore>(url_);
+  }
+  std::string describe() const override { return "redis " + url_.to_string(); }
+
+ private:
+  RedisUrl url_;
+  BackendOptions options_;
+};
+
+}  // namespace
+
+std::unique_ptr<Backend> open_redis_backend(RedisUrl url, const BackendOptions& options) {
+  return std::make_unique<RedisBackend>(std::move(url), options);
+}
+
+}  // namespace lmx

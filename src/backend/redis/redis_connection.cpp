@@ -1,0 +1,174 @@
+#include "backend/redis/redis_connection.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cassert>
+#include <chrono>
+#include <thread>
+
+#include "lmx/constants.hpp"
+
+namespace lmx {
+
+namespace {
+
+timeval to_timeval(std::uint32_t ms) noexcept {
+  timeval tv{};
+  tv.tv_sec = static_cast<time_t>(ms / 1000);
+  tv.tv_usec = static_cast<suseconds_t>((ms % 1000) * 1000);
+  return tv;
+}
+
+// A server that is restarting answers LOADING until its data is read: worth waiting for.
+bool is_transient(std::string_view error) noexcept {
+  return error.substr(0, 7) == "LOADING" || error.substr(0, 8) == "BUSY Red";
+}
+
+}  // namespace
+
+std::string_view reply_text(const redisReply& reply) noexcept {
+  if (reply.str == nullptr) return {};
+  return {reply.str, reply.len};
+}
+
+RedisConnection::RedisConnection(RedisUrl url) : url_(std::move(url)) {
+  connect();
+}
+
+void RedisConnection::connect() {
+  assert(!context_);
+  const timeval connect_timeout = to_timeval(redis_connect_timeout_ms);
+  context_.reset(redisConnectWithTimeout(url_.host.c_str(), url_.port, connect_timeout));
+  if (!context_) {
+    throw RedisConnectionError(fmt::format("{}: cannot allocate a connection", url_.to_string()));
+  }
+  if (context_->err != 0) {
+    const std::string why = context_->errstr;
+    context_.reset();
+    throw RedisConnectionError(fmt::format("{}: cannot connect: {}", url_.to_string(), why));
+  }
+  const timeval io_timeout = to_timeval(redis_io_timeout_ms);
+  if (redisSetTimeout(context_.get(), io_timeout) != REDIS_OK ||
+      redisEnableKeepAlive(context_.get()) != REDIS_OK) {
+    throw_io_error("setting socket options");
+  }
+  handshake();
+}
+
+void RedisConnection::handshake() {
+  if (!url_.password.empty()) {
+    const RedisReply auth = url_.user.empty() ? command({"AUTH", url_.password})
+                                              : command({"AUTH", url_.user, url_.password});
+    (void)auth;
+  }
+  if (url_.db != 0) {
+    const std::string db = std::to_string(url_.db);
+    const RedisReply select = command({"SELECT", db});
+    (void)select;
+  }
+}
+
+void RedisConnection::append(std::initializer_list<std::string_view> argv) {
+  append(std::span<const std::string_view>(argv.begin(), argv.size()));
+}
+
+void RedisConnection::append(std::span<const std::string_view> argv) {
+  assert(!argv.empty());
+  if (broken()) throw_io_error("queueing a command");
+  argv_.clear();
+  argv_sizes_.clear();
+  for (std::string_view arg : argv) {
+    argv_.push_back(arg.data());
+    argv_sizes_.push_back(arg.size());
+  }
+  if (redisAppendCommandArgv(context_.get(), static_cast<int>(argv_.size()), argv_.data(),
+                             argv_sizes_.data()) != REDIS_OK) {
+    throw_io_error("queueing a command");
+  }
+}
+
+void RedisConnection::flush() {
+  if (broken()) throw_io_error("sending commands");
+  for (int done = 0; done == 0;) {
+    if (redisBufferWrite(context_.get(), &done) != REDIS_OK) throw_io_error("sending commands");
+  }
+}
+
+RedisReply RedisConnection::reply_or_error(std::string_view what) {
+  if (broken()) throw_io_error(what);
+  void* raw = nullptr;
+  if (redisGetReply(context_.get(), &raw) != REDIS_OK || raw == nullptr) throw_io_error(what);
+  RedisReply reply(static_cast<redisReply*>(raw));
+  if (reply->type == REDIS_REPLY_ERROR && is_transient(reply_text(*reply))) {
+    // The rest of the pipeline would get the same answer: start over on a new connection.
+    context_.reset();
+    throw RedisConnectionError(
+        fmt::format("{}: {}: {}", url_.to_string(), what, reply_text(*reply)));
+  }
+  failures_ = 0;  // the server answered: the next loss starts the backoff afresh
+  return reply;
+}
+
+RedisReply RedisConnection::reply(std::string_view what) {
+  RedisReply reply = reply_or_error(what);
+  if (reply->type == REDIS_REPLY_ERROR) {
+    throw std::runtime_error(
+        fmt::format("{}: {} refused: {}", url_.to_string(), what, reply_text(*reply)));
+  }
+  return reply;
+}
+
+RedisReply RedisConnection::command(std::initializer_list<std::string_view> argv) {
+  append(argv);
+  return reply(*argv.begin());
+}
+
+RedisReply RedisConnection::idempotent_command(std::initializer_list<std::string_view> argv) {
+  try {
+    if (broken()) reconnect();
+    return command(argv);
+  } catch (const RedisConnectionError& e) {
+    spdlog::warn("{}", e.what());
+    reconnect();
+    return command(argv);
+  }
+}
+
+// The backoff counts failures since the server last answered, not attempts of this call: a
+// server that accepts connections but answers LOADING is waited for as patiently as one
+// that refuses them.
+void RedisConnection::reconnect() {
+  for (;;) {
+    if (failures_ >= redis_reconnect_attempts_max) {
+      throw RedisConnectionError(
+          fmt::format("{}: gave up after {} attempts to reconnect", url_.to_string(), failures_));
+    }
+    if (failures_ > 0) {
+      const std::uint32_t backoff_ms =
+          std::min(redis_reconnect_backoff_ms_first << std::min(failures_ - 1, 16u),
+                   redis_reconnect_backoff_ms_max);
+      spdlog::warn("{}: reconnecting in {} ms (attempt {}/{})", url_.to_string(), backoff_ms,
+                   failures_ + 1, redis_reconnect_attempts_max);
+      std::this_thread::sleep_for(std::chrono::milliseconds(backoff_ms));
+    }
+    ++failures_;
+    context_.reset();
+    try {
+      connect();
+      spdlog::info("{}: reconnected", url_.to_string());
+      return;
+    } catch (const RedisConnectionError& e) {
+      spdlog::warn("{}", e.what());
+    }
+  }
+}
+
+void RedisConnection::throw_io_error(std::string_view what) {
+  const std::string why = context_ ? context_->errstr : "not connected";
+  throw RedisConnectionError(
+      fmt::format("{}: {}: {}", url_.to_string(), what, why.empty() ? "connection lost" : why));
+}
+
+}  // namespace lmx

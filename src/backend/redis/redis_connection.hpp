@@ -1,0 +1,92 @@
+#pragma once
+// One connection to Redis (hiredis), owned by one thread: connect with a timeout, AUTH,
+// SELECT, pipelined commands, and reconnection with capped exponential backoff.
+//
+// Errors come in two kinds, so that callers retry only what a new connection can fix:
+//   RedisConnectionError  the server is unreachable, the connection broke or timed out,
+//                         or the server is still loading its data: reconnect may help;
+//   std::runtime_error    the server refused (AUTH failed, WRONGTYPE, ...): it will again.
+// Each message names the server (never the password) and what was being done.
+
+#include <hiredis/hiredis.h>
+
+#include <initializer_list>
+#include <memory>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "backend/redis/redis_url.hpp"
+
+namespace lmx {
+
+class RedisConnectionError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct RedisReplyDeleter {
+  void operator()(redisReply* reply) const noexcept { freeReplyObject(reply); }
+};
+using RedisReply = std::unique_ptr<redisReply, RedisReplyDeleter>;
+
+class RedisConnection {
+ public:
+  // Connects (one attempt) and authenticates. Throws as described above.
+  explicit RedisConnection(RedisUrl url);
+  RedisConnection(const RedisConnection&) = delete;
+  RedisConnection& operator=(const RedisConnection&) = delete;
+
+  // Queues a command; it is sent by flush() or by the next reply().
+  void append(std::initializer_list<std::string_view> argv);
+  void append(std::span<const std::string_view> argv);
+
+  // Sends every queued command now, so the server works while the caller does other work.
+  void flush();
+
+  // The next reply, in command order. An error reply throws std::runtime_error naming
+  // `what`; use reply_or_error() to drain a pipeline past an error reply.
+  [[nodiscard]] RedisReply reply(std::string_view what);
+  [[nodiscard]] RedisReply reply_or_error(std::string_view what);
+
+  // append + reply, one round trip.
+  [[nodiscard]] RedisReply command(std::initializer_list<std::string_view> argv);
+
+  // The same for a read-only command, which is safe to send again: a broken connection is
+  // reconnected (with backoff) and the command retried.
+  [[nodiscard]] RedisReply idempotent_command(std::initializer_list<std::string_view> argv);
+
+  // Drops the connection and connects again, waiting with capped exponential backoff
+  // (each attempt logged) when earlier attempts found no answering server. Throws
+  // RedisConnectionError after redis_reconnect_attempts_max attempts without an answer;
+  // an AUTH refusal throws at once.
+  void reconnect();
+
+  // True after an I/O error: the connection must be reconnected before use.
+  [[nodiscard]] bool broken() const noexcept { return !context_ || context_->err != 0; }
+
+  [[nodiscard]] const RedisUrl& url() const noexcept { return url_; }
+
+ private:
+  void connect();
+  void handshake();
+  [[noreturn]] void throw_io_error(std::string_view what);
+
+  struct ContextDeleter {
+    void operator()(redisContext* context) const noexcept { redisFree(context); }
+  };
+
+  RedisUrl url_;
+  std::unique_ptr<redisContext, ContextDeleter> context_;
+  std::uint32_t failures_ = 0;  // reconnections since the server last answered
+  // Reused for every command, so that appending allocates nothing once warmed up.
+  std::vector<const char*> argv_;
+  std::vector<std::size_t> argv_sizes_;
+};
+
+// Message of an error reply, for exceptions and logs.
+[[nodiscard]] std::string_view reply_text(const redisReply& reply) noexcept;
+
+}  // namespace lmx

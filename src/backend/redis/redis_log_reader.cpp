@@ -1,0 +1,171 @@
+#include "backend/redis/redis_log_reader.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cassert>
+
+namespace lmx {
+
+std::string redis_id(Position position) {
+  return fmt::format("{}-{}", position.major, position.minor);
+}
+
+std::optional<Position> parse_redis_id(std::string_view text) noexcept {
+  if (text.find('-') == std::string_view::npos) return std::nullopt;
+  return Position::parse(text);
+}
+
+namespace {
+
+std::string_view text_of(const redisReply* reply) noexcept {
+  return reply->type == REDIS_REPLY_STRING ? reply_text(*reply) : std::string_view{};
+}
+
+}  // namespace
+
+RedisLogReader::RedisLogReader(const RedisUrl& url, Position after)
+    : connection_(url), stream_(url.stream), next_after_(after) {
+  positions_.reserve(redis_read_count_max);
+}
+
+std::size_t RedisLogReader::fetch(std::size_t count_max, std::chrono::milliseconds timeout) {
+  assert(count_max > 0);
+  // BLOCK 0 would mean "forever": the shortest wait Redis offers stands for "don't wait".
+  const auto block_ms =
+      std::clamp<std::chrono::milliseconds::rep>(timeout.count(), 1, redis_block_ms_max);
+  block_ms_ = static_cast<std::uint32_t>(block_ms);
+  count_ = std::min(count_max, redis_read_count_max);
+  const std::size_t available = positions_.size() - handed_out_;
+  if (available == 0 && !receive()) return 0;
+  batch_first_ = handed_out_;
+  batch_count_ = std::min(count_max, positions_.size() - handed_out_);
+  handed_out_ += batch_count_;
+  assert(batch_count_ > 0);
+  return batch_count_;
+}
+
+void RedisLogReader::send_read() {
+  assert(!read_in_flight_);
+  id_text_ = redis_id(next_after_);
+  count_text_ = std::to_string(count_);
+  block_text_ = std::to_string(block_ms_);
+  connection_.append(
+      {"XREAD", "BLOCK", block_text_, "COUNT", count_text_, "STREAMS", stream_, id_text_});
+  connection_.flush();
+  read_in_flight_ = true;
+}
+
+// Waits for the XREAD in flight (sending one if none is) and takes its entries, then
+// sends the next XREAD at once. Returns false when the wait ended with no entry.
+bool RedisLogReader::receive() {
+  // The last batch is handed out: freeing it before hiredis builds the next reply lets the
+  // allocator reuse that (cache-hot) memory.
+  release_reply();
+  for (;;) {
+    try {
+      if (!read_in_flight_) send_read();
+      read_in_flight_ = false;  // consumed below, or lost with the connection
+      take_reply(connection_.reply("XREAD"));
+      break;
+    } catch (const RedisConnectionError& e) {
+      spdlog::warn("reading {} after {}: {}; reconnecting", stream_, redis_id(next_after_),
+                   e.what());
+      connection_.reconnect();
+    }
+  }
+  try {
+    send_read();
+  } catch (const RedisConnectionError& e) {
+    // The entries just taken must still be handed out: the next receive() reconnects.
+    spdlog::warn("reading {} after {}: {}", stream_, redis_id(next_after_), e.what());
+  }
+  return !positions_.empty();
+}
+
+void RedisLogReader::release_reply() noexcept {
+  reply_.reset();
+  entries_ = nullptr;
+  positions_.clear();
+  handed_out_ = 0;
+  batch_count_ = 0;
+}
+
+void RedisLogReader::take_reply(RedisReply reply) {
+  assert(!reply_);
+  if (reply->type == REDIS_REPLY_NIL) return;  // BLOCK ran out: nothing new
+  // [[stream, [[id, [field, value, ...]], ...]]]
+  const bool shaped = reply->type == REDIS_REPLY_ARRAY && reply->elements == 1 &&
+                      reply->element[0]->type == REDIS_REPLY_ARRAY &&
+                      reply->element[0]->elements == 2 &&
+                      reply->element[0]->element[1]->type == REDIS_REPLY_ARRAY;
+  if (!shaped) throw std::runtime_error(fmt::format("XREAD {}: unexpected reply shape", stream_));
+  entries_ = reply->element[0]->element[1];
+  if (entries_->elements > redis_read_count_max) {
+    throw std::runtime_error(
+        fmt::format("XREAD {}: {} entries, more than COUNT allows", stream_, entries_->elements));
+  }
+  for (std::size_t i = 0; i < entries_->elements; ++i) {
+    const redisReply* entry = entries_->element[i];
+    const bool ok = entry->type == REDIS_REPLY_ARRAY && entry->elements == 2;
+    const auto position = ok ? parse_redis_id(text_of(entry->element[0])) : std::nullopt;
+    // Ids only grow: anything else would mean a gap or a duplicate downstream.
+    if (!position || *position <= next_after_) {
+      throw std::runtime_error(fmt::format("XREAD {} after {}: entry {} has a bad or older id",
+                                           stream_, redis_id(next_after_), i));
+    }
+    positions_.push_back(*position);
+    next_after_ = *position;
+  }
+  reply_ = std::move(reply);
+}
+
+void RedisLogReader::decode(std::size_t index, Event& event) {
+  assert(index < batch_count_);
+  const std::size_t at = batch_first_ + index;
+  assert(at < positions_.size());
+  const redisReply* values = entries_->element[at]->element[1];
+  fields_.clear();
+  if (values->type == REDIS_REPLY_ARRAY) {
+    for (std::size_t i = 0; i + 1 < values->elements; i += 2) {
+      fields_.push_back({text_of(values->element[i]), text_of(values->element[i + 1])});
+    }
+  }
+  const char* error = decode_entry(fields_, event);
+  event.position = positions_[at];
+  if (error != nullptr) {
+    last_error_ = error;
+    spdlog::debug("{} entry {}: malformed: {}", stream_, redis_id(event.position), error);
+  }
+  assert((error == nullptr) == (event.type != EventType::malformed));
+}
+
+Position RedisLogReader::end_position() {
+  if (!control_) control_.emplace(connection_.url());
+  return stream_end(*control_, stream_);
+}
+
+Position stream_end(RedisConnection& connection, std::string_view stream) {
+  const RedisReply reply = newest_entry(connection, stream);
+  if (reply->elements == 0) return Position{};
+  const auto position = parse_redis_id(reply_text(*reply->element[0]->element[0]));
+  if (!position) throw std::runtime_error(fmt::format("XREVRANGE {}: bad entry id", stream));
+  return *position;
+}
+
+RedisReply newest_entry(RedisConnection& connection, std::string_view stream) {
+  RedisReply reply = connection.idempotent_command({"XREVRANGE", stream, "+", "-", "COUNT", "1"});
+  const redisReply* entry =
+      reply->type == REDIS_REPLY_ARRAY && reply->elements == 1 ? reply->element[0] : nullptr;
+  const bool empty = reply->type == REDIS_REPLY_ARRAY && reply->elements == 0;
+  const bool shaped = entry != nullptr && entry->type == REDIS_REPLY_ARRAY &&
+                      entry->elements == 2 && entry->element[0]->type == REDIS_REPLY_STRING &&
+                      entry->element[1]->type == REDIS_REPLY_ARRAY;
+  if (!empty && !shaped) {
+    throw std::runtime_error(fmt::format("XREVRANGE {}: unexpected reply shape", stream));
+  }
+  return reply;
+}
+
+}  // namespace lmx

@@ -1,0 +1,83 @@
+#pragma once
+// Reads the event log from a Redis Stream with `XREAD BLOCK <ms> COUNT <n> STREAMS <stream>
+// <last id>`, always strictly after the last entry id received, never from a clock or a
+// guess: an entry written later in the same millisecond as the last one read is still
+// read. Nothing is ever deleted from the stream.
+//
+// One XREAD is always in flight: as soon as a reply arrives, the next request (from that
+// reply's last id) is sent, so Redis gathers the next batch while the caller decodes this
+// one. Memory stays bounded by two replies of at most redis_read_count_max entries. The
+// request in flight carries the COUNT and BLOCK of the fetch() that sent it, so a fetch()
+// may wait up to the previous call's timeout (never more than redis_block_ms_max), and a
+// batch larger than count_max is handed out over several calls.
+//
+// A lost connection is logged and reconnected with backoff; reading resumes after the last
+// entry received, so one reader yields every entry once, in order, without gaps.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lmx/core/log_reader.hpp"
+#include "backend/redis/redis_connection.hpp"
+#include "backend/redis/redis_entry.hpp"
+#include "backend/redis/redis_url.hpp"
+
+namespace lmx {
+
+class RedisLogReader final : public LogReader {
+ public:
+  // Reads url.stream strictly after `after` (the zero position: from the first entry).
+  // Connects at once; throws if Redis cannot be reached or refuses the credentials.
+  RedisLogReader(const RedisUrl& url, Position after);
+
+  [[nodiscard]] std::size_t fetch(std::size_t count_max,
+                                  std::chrono::milliseconds timeout) override;
+  void decode(std::size_t index, Event& event) override;
+  [[nodiscard]] Position end_position() override;
+
+  // Why the last entry decode() made malformed was malformed (empty if none was).
+  [[nodiscard]] std::string_view last_error() const noexcept { return last_error_; }
+
+ private:
+  void send_read();
+  bool receive();
+  void take_reply(RedisReply reply);
+  void release_reply() noexcept;
+
+  RedisConnection connection_;
+  std::optional<RedisConnection> control_;  // end_position(): the main one is mid-XREAD
+  std::string stream_;
+  Position next_after_;  // the id the next XREAD reads after: the last received
+  bool read_in_flight_ = false;
+  std::uint32_t block_ms_ = redis_block_ms_max;
+  std::size_t count_ = redis_read_count_max;
+
+  RedisReply reply_;                     // the entries being handed out
+  const redisReply* entries_ = nullptr;  // its entries array (nullptr: none)
+  std::vector<Position> positions_;      // of each entry of reply_
+  std::size_t handed_out_ = 0;           // entries of reply_ returned by fetch() so far
+  std::size_t batch_first_ = 0;          // index in reply_ of the current batch's first
+  std::size_t batch_count_ = 0;
+
+  std::vector<EntryField> fields_;  // reused by decode()
+  std::string id_text_;
+  std::string count_text_;
+  std::string block_text_;
+  std::string_view last_error_;
+};
+
+// "ms-seq", the form Redis wants (Position::to_string drops a zero major).
+[[nodiscard]] std::string redis_id(Position position);
+
+// XREVRANGE <stream> + - COUNT 1: an empty array, or one entry [id, [field, value, ...]]
+// (the shape is checked). Retried once after a reconnection: it only reads.
+[[nodiscard]] RedisReply newest_entry(RedisConnection& connection, std::string_view stream);
+
+// The id of the newest entry of `stream` (zero when it is empty or missing).
+[[nodiscard]] Position stream_end(RedisConnection& connection, std::string_view stream);
+
+// Parses a Redis entry id; nullopt unless it is "ms-seq".
+[[nodiscard]] std::optional<Position> parse_redis_id(std::string_view text) noexcept;
+
+}  // namespace lmx

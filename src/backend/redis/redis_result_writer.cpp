@@ -1,0 +1,75 @@
+#include "backend/redis/redis_result_writer.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cassert>
+
+#include "backend/redis/redis_log_reader.hpp"
+#include "backend/redis/redis_log_writer.hpp"
+
+namespace lmx {
+
+RedisResultWriter::RedisResultWriter(const RedisUrl& url)
+    : connection_(url), stream_(url.stream + ":results"), texts_(5) {}
+
+// A lost connection or a restarted server must not stop the engine: reconnect (with the
+// connection's capped backoff) and send again only the results the stream does not hold
+// yet, found from the newest `pos` in it. Results stay in order, and none is written twice
+// unless the server lost acknowledged writes itself.
+void RedisResultWriter::write(std::span<const Result> results) {
+  bool resync = false;
+  for (;;) {
+    try {
+      if (resync) {
+        const Position written = last_position();
+        const auto pending = std::find_if(results.begin(), results.end(),
+                                          [&](const Result& r) { return written < r.position; });
+        results = results.subspan(static_cast<std::size_t>(pending - results.begin()));
+      }
+      write_once(results);
+      return;
+    } catch (const RedisConnectionError& e) {
+      spdlog::warn("publishing results to {}: {}; reconnecting", stream_, e.what());
+      connection_.reconnect();  // throws when the server stays unreachable
+      resync = true;
+    }
+  }
+}
+
+void RedisResultWriter::write_once(std::span<const Result> results) {
+  if (results.empty()) return;
+  if (connection_.broken()) connection_.reconnect();
+  for (std::size_t first = 0; first < results.size(); first += redis_pipeline_depth_max) {
+    const std::size_t count = std::min(redis_pipeline_depth_max, results.size() - first);
+    for (const Result& result : results.subspan(first, count)) {
+      assert(!result.position.is_zero());
+      texts_[0] = redis_id(result.position);
+      texts_[1] = std::to_string(static_cast<unsigned>(result.reason));
+      texts_[2] = std::to_string(result.user_id);
+      texts_[3] = std::to_string(result.balance);
+      texts_[4] = std::to_string(result.remain);
+      connection_.append({"XADD", stream_, "*", "pos", texts_[0], "type",
+                          event_type_name(result.type), "reason", reason_name(result.reason),
+                          "code", texts_[1], "user", texts_[2], "balance", texts_[3], "remain",
+                          texts_[4]});
+    }
+    (void)read_xadd_replies(connection_, count, stream_);
+  }
+}
+
+Position RedisResultWriter::last_position() {
+  const RedisReply reply = newest_entry(connection_, stream_);
+  if (reply->elements == 0) return Position{};
+  const redisReply* fields = reply->element[0]->element[1];
+  for (std::size_t i = 0; i + 1 < fields->elements; i += 2) {
+    if (reply_text(*fields->element[i]) != "pos") continue;
+    if (const auto position = parse_redis_id(reply_text(*fields->element[i + 1]))) {
+      return *position;
+    }
+  }
+  throw std::runtime_error(fmt::format("{}: newest result has no valid pos field", stream_));
+}
+
+}  // namespace lmx

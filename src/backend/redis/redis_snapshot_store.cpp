@@ -1,0 +1,118 @@
+#include "backend/redis/redis_snapshot_store.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cassert>
+#include <stdexcept>
+
+#include "backend/redis/redis_log_reader.hpp"
+#include "format/snapshot_codec.hpp"
+
+namespace lmx {
+
+namespace {
+
+// Runs the commands queued after a MULTI as one transaction, in one round trip. Every
+// reply is read before an error is thrown, so the connection stays in step.
+void exec_transaction(RedisConnection& connection, std::size_t queued, std::string_view what) {
+  connection.append({"EXEC"});
+  std::string error;
+  RedisReply exec;
+  for (std::size_t i = 0; i < queued + 2; ++i) {  // MULTI, each QUEUED, then EXEC
+    RedisReply reply = connection.reply_or_error(what);
+    if (reply->type == REDIS_REPLY_ERROR && error.empty()) error = reply_text(*reply);
+    if (i == queued + 1) exec = std::move(reply);
+  }
+  assert(exec);  // the loop ran queued + 2 >= 2 times
+  const bool ran = exec && exec->type == REDIS_REPLY_ARRAY && exec->elements == queued;
+  if (error.empty() && !ran) error = "the transaction was aborted";
+  for (std::size_t i = 0; error.empty() && i < queued; ++i) {
+    if (exec->element[i]->type == REDIS_REPLY_ERROR) error = reply_text(*exec->element[i]);
+  }
+  if (!error.empty()) {
+    throw std::runtime_error(
+        fmt::format("{}: {} failed: {}", connection.url().to_string(), what, error));
+  }
+}
+
+}  // namespace
+
+RedisSnapshotStore::RedisSnapshotStore(const RedisUrl& url, std::size_t keep_count)
+    : connection_(url),
+      stream_(url.stream),
+      index_key_(url.stream + ":snapshots"),
+      keep_count_(keep_count) {
+  if (keep_count_ == 0) throw std::invalid_argument("snapshot keep count must be at least 1");
+}
+
+std::string RedisSnapshotStore::key(Position position) const {
+  return fmt::format("{}:snapshot:{:020}-{:020}", stream_, position.major, position.minor);
+}
+
+void RedisSnapshotStore::save(const Snapshot& snapshot) {
+  const std::string bytes = encode_snapshot(snapshot);
+  assert(decode_snapshot_header(bytes).position == snapshot.position);
+  if (connection_.broken()) connection_.reconnect();
+  const std::string name = key(snapshot.position);
+  (void)connection_.command({"SET", name, bytes});
+  connection_.append({"MULTI"});
+  connection_.append({"ZADD", index_key_, "0", name});
+  exec_transaction(connection_, 1, "snapshot index update");
+  drop_oldest();
+}
+
+std::vector<std::string> RedisSnapshotStore::list() {
+  const RedisReply reply = connection_.idempotent_command({"ZRANGE", index_key_, "0", "-1"});
+  if (reply->type != REDIS_REPLY_ARRAY) {
+    throw std::runtime_error(fmt::format("ZRANGE {}: unexpected reply", index_key_));
+  }
+  std::vector<std::string> names;
+  for (std::size_t i = reply->elements; i > 0; --i) {
+    names.emplace_back(reply_text(*reply->element[i - 1]));
+  }
+  return names;
+}
+
+void RedisSnapshotStore::drop_oldest() {
+  const std::vector<std::string> names = list();
+  if (names.size() <= keep_count_) return;
+  connection_.append({"MULTI"});
+  std::size_t queued = 0;
+  for (std::size_t i = keep_count_; i < names.size(); ++i) {
+    connection_.append({"ZREM", index_key_, names[i]});
+    connection_.append({"DEL", names[i]});
+    queued += 2;
+  }
+  exec_transaction(connection_, queued, "dropping old snapshots");
+}
+
+std::optional<Snapshot> RedisSnapshotStore::load_newest(std::vector<std::string>& problems) {
+  for (const std::string& name : list()) {
+    std::string problem;
+    if (auto snapshot = load(name, problem)) return snapshot;
+    problems.push_back(fmt::format("{}: {}", name, problem));
+  }
+  return std::nullopt;
+}
+
+std::optional<Snapshot> RedisSnapshotStore::load(const std::string& name, std::string& problem) {
+  const RedisReply reply = connection_.idempotent_command({"GET", name});
+  if (reply->type != REDIS_REPLY_STRING) {
+    problem = "indexed but missing";
+    return std::nullopt;
+  }
+  try {
+    Snapshot snapshot = decode_snapshot(reply_text(*reply));
+    if (key(snapshot.position) != name) {
+      problem = fmt::format("holds position {}", redis_id(snapshot.position));
+      return std::nullopt;
+    }
+    return snapshot;
+  } catch (const std::runtime_error& e) {
+    problem = e.what();
+    return std::nullopt;
+  }
+}
+
+}  // namespace lmx

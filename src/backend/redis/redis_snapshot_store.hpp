@@ -1,0 +1,53 @@
+#pragma once
+// Snapshots in Redis, next to the stream they were taken from, in the format of
+// snapshot_codec.hpp (magic, version, position, counts, payload, CRC32C). No TTL: a
+// snapshot stays until a newer one replaces it.
+//
+//   <stream>:snapshot:<major, 20 digits>-<minor, 20 digits>   string: the snapshot bytes
+//   <stream>:snapshots                                       sorted set: the key names
+//
+// The index holds every key with score 0, so Redis orders them by name, and the
+// zero-padded names order like positions. save() SETs the whole value (atomic: a reader
+// sees all of it or nothing), then adds it to the index in MULTI/EXEC, then drops the
+// oldest (index entry and key together, in MULTI/EXEC) so that the newest `keep_count`
+// remain. A snapshot is visible once indexed: a crash between the SET and the index update
+// leaves an unindexed key that the next save at that position overwrites.
+// load_newest() tries the newest first and falls back to older ones, describing each one
+// it skipped (missing, damaged, or holding another position than its name says).
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lmx/constants.hpp"
+#include "backend/redis/redis_connection.hpp"
+#include "backend/redis/redis_url.hpp"
+#include "lmx/core/snapshot_store.hpp"
+
+namespace lmx {
+
+class RedisSnapshotStore final : public SnapshotStore {
+ public:
+  // Stores snapshots of url.stream. Connects at once; throws if Redis cannot be reached.
+  explicit RedisSnapshotStore(const RedisUrl& url, std::size_t keep_count = snapshot_keep_count);
+
+  void save(const Snapshot& snapshot) override;
+  [[nodiscard]] std::optional<Snapshot> load_newest(std::vector<std::string>& problems) override;
+
+  // The snapshot key names, newest first.
+  [[nodiscard]] std::vector<std::string> list();
+
+  [[nodiscard]] std::string key(Position position) const;
+  [[nodiscard]] const std::string& index_key() const noexcept { return index_key_; }
+
+ private:
+  void drop_oldest();
+  [[nodiscard]] std::optional<Snapshot> load(const std::string& key, std::string& problem);
+
+  RedisConnection connection_;
+  std::string stream_;
+  std::string index_key_;
+  std::size_t keep_count_;
+};
+
+}  // namespace lmx

@@ -1,0 +1,134 @@
+#include "backend/redis/redis_url.hpp"
+
+#include <fmt/format.h>
+
+#include <charconv>
+
+namespace lmx {
+
+namespace {
+
+constexpr std::string_view scheme = "redis://";
+
+int hex_digit(char c) noexcept {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Decodes %XX escapes; false on a broken escape.
+bool percent_decode(std::string_view text, std::string& out) {
+  out.clear();
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '%') {
+      out += text[i];
+      continue;
+    }
+    if (i + 2 >= text.size()) return false;
+    const int high = hex_digit(text[i + 1]);
+    const int low = hex_digit(text[i + 2]);
+    if (high < 0 || low < 0) return false;
+    out += static_cast<char>(high * 16 + low);
+    i += 2;
+  }
+  return true;
+}
+
+template <class Int>
+bool parse_number(std::string_view text, Int& out) {
+  const char* end = text.data() + text.size();
+  const auto [p, ec] = std::from_chars(text.data(), end, out);
+  return !text.empty() && ec == std::errc{} && p == end;
+}
+
+const char* parse_credentials(std::string_view text, RedisUrl& url) {
+  const auto colon = text.find(':');
+  if (colon == std::string_view::npos) {
+    return "credentials must be user:password@ or :password@ (a bare user has no password)";
+  }
+  if (!percent_decode(text.substr(0, colon), url.user)) return "bad %-escape in the user";
+  if (!percent_decode(text.substr(colon + 1), url.password)) {
+    return "bad %-escape in the password";
+  }
+  if (url.password.empty()) return "the password is empty";
+  return nullptr;
+}
+
+const char* parse_host_port(std::string_view text, RedisUrl& url) {
+  std::string_view port;
+  if (!text.empty() && text.front() == '[') {
+    const auto close = text.find(']');
+    if (close == std::string_view::npos) return "an IPv6 host needs its closing ']'";
+    url.host = text.substr(1, close - 1);
+    const std::string_view rest = text.substr(close + 1);
+    if (!rest.empty() && rest.front() != ':') return "unexpected text after the IPv6 host";
+    if (!rest.empty()) port = rest.substr(1);
+    if (rest.size() == 1) return "the port is empty";
+  } else {
+    const auto colon = text.find(':');
+    url.host = text.substr(0, colon);
+    if (colon != std::string_view::npos) {
+      port = text.substr(colon + 1);
+      if (port.empty()) return "the port is empty";
+    }
+  }
+  if (url.host.empty()) return "the host is empty";
+  if (!port.empty() && (!parse_number(port, url.port) || url.port == 0)) {
+    return "the port must be a number from 1 to 65535";
+  }
+  return nullptr;
+}
+
+const char* parse_query(std::string_view query, RedisUrl& url) {
+  constexpr std::string_view key = "stream=";
+  if (query.substr(0, key.size()) != key) return "the only query parameter is ?stream=<name>";
+  if (!percent_decode(query.substr(key.size()), url.stream)) return "bad %-escape in the stream";
+  if (url.stream.empty()) return "the stream name is empty";
+  if (url.stream.find('&') != std::string::npos) return "the only query parameter is ?stream=";
+  return nullptr;
+}
+
+const char* parse_after_scheme(std::string_view rest, RedisUrl& url) {
+  const auto question = rest.find('?');
+  if (question != std::string_view::npos) {
+    if (const char* e = parse_query(rest.substr(question + 1), url)) return e;
+    rest = rest.substr(0, question);
+  }
+  const auto slash = rest.find('/');
+  if (slash != std::string_view::npos) {
+    const std::string_view db = rest.substr(slash + 1);
+    if (!db.empty() && !parse_number(db, url.db)) return "the db must be a number (/0, /1, ...)";
+    rest = rest.substr(0, slash);
+  }
+  const auto at = rest.rfind('@');
+  if (at != std::string_view::npos) {
+    if (const char* e = parse_credentials(rest.substr(0, at), url)) return e;
+    rest = rest.substr(at + 1);
+  }
+  return parse_host_port(rest, url);
+}
+
+}  // namespace
+
+std::optional<RedisUrl> RedisUrl::parse(std::string_view text, std::string& error) {
+  if (text.substr(0, scheme.size()) != scheme) {
+    // The text is not echoed: it may hold a password.
+    error = "not a Redis URL: expected redis://[user:password@]host[:port][/db][?stream=name]";
+    return std::nullopt;
+  }
+  RedisUrl url;
+  if (const char* e = parse_after_scheme(text.substr(scheme.size()), url)) {
+    error = fmt::format("bad Redis URL: {}", e);
+    return std::nullopt;
+  }
+  return url;
+}
+
+std::string RedisUrl::to_string() const {
+  const bool ipv6 = host.find(':') != std::string::npos;
+  return fmt::format("redis://{}{}{}:{}/{}?stream={}", ipv6 ? "[" : "", host, ipv6 ? "]" : "", port,
+                     db, stream);
+}
+
+}  // namespace lmx

@@ -1,0 +1,140 @@
+#include "lmx/core/business_logic.hpp"
+
+#include <array>
+#include <cassert>
+#include <limits>
+
+namespace lmx {
+namespace {
+
+constexpr std::int64_t int64_max = std::numeric_limits<std::int64_t>::max();
+
+Result result_for(const Event& event, Reason reason) noexcept {
+  Result result;
+  result.position = event.position;
+  result.type = event.type;
+  result.reason = reason;
+  result.user_id = event.user_id;
+  return result;
+}
+
+Result reject(const Event& event, Reason reason) noexcept {
+  assert(reason != Reason::accepted);
+  return result_for(event, reason);
+}
+
+// a + b for non-negative a and b, or false when the sum exceeds INT64_MAX.
+[[nodiscard]] bool add_checked(std::int64_t a, std::int64_t b, std::int64_t& sum) noexcept {
+  assert(a >= 0);
+  assert(b >= 0);
+  return !__builtin_add_overflow(a, b, &sum);
+}
+
+Result apply_topup(State& state, const Event& event) {
+  if (event.amount <= 0) return reject(event, Reason::invalid_amount);
+  const User* existing = state.find_user(event.user_id);
+  std::int64_t balance = 0;
+  if (!add_checked(existing ? existing->balance : 0, event.amount, balance)) {
+    return reject(event, Reason::overflow);
+  }
+  User& user = existing ? *state.find_user(event.user_id) : state.add_user(event.user_id);
+  user.balance = balance;
+  Result result = result_for(event, Reason::accepted);
+  result.balance = balance;
+  return result;
+}
+
+Result apply_add_item(State& state, const Event& event) {
+  if (!event.item_id.valid()) return reject(event, Reason::invalid_sku);
+  if (event.count <= 0) return reject(event, Reason::invalid_quantity);
+  if (event.has_price && event.price < 0) return reject(event, Reason::invalid_price);
+  Item* item = state.find_item(event.item_id);
+  if (item == nullptr && !event.has_price) return reject(event, Reason::price_required);
+  std::int64_t remain = 0;
+  if (!add_checked(item ? item->remain : 0, event.count, remain)) {
+    return reject(event, Reason::overflow);
+  }
+  if (item == nullptr) item = &state.add_item(event.item_id, event.price);
+  if (event.has_price) item->price = event.price;
+  item->remain = remain;
+  Result result = result_for(event, Reason::accepted);
+  result.remain = remain;
+  return result;
+}
+
+// One distinct item of an order, after lines with the same item id are merged.
+struct MergedLine {
+  const Sku* item_id = nullptr;
+  std::int64_t quantity = 0;
+  Item* item = nullptr;
+};
+
+Result apply_order(State& state, const Event& event) {
+  if (event.line_count == 0) return reject(event, Reason::empty_order);
+  if (event.line_count > order_lines_max) return reject(event, Reason::too_many_lines);
+
+  // Line by line: each line's id, then its quantity, before the next line.
+  for (std::uint32_t i = 0; i < event.line_count; ++i) {
+    if (!event.lines[i].item_id.valid()) return reject(event, Reason::invalid_sku);
+    if (event.lines[i].quantity <= 0) return reject(event, Reason::invalid_quantity);
+  }
+
+  // Merge lines with the same id, in order of first appearance. At most 64 lines, so a
+  // linear scan beats any map and allocates nothing.
+  std::array<MergedLine, order_lines_max> merged;
+  std::size_t merged_count = 0;
+  for (std::uint32_t i = 0; i < event.line_count; ++i) {
+    const OrderLine& line = event.lines[i];
+    std::size_t m = 0;
+    while (m < merged_count && !(*merged[m].item_id == line.item_id)) ++m;
+    if (m == merged_count) {
+      merged[merged_count++] = MergedLine{&line.item_id, line.quantity, nullptr};
+    } else if (!add_checked(merged[m].quantity, line.quantity, merged[m].quantity)) {
+      return reject(event, Reason::overflow);
+    }
+  }
+
+  User* user = state.find_user(event.user_id);
+  if (user == nullptr) return reject(event, Reason::unknown_user);
+  for (std::size_t m = 0; m < merged_count; ++m) {
+    merged[m].item = state.find_item(*merged[m].item_id);
+    if (merged[m].item == nullptr) return reject(event, Reason::unknown_item);
+  }
+  for (std::size_t m = 0; m < merged_count; ++m) {
+    if (merged[m].item->remain < merged[m].quantity) return reject(event, Reason::out_of_stock);
+  }
+  std::int64_t total = 0;
+  for (std::size_t m = 0; m < merged_count; ++m) {
+    std::int64_t cost = 0;
+    if (__builtin_mul_overflow(merged[m].item->price, merged[m].quantity, &cost) ||
+        !add_checked(total, cost, total)) {
+      return reject(event, Reason::overflow);
+    }
+  }
+  if (total > user->balance) return reject(event, Reason::insufficient_balance);
+
+  user->balance -= total;
+  for (std::size_t m = 0; m < merged_count; ++m) merged[m].item->remain -= merged[m].quantity;
+  assert(user->balance >= 0);
+  Result result = result_for(event, Reason::accepted);
+  result.balance = user->balance;
+  return result;
+}
+
+}  // namespace
+
+Result apply(State& state, const Event& event) {
+  switch (event.type) {
+    case EventType::topup:
+      return apply_topup(state, event);
+    case EventType::add_item:
+      return apply_add_item(state, event);
+    case EventType::order:
+      return apply_order(state, event);
+    case EventType::malformed:
+      return reject(event, Reason::malformed);
+  }
+  return reject(event, Reason::malformed);
+}
+
+}  // namespace lmx

@@ -1,0 +1,72 @@
+#pragma once
+// The native binary encoding of events (journal payloads) and results (results journal
+// payloads, Redis result entries). Fixed-width little-endian fields, versioned by the first
+// byte. Positions are not in an event's bytes: the log assigns them. A result carries the
+// position of the input entry it answers.
+//
+// Event, version 1:
+//
+//   +---------+---------+---------------------------------+
+//   | version | type    | body, by type                   |
+//   | u8 = 1  | u8      |                                 |
+//   +---------+---------+---------------------------------+
+//
+//   type 1 topup      +-------------+-------------+
+//                     | user_id i64 | amount i64  |                         (18 bytes)
+//                     +-------------+-------------+
+//   type 2 add_item   +-------+-----+-----------+-----------+
+//                     | flags | sku | count i64 | price i64 |   flags bit 0: has_price,
+//                     | u8    |     |           |           |   other bits zero; price is
+//                     +-------+-----+-----------+-----------+   0 when there is none
+//   type 3 order      +-------------+----------------+---------------------------+
+//                     | user_id i64 | line_count u32 | stored lines, each:       |
+//                     |             |                |   sku | quantity i64      |
+//                     +-------------+----------------+---------------------------+
+//                     stored = min(line_count, order_lines_max): an order with too many
+//                     lines keeps its true count so that the business logic rejects it.
+//
+//   sku               +---------+----------------+
+//                     | size u8 | bytes[size]    |   size 0..sku_size_max; the value
+//                     +---------+----------------+   sku_size_max + 1 means "the source
+//                                                    id was too long" and has no bytes.
+//
+// Result, version 1 (43 bytes):
+//
+//   +---------+------+--------+--------------+--------------+---------+---------+--------+
+//   | version | type | reason | position     | position     | user_id | balance | remain |
+//   | u8 = 1  | u8   | u8     | major u64    | minor u64    | i64     | i64     | i64    |
+//   +---------+------+--------+--------------+--------------+---------+---------+--------+
+//
+// Decoding refuses, with `false`, an unknown version or type, a reason code out of range,
+// a bad size, non-zero reserved flag bits, truncation and trailing bytes.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "lmx/core/event.hpp"
+#include "lmx/core/result.hpp"
+
+namespace lmx {
+
+inline constexpr std::uint8_t native_codec_version = 1;
+
+// Largest encoded event: an order storing order_lines_max lines of the longest SKU.
+inline constexpr std::size_t native_event_size_max =
+    2 + 8 + 4 + order_lines_max * (1 + sku_size_max + 8);
+inline constexpr std::size_t native_result_size = 3 + 5 * 8;
+
+// Appends the encoding of `event` (not malformed: a malformed entry is never written).
+void encode_event(const Event& event, std::string& out);
+
+// Decodes `bytes` into `event` (all fields but `position`). On anything undecodable returns
+// false and leaves `event.type == EventType::malformed`; never reads out of bounds.
+[[nodiscard]] bool decode_event(std::string_view bytes, Event& event) noexcept;
+
+// Appends the encoding of `result`.
+void encode_result(const Result& result, std::string& out);
+
+// Decodes `bytes` into `result`; false on anything undecodable.
+[[nodiscard]] bool decode_result(std::string_view bytes, Result& result) noexcept;
+
+}  // namespace lmx

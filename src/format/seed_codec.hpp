@@ -1,0 +1,59 @@
+#pragma once
+// The seed wire format: the Redis Stream entries the original Go producer wrote, which lmx
+// reads (and, for tests and `lmx produce --format seed`, writes).
+//
+//   XADD orders * type <T> data <D>       fields in any order, looked up by name
+//
+//   T = "TopUp"     D = {"ID": "", "Type": "TopUp",     "UserID": int, "Amount": uint}
+//   T = "AddItem"   D = {"ID": "", "Type": "AddItem",   "ItemID": str, "Count": uint,
+//                        "Price": uint}                 Price optional (an lmx extension)
+//   T = "OrderType" D = {"ID": "", "Type": "OrderType", "UserID": int,
+//                        "ItemIDs": [str], "ItemQuantities": [uint]}    parallel arrays
+//
+// D is one MessagePack map with string keys, in any order. Decoding rules:
+// - Every msgpack integer encoding is accepted for every integer field (fixint, uint8..64,
+//   int8..64). The value must fit an int64: a uint64 above INT64_MAX is malformed, as a
+//   JSON number that is not an int64 is. A negative value written as a signed int (for a
+//   field the seed declared unsigned) is kept: the business logic judges it.
+// - `Price` may be nil, which means no price, as JSON null does. ItemIDs or ItemQuantities
+//   may be nil, which is how Go writes an empty slice.
+// - Malformed: no `type` or no `data` field, an unknown `type`, `data` not exactly one
+//   msgpack value (trailing bytes included), `data` not a map, a required key missing, a
+//   field of the wrong msgpack type, `Type` present and different from `type`, ItemIDs and
+//   ItemQuantities of different lengths, nesting deeper than seed_depth_max.
+// - Keys that the entry's type does not use are ignored, whatever their value (`ID` too).
+//   A repeated key replaces its earlier value, lists included, as Go's decoder does.
+
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "lmx/core/event.hpp"
+
+namespace lmx {
+
+// One field of a stream entry: its name and value bytes.
+struct EntryField {
+  std::string_view name;
+  std::string_view value;
+};
+
+// Decodes a seed entry from all its fields (in stored order, which does not matter).
+// Returns nullptr when well-formed; otherwise the event is EventType::malformed and the
+// result says why. The event's position is left as is.
+const char* decode_seed_entry(std::span<const EntryField> fields, Event& event);
+
+// The same, given the values of the `type` and `data` fields.
+const char* decode_seed(std::string_view type, std::string_view data, Event& event);
+
+// The seed's name of an event type ("TopUp", "AddItem", "OrderType").
+[[nodiscard]] std::string_view seed_type_name(EventType type) noexcept;
+
+// Appends the `data` value of a well-formed event as the Go producer wrote it: keys in its
+// order, every int64 as msgpack int 64 (0xd3) and every non-negative count or amount as
+// uint 64 (0xcf). A negative count or amount (which the seed could not express) is written
+// as int 64 so that it reads back unchanged. `Price` is written when the event has one. An
+// item id too long to have been kept is written as a placeholder of that length.
+void append_seed_data(const Event& event, std::string& out);
+
+}  // namespace lmx

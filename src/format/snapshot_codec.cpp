@@ -1,0 +1,139 @@
+#include "format/snapshot_codec.hpp"
+
+#include <fmt/format.h>
+
+#include <cassert>
+#include <stdexcept>
+
+#include "format/bytes.hpp"
+#include "format/crc32c.hpp"
+
+namespace lmx {
+namespace {
+
+constexpr std::size_t user_size = 16;
+constexpr std::size_t item_size_min = 1 + 1 + 16;
+
+[[noreturn]] void fail(const std::string& why) {
+  throw std::runtime_error("snapshot " + why);
+}
+
+void decode_users(ByteCursor& in, std::uint64_t count, std::vector<User>& users) {
+  if (count > in.remaining() / user_size) {
+    fail(fmt::format("count mismatch: {} users do not fit in the payload", count));
+  }
+  users.resize(count);
+  for (User& user : users) {
+    [[maybe_unused]] const bool read = in.read(user.user_id) && in.read(user.balance);
+    assert(read);
+  }
+}
+
+void decode_items(ByteCursor& in, std::uint64_t count, std::vector<Item>& items) {
+  if (count > in.remaining() / item_size_min) {
+    fail(fmt::format("count mismatch: {} items do not fit in the payload", count));
+  }
+  items.resize(count);
+  for (Item& item : items) {
+    const std::size_t offset = snapshot_header_size + in.offset();
+    std::uint8_t size = 0;
+    std::string_view id;
+    if (!in.read(size) || !in.read_bytes(size, id) || !in.read(item.price) ||
+        !in.read(item.remain)) {
+      fail(fmt::format("count mismatch: the payload ends inside item {} at offset {}",
+                       &item - items.data(), offset));
+    }
+    item.item_id = Sku::from(id);
+    if (!item.item_id.valid()) fail(fmt::format("invalid item id at offset {}", offset));
+  }
+}
+
+}  // namespace
+
+std::string encode_snapshot(const Snapshot& snapshot) {
+  std::string out;
+  out.reserve(snapshot_header_size + snapshot.users.size() * user_size +
+              snapshot.items.size() * (item_size_min + sku_size_max) + snapshot_checksum_size);
+  put_le(out, snapshot_magic);
+  put_le(out, snapshot_version);
+  put_le(out, std::uint16_t{0});
+  put_le(out, snapshot.position.major);
+  put_le(out, snapshot.position.minor);
+  put_le<std::uint64_t>(out, snapshot.users.size());
+  put_le<std::uint64_t>(out, snapshot.items.size());
+  put_le<std::uint64_t>(out, 0);  // payload_size, stored once the payload is written
+  put_le<std::uint64_t>(out, 0);
+  assert(out.size() == snapshot_header_size);
+  for (const User& user : snapshot.users) {
+    put_le(out, user.user_id);
+    put_le(out, user.balance);
+  }
+  for (const Item& item : snapshot.items) {
+    assert(item.item_id.valid());
+    put_le(out, item.item_id.size);
+    out.append(item.item_id.view());
+    put_le(out, item.price);
+    put_le(out, item.remain);
+  }
+  store_le<std::uint64_t>(out.data() + 40, out.size() - snapshot_header_size);
+  put_le(out, crc32c(out));
+  assert(decode_snapshot_header(out).user_count == snapshot.users.size());
+  return out;
+}
+
+SnapshotHeader decode_snapshot_header(std::string_view bytes) {
+  ByteCursor in(bytes);
+  std::uint32_t magic = 0;
+  if (!in.read(magic)) fail(fmt::format("truncated: {} bytes, not even a magic", bytes.size()));
+  if (magic != snapshot_magic) fail("bad magic at offset 0: not an lmx snapshot");
+  std::uint16_t version = 0;
+  if (in.read(version) && version != snapshot_version) {
+    fail(fmt::format("unsupported snapshot version {} (this lmx reads {})", version,
+                     snapshot_version));
+  }
+  if (bytes.size() < snapshot_header_size) {
+    fail(fmt::format("truncated: the file ends at offset {} inside the {}-byte header",
+                     bytes.size(), snapshot_header_size));
+  }
+  SnapshotHeader header;
+  const char* h = bytes.data();
+  header.position = Position{load_le<std::uint64_t>(h + 8), load_le<std::uint64_t>(h + 16)};
+  header.user_count = load_le<std::uint64_t>(h + 24);
+  header.item_count = load_le<std::uint64_t>(h + 32);
+  header.payload_size = load_le<std::uint64_t>(h + 40);
+  return header;
+}
+
+Snapshot decode_snapshot(std::string_view bytes) {
+  const SnapshotHeader header = decode_snapshot_header(bytes);
+  const std::uint64_t room = bytes.size() - snapshot_header_size;
+  if (header.payload_size > room || room - header.payload_size < snapshot_checksum_size) {
+    fail(fmt::format("truncated: the file ends at offset {}, expected {} bytes", bytes.size(),
+                     snapshot_header_size + header.payload_size + snapshot_checksum_size));
+  }
+  const std::size_t checksum_offset = snapshot_header_size + header.payload_size;
+  if (bytes.size() > checksum_offset + snapshot_checksum_size) {
+    fail(fmt::format("has trailing bytes after offset {}",
+                     checksum_offset + snapshot_checksum_size));
+  }
+  const auto stored = load_le<std::uint32_t>(bytes.data() + checksum_offset);
+  const std::uint32_t computed = crc32c(bytes.substr(0, checksum_offset));
+  if (stored != computed) {
+    fail(fmt::format("checksum mismatch at offset {} (stored {:08x}, computed {:08x})",
+                     checksum_offset, stored, computed));
+  }
+  Snapshot snapshot;
+  snapshot.position = header.position;
+  ByteCursor payload(bytes.substr(snapshot_header_size, header.payload_size));
+  decode_users(payload, header.user_count, snapshot.users);
+  decode_items(payload, header.item_count, snapshot.items);
+  if (payload.remaining() != 0) {
+    fail(fmt::format("count mismatch: {} bytes left after the last item, at offset {}",
+                     payload.remaining(), snapshot_header_size + payload.offset()));
+  }
+  assert(snapshot.users.size() == header.user_count);
+  assert(snapshot.items.size() == header.item_count);
+  return snapshot;
+}
+
+}  // namespace lmx

@@ -1,0 +1,58 @@
+#include "pipeline/recovery.hpp"
+
+#include <fmt/format.h>
+
+#include <cassert>
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+
+#include "lmx/core/business_logic.hpp"
+
+namespace lmx {
+
+Recovered restore_snapshot(SnapshotStore& store) {
+  Recovered recovered;
+  std::optional<Snapshot> snapshot = store.load_newest(recovered.problems);
+  if (snapshot) {
+    recovered.state.assign(std::move(snapshot->users), std::move(snapshot->items));
+    recovered.snapshot_position = snapshot->position;
+    recovered.position = snapshot->position;
+  }
+  return recovered;
+}
+
+void check_snapshot_within_log(const Recovered& recovered, LogReader& reader) {
+  if (recovered.snapshot_position.is_zero()) return;
+  const Position end = reader.end_position();
+  if (end < recovered.snapshot_position) {
+    // A damaged record also ends the readable log early: reading reports it first, with
+    // its segment and offset. The reader is not used after this, so what it reads is moot.
+    (void)reader.fetch(1, std::chrono::milliseconds(0));
+    throw std::runtime_error(fmt::format(
+        "the snapshot at position {} is ahead of the end of the log (position {}): the log "
+        "lost entries that the snapshot has applied; refusing to replay after it (move that "
+        "snapshot away to recover from an older one)",
+        recovered.snapshot_position.to_string(), end.to_string()));
+  }
+}
+
+void replay_to_end(Backend& backend, Recovered& recovered) {
+  const std::unique_ptr<LogReader> reader = backend.open_reader(recovered.position);
+  check_snapshot_within_log(recovered, *reader);
+  auto event = std::make_unique<Event>();
+  for (;;) {
+    const std::size_t count = reader->fetch(replay_batch_size, std::chrono::milliseconds(0));
+    if (count == 0) return;
+    for (std::size_t i = 0; i < count; ++i) {
+      reader->decode(i, *event);
+      assert(recovered.position < event->position);
+      (void)apply(recovered.state, *event);
+      recovered.position = event->position;
+    }
+    recovered.replayed_count += count;
+  }
+}
+
+}  // namespace lmx
