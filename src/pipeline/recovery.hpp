@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "lmx/core/state.hpp"
 #include "lmx/core/backend.hpp"
 #include "lmx/core/log_reader.hpp"
+#include "lmx/core/state.hpp"
 
 namespace lmx {
 

@@ -2,35 +2,47 @@
 
 #include <spdlog/spdlog.h>
 
-#include <cassert>
-#include <chrono>
-#include <functional>
+#include <utility>
+
+#include "lmx/assert.hpp"
 
 namespace lmx {
 
-Snapshotter::Snapshotter(SnapshotStore& store,
-                         std::function<bool(std::int64_t)> results_durable_through)
-    : store_(store),
-      results_durable_through_(std::move(results_durable_through)),
-      thread_([this](const std::stop_token& stop) { loop(stop); }) {}
+Snapshotter::Snapshotter(SnapshotStore& store)
+    : store_(store), thread_([this](const std::stop_token& stop) { loop(stop); }) {}
 
 Snapshotter::~Snapshotter() {
   thread_.request_stop();
   changed_.notify_all();
 }
 
-bool Snapshotter::idle() const noexcept {
-  const std::lock_guard lock(mutex_);
-  return !busy_;
+bool Snapshotter::request() noexcept {
+  Token expected = Token::idle;
+  // release: pairs with the acquire in take_request(); the token carries no other data.
+  return token_.compare_exchange_strong(expected, Token::requested, std::memory_order_release,
+                                        std::memory_order_relaxed);
 }
 
-void Snapshotter::submit(std::unique_ptr<Snapshot> snapshot, std::int64_t output_sequence) {
-  assert(snapshot != nullptr);
+bool Snapshotter::take_request() noexcept {
+  Token expected = Token::requested;
+  // acquire: pairs with the release in request().
+  return token_.compare_exchange_strong(expected, Token::taken, std::memory_order_acquire,
+                                        std::memory_order_relaxed);
+}
+
+void Snapshotter::release_request() noexcept {
+  // relaxed: only the logic stage holds a taken token, and nothing was written for it.
+  const Token previous = token_.exchange(Token::idle, std::memory_order_relaxed);
+  LMX_ASSERT(previous == Token::taken);
+}
+
+void Snapshotter::save(std::unique_ptr<Snapshot> snapshot) {
+  LMX_ASSERT(snapshot != nullptr);
+  LMX_ASSERT(!snapshot->position.is_zero());
   {
-    const std::lock_guard lock(mutex_);
-    assert(!busy_ && "one snapshot in flight at a time");
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return !busy_; });
     pending_ = std::move(snapshot);
-    pending_sequence_ = output_sequence;
     busy_ = true;
   }
   changed_.notify_all();
@@ -42,7 +54,7 @@ void Snapshotter::flush() {
   if (failure_) std::rethrow_exception(std::exchange(failure_, nullptr));
 }
 
-Position Snapshotter::last_saved() const noexcept {
+Position Snapshotter::last_saved() const {
   const std::lock_guard lock(mutex_);
   return last_saved_;
 }
@@ -50,36 +62,40 @@ Position Snapshotter::last_saved() const noexcept {
 void Snapshotter::loop(const std::stop_token& stop) {
   for (;;) {
     std::unique_ptr<Snapshot> snapshot;
-    std::int64_t after = -1;
     {
       std::unique_lock lock(mutex_);
       if (!changed_.wait(lock, stop, [&] { return pending_ != nullptr; })) return;
       snapshot = std::move(pending_);
-      after = pending_sequence_;
     }
-    // The results this snapshot covers must be durable first. The result writer syncs at
-    // its next batch end or idle timeout; poll briefly rather than couple the two threads.
-    while (!results_durable_through_(after)) {
-      if (stop.stop_requested()) return;
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
-    std::exception_ptr failure;
-    try {
-      store_.save(*snapshot);
-      spdlog::info("snapshot saved at position {} ({} users, {} items)",
-                   snapshot->position.to_string(), snapshot->users.size(), snapshot->items.size());
-    } catch (const std::exception& e) {
-      spdlog::error("snapshot at position {} not saved: {}", snapshot->position.to_string(),
-                    e.what());
-      failure = std::current_exception();
-    }
+    save_now(*snapshot);
+    // release: a control thread that sees `idle` may request the next snapshot; the
+    // state it copies is the logic stage's, not this one's, so nothing else is published.
+    token_.store(Token::idle, std::memory_order_release);
     {
       const std::lock_guard lock(mutex_);
-      if (!failure) last_saved_ = snapshot->position;
-      failure_ = failure;
       busy_ = false;
     }
     changed_.notify_all();
+  }
+}
+
+void Snapshotter::save_now(const Snapshot& snapshot) {
+  std::exception_ptr failure;
+  try {
+    store_.save(snapshot);
+    spdlog::info("snapshot saved at position {} ({} users, {} items)",
+                 snapshot.position.to_string(), snapshot.users.size(), snapshot.items.size());
+  } catch (const std::exception& e) {
+    spdlog::error("snapshot at position {} not saved: {}", snapshot.position.to_string(), e.what());
+    failure = std::current_exception();
+  }
+  const std::lock_guard lock(mutex_);
+  // A later snapshot that saves clears an earlier failure: the engine goes on through a
+  // passing outage, and only a failure that is still the latest stops it at flush().
+  failure_ = failure;
+  if (!failure) {
+    LMX_ASSERT(last_saved_ < snapshot.position);
+    last_saved_ = snapshot.position;
   }
 }
 

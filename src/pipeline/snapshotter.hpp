@@ -1,14 +1,24 @@
 #pragma once
-// Writes snapshots on a thread of its own, so the business logic thread pays only for the
-// flat copy of its state. A snapshot taken after output sequence S is saved only once the
-// results up to S are durable in the results log, so recovery from that snapshot can never
-// leave a result missing.
+// Saves snapshots on a thread of its own, so that neither the business logic nor the
+// result stage waits for serialization or I/O.
+//
+// One snapshot is in flight at a time, passed along the pipeline as a token:
+//
+//   control thread   request()         idle -> requested
+//   logic stage      take_request()    requested -> taken, at a batch boundary; it copies
+//                                      the state into a checkpoint on the output ring
+//                    (release_request() taken -> idle when nothing changed since the last)
+//   result stage     save()            on reaching the checkpoint, after syncing the
+//                                      results before it: hands the snapshot over
+//   snapshotter      (saved)           taken -> idle
+//
+// So a snapshot is saved only once every result it covers is durable, by the ring's order
+// alone.
 
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <exception>
-#include <functional>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -19,38 +29,45 @@ namespace lmx {
 
 class Snapshotter {
  public:
-  // `results_durable_through(S)` asks for the results up to output sequence S to be made
-  // durable and says whether they are; the snapshotter polls it before saving.
-  Snapshotter(SnapshotStore& store, std::function<bool(std::int64_t)> results_durable_through);
+  explicit Snapshotter(SnapshotStore& store);
   ~Snapshotter();
   Snapshotter(const Snapshotter&) = delete;
   Snapshotter& operator=(const Snapshotter&) = delete;
 
-  // True when no snapshot is waiting or being written: a new one may be taken.
-  [[nodiscard]] bool idle() const noexcept;
+  // Control thread: asks for a snapshot; false when one is already in flight.
+  [[nodiscard]] bool request() noexcept;
 
-  // Hands over a snapshot taken after output sequence `output_sequence`. Never blocks on
-  // I/O. The caller checked idle() (only one snapshot is in flight at a time).
-  void submit(std::unique_ptr<Snapshot> snapshot, std::int64_t output_sequence);
+  // Logic stage: true when a snapshot was requested; it is then taken (in flight).
+  [[nodiscard]] bool take_request() noexcept;
 
-  // Waits until the submitted snapshot (if any) is saved. Rethrows a save failure.
+  // Logic stage: the taken request needs no snapshot (the state has not moved).
+  void release_request() noexcept;
+
+  // Result stage: saves `snapshot` in the background; its results are durable. Waits only
+  // while an earlier snapshot is still being saved, which happens only when a shutdown's
+  // final snapshot follows a requested one.
+  void save(std::unique_ptr<Snapshot> snapshot);
+
+  // Waits until every handed-over snapshot is saved. Rethrows a save failure.
   void flush();
 
-  // Position of the newest snapshot saved by this snapshotter (zero when none yet).
-  [[nodiscard]] Position last_saved() const noexcept;
+  // Position of the newest snapshot saved here (zero when none yet).
+  [[nodiscard]] Position last_saved() const;
 
  private:
+  enum class Token : std::uint8_t { idle, requested, taken };
+
   void loop(const std::stop_token& stop);
+  void save_now(const Snapshot& snapshot);
 
   SnapshotStore& store_;
-  std::function<bool(std::int64_t)> results_durable_through_;
+  std::atomic<Token> token_{Token::idle};
   mutable std::mutex mutex_;
   std::condition_variable_any changed_;
-  std::unique_ptr<Snapshot> pending_;   // guarded by mutex_
-  std::int64_t pending_sequence_ = -1;  // guarded by mutex_
-  bool busy_ = false;                   // guarded by mutex_
-  Position last_saved_;                 // guarded by mutex_
-  std::exception_ptr failure_;          // guarded by mutex_
+  std::unique_ptr<Snapshot> pending_;  // guarded by mutex_
+  bool busy_ = false;                  // guarded by mutex_: pending or being saved
+  Position last_saved_;                // guarded by mutex_
+  std::exception_ptr failure_;         // guarded by mutex_
   std::jthread thread_;
 };
 

@@ -1,12 +1,13 @@
 #pragma once
-// The engine: recovery, then the pipeline
+// The engine: recovery, then the pipeline (src/pipeline/pipeline.hpp)
 //
-//   reader thread ──▶ input ring ──▶ business logic thread ──▶ output ring ──▶ result writer
-//   (fetch + decode    (Disruptor,     (apply, one thread,       (Disruptor)     (results log)
-//    into slots)        1 producer)     no I/O, no clock)
-//                                            │ flat copy at a batch boundary
-//                                            ▼
-//                                       snapshotter thread (serialize + save)
+//   reader stage ──▶ input ring ──▶ logic stage ──▶ output ring ──▶ result stage ──▶ snapshotter
+//   (fetch + decode   (Disruptor,    (apply, one       (results and    (results log;     (saves in
+//    into slots)       1 producer)    thread, no I/O,   checkpoints)    sync at each      the back-
+//                                     no clock)                         checkpoint)       ground)
+//
+// A snapshot is a flat copy of the state taken at a batch boundary; it rides the output
+// ring behind the last result it covers, so it is saved only once those are durable.
 //
 // State effects are exactly-once: a snapshot holds the state at one position P and the
 // reader restarts strictly after P. Results are at-least-once in general (consumers
@@ -20,8 +21,8 @@
 #include <functional>
 #include <string>
 
-#include "lmx/core/reason.hpp"
 #include "lmx/core/backend.hpp"
+#include "lmx/core/reason.hpp"
 
 namespace lmx {
 
@@ -41,7 +42,8 @@ struct EngineSummary {
   std::uint64_t users = 0;
   std::uint64_t items = 0;
   std::array<std::uint64_t, reason_count> reasons{};  // results of this run, by reason
-  double seconds = 0;                // from the end of recovery to the end of the run
+  double seconds = 0;  // from the end of recovery until every result is written (final
+                       // snapshot save excluded)
   Position final_snapshot_position;  // zero when no final snapshot was written
 };
 

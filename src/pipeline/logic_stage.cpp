@@ -1,0 +1,78 @@
+#include "pipeline/logic_stage.hpp"
+
+#include <utility>
+
+#include "lmx/assert.hpp"
+#include "lmx/constants.hpp"
+#include "lmx/core/business_logic.hpp"
+
+namespace lmx {
+
+LogicStage::LogicStage(State state, Position position, Position snapshot_position,
+                       OutputRing& output, Snapshotter& snapshotter, const std::atomic<bool>& abort)
+    : state_(std::move(state)),
+      position_(position),
+      snapshot_position_(snapshot_position),
+      output_(output),
+      snapshotter_(snapshotter),
+      abort_(abort) {
+  LMX_ASSERT(snapshot_position <= position);
+  progress_.position_major.store(position.major, std::memory_order_relaxed);  // display only
+  progress_.position_minor.store(position.minor, std::memory_order_relaxed);  // display only
+}
+
+void LogicStage::on_event(Event& event, std::int64_t /*sequence*/, bool end_of_batch) {
+  // Positions only grow: the reader hands every entry once, in log order.
+  LMX_ASSERT(position_ < event.position);
+  const std::int64_t slot = claim_or_abort(output_, 1, abort_);
+  Output& output = output_[slot];
+  output.kind = Output::Kind::result;
+  output.result = apply(state_, event);
+  ++reasons_[static_cast<std::size_t>(output.result.reason)];
+  position_ = event.position;
+  ++applied_count_;
+  if (pending_first_ < 0) pending_first_ = slot;
+  if (end_of_batch || slot - pending_first_ + 1 >= std::int64_t{result_publish_batch_max}) {
+    publish_results(slot);
+    if (end_of_batch) take_snapshot_if_requested();
+  }
+}
+
+std::unique_ptr<Snapshot> LogicStage::copy_state() {
+  auto snapshot = std::make_unique<Snapshot>();
+  snapshot->position = position_;
+  snapshot->users.assign(state_.users().begin(), state_.users().end());
+  snapshot->items.assign(state_.items().begin(), state_.items().end());
+  snapshot_position_ = position_;
+  return snapshot;
+}
+
+void LogicStage::publish_results(std::int64_t last) {
+  LMX_ASSERT(pending_first_ >= 0);
+  output_.publish(pending_first_, last);
+  pending_first_ = -1;
+  progress_.position_major.store(position_.major, std::memory_order_relaxed);  // display only
+  progress_.position_minor.store(position_.minor, std::memory_order_relaxed);  // display only
+  progress_.applied_count.store(applied_count_, std::memory_order_relaxed);    // display only
+}
+
+void LogicStage::take_snapshot_if_requested() {
+  if (!snapshotter_.take_request()) return;
+  if (!moved_since_snapshot()) {
+    snapshotter_.release_request();
+    return;
+  }
+  publish_checkpoint(output_, copy_state(), abort_);
+}
+
+void publish_checkpoint(OutputRing& output, std::unique_ptr<Snapshot> snapshot,
+                        const std::atomic<bool>& abort) {
+  const std::int64_t slot = claim_or_abort(output, 1, abort);
+  Output& checkpoint = output[slot];
+  LMX_ASSERT(checkpoint.snapshot == nullptr);  // the result stage took the last one
+  checkpoint.kind = Output::Kind::checkpoint;
+  checkpoint.snapshot = std::move(snapshot);
+  output.publish(slot);
+}
+
+}  // namespace lmx

@@ -1,0 +1,81 @@
+#pragma once
+// The logic stage: the business logic processor's handler. It owns the state, applies
+// each event of the input ring to it (lmx::apply, no I/O, no clock), writes each result to
+// the output ring, and at a batch boundary where a snapshot was requested, puts a copy of
+// the state on the output ring behind the results it covers.
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <memory>
+
+#include "lmx/core/reason.hpp"
+#include "lmx/core/state.hpp"
+#include "pipeline/rings.hpp"
+#include "pipeline/snapshotter.hpp"
+
+namespace lmx {
+
+// Counters the control thread reads while the pipeline runs, for status lines only: each
+// is read and written relaxed, and a line may mix values from neighbouring batches.
+struct Progress {
+  std::atomic<std::uint64_t> applied_count{0};
+  std::atomic<std::uint64_t> position_major{0};
+  std::atomic<std::uint64_t> position_minor{0};
+
+  [[nodiscard]] Position position() const noexcept {
+    return {position_major.load(std::memory_order_relaxed),
+            position_minor.load(std::memory_order_relaxed)};
+  }
+};
+
+class LogicStage {
+ public:
+  // `snapshot_position`: the snapshot the state was restored from (zero: none).
+  LogicStage(State state, Position position, Position snapshot_position, OutputRing& output,
+             Snapshotter& snapshotter, const std::atomic<bool>& abort);
+
+  void on_event(Event& event, std::int64_t sequence, bool end_of_batch);
+
+  // Idle: a requested snapshot need not wait for the next event.
+  void on_timeout(std::int64_t /*sequence*/) { take_snapshot_if_requested(); }
+
+  [[nodiscard]] const Progress& progress() const noexcept { return progress_; }
+
+  // The rest is for the control thread once the stage's thread has been joined.
+  [[nodiscard]] const State& state() const noexcept { return state_; }
+  [[nodiscard]] Position position() const noexcept { return position_; }
+  [[nodiscard]] std::uint64_t applied_count() const noexcept { return applied_count_; }
+  [[nodiscard]] const std::array<std::uint64_t, reason_count>& reasons() const noexcept {
+    return reasons_;
+  }
+  // True when the state has moved since the newest snapshot (taken or restored).
+  [[nodiscard]] bool moved_since_snapshot() const noexcept {
+    return position_ != snapshot_position_;
+  }
+  // A copy of the state at the current position: on the stage's thread, or after it.
+  [[nodiscard]] std::unique_ptr<Snapshot> copy_state();
+
+ private:
+  void publish_results(std::int64_t last);
+  void take_snapshot_if_requested();
+
+  State state_;
+  Position position_;
+  Position snapshot_position_;
+  OutputRing& output_;
+  Snapshotter& snapshotter_;
+  const std::atomic<bool>& abort_;
+  std::int64_t pending_first_ = -1;  // first output slot claimed and not yet published
+  std::uint64_t applied_count_ = 0;
+  std::array<std::uint64_t, reason_count> reasons_{};
+  Progress progress_;
+};
+
+// Puts a checkpoint on the output ring: the results before it are to be made durable,
+// then `snapshot` (may be null) saved. Called by the ring's one producer at a time: the
+// logic stage, or the control thread once the logic stage has stopped.
+void publish_checkpoint(OutputRing& output, std::unique_ptr<Snapshot> snapshot,
+                        const std::atomic<bool>& abort);
+
+}  // namespace lmx

@@ -1,0 +1,105 @@
+#include "pipeline/pipeline.hpp"
+
+#include <utility>
+
+#include "lmx/assert.hpp"
+#include "lmx/constants.hpp"
+
+namespace lmx {
+
+Pipeline::Pipeline(LogReader& reader, ResultWriter& results, SnapshotStore& snapshots, State state,
+                   const PipelineOptions& options)
+    : exit_when_caught_up_(options.exit_when_caught_up),
+      input_(input_ring_size, std::chrono::nanoseconds(ring_wait_timeout)),
+      output_(output_ring_size, std::chrono::nanoseconds(ring_wait_timeout)),
+      input_barrier_(input_.new_barrier()),
+      output_barrier_(output_.new_barrier()),
+      snapshotter_(snapshots),
+      reader_(reader, input_, abort_, options.exit_when_caught_up),
+      logic_(std::move(state), options.position, options.snapshot_position, output_, snapshotter_,
+             abort_),
+      results_(results, options.results_through, snapshotter_),
+      logic_processor_(input_, input_barrier_, logic_),
+      result_processor_(output_, output_barrier_, results_) {
+  input_.add_gating_sequences(logic_processor_.sequence());
+  output_.add_gating_sequences(result_processor_.sequence());
+}
+
+Pipeline::~Pipeline() {
+  // A pipeline left running (an exception in the control thread) must not outlive its
+  // threads: stop them without waiting for the rings to drain.
+  if (reader_thread_) {
+    halt_all();
+    reader_thread_.reset();
+    logic_thread_.reset();
+    result_thread_.reset();
+  }
+}
+
+void Pipeline::start() {
+  LMX_ASSERT(!reader_thread_);
+  result_thread_.emplace("result writer", [this] { result_processor_.run(); });
+  logic_thread_.emplace("business logic", [this] { logic_processor_.run(); });
+  reader_thread_.emplace("log reader", [this] { reader_.run(); });
+}
+
+bool Pipeline::finished() const noexcept {
+  LMX_ASSERT(reader_thread_);
+  return reader_thread_->done() || logic_thread_->done() || result_thread_->done();
+}
+
+bool Pipeline::failed() const noexcept {
+  // The processors return only when asked to; the reader also when it caught up.
+  return logic_thread_->done() || result_thread_->done() ||
+         (reader_thread_->done() && !exit_when_caught_up_);
+}
+
+void Pipeline::stop(StopMode mode) {
+  LMX_ASSERT(reader_thread_);
+  if (mode == StopMode::abort) {
+    halt_all();
+  } else {
+    drain_all();
+  }
+  reader_thread_->join();
+  logic_thread_->join();
+  result_thread_->join();
+  drained_at_ = std::chrono::steady_clock::now();
+  rethrow_failures();
+  snapshotter_.flush();
+  reader_thread_.reset();
+  logic_thread_.reset();
+  result_thread_.reset();
+}
+
+void Pipeline::halt_all() noexcept {
+  abort_.store(true, std::memory_order_relaxed);  // relaxed: polled, a late look only delays
+  reader_.stop();
+  logic_processor_.halt();
+  result_processor_.halt();
+}
+
+// Each stage finishes what the one before it published, in pipeline order.
+void Pipeline::drain_all() {
+  reader_.stop();
+  reader_thread_->join();
+  logic_processor_.drain();
+  logic_thread_->join();
+  // The logic stage has stopped: this thread is now the output ring's only producer.
+  std::unique_ptr<Snapshot> final_snapshot;
+  if (logic_.moved_since_snapshot() && !logic_.position().is_zero()) {
+    final_snapshot = logic_.copy_state();
+    final_snapshot_ = final_snapshot->position;
+  }
+  publish_checkpoint(output_, std::move(final_snapshot), abort_);
+  result_processor_.drain();
+  result_thread_->join();
+}
+
+void Pipeline::rethrow_failures() {
+  reader_thread_->rethrow_failure();
+  logic_thread_->rethrow_failure();
+  result_thread_->rethrow_failure();
+}
+
+}  // namespace lmx

@@ -1,0 +1,105 @@
+#pragma once
+// The pipeline: three stages of one shape, each on its own thread, joined by two rings.
+//
+//   ReaderStage ──▶ input ring ──▶ LogicStage ──▶ output ring ──▶ ResultStage ──▶ Snapshotter
+//   (fetch + decode)  (Event)      (apply; owns   (Output: a result,  (results log;     (saves on
+//                                   the state)     or a checkpoint)    sync at a         its own
+//                                                                      checkpoint)       thread)
+//
+// start() runs the stages; request_snapshot() asks for a snapshot at the next batch
+// boundary; stop() ends them in pipeline order, written once here:
+//   drain  no more input; the logic stage finishes what was read; a final checkpoint (with
+//          a snapshot when the state moved since the last one) follows the last result;
+//          the result stage finishes, makes every result durable and hands the snapshot on.
+//   abort  after a stage failed: the others give up at once; nothing more is written.
+// Then stop() rethrows the first failure, named.
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <optional>
+
+#include "lmx/core/log_reader.hpp"
+#include "lmx/core/result_writer.hpp"
+#include "lmx/core/snapshot_store.hpp"
+#include "lmx/disruptor/batch_event_processor.hpp"
+#include "pipeline/logic_stage.hpp"
+#include "pipeline/reader_stage.hpp"
+#include "pipeline/result_stage.hpp"
+#include "pipeline/rings.hpp"
+#include "pipeline/snapshotter.hpp"
+#include "pipeline/stage_thread.hpp"
+
+namespace lmx {
+
+struct PipelineOptions {
+  Position position;           // last entry applied to `state`; reading starts after it
+  Position snapshot_position;  // the snapshot `state` was restored from (zero: none)
+  Position results_through;    // newest result already in the results log
+  bool exit_when_caught_up = false;
+};
+
+class Pipeline {
+ public:
+  enum class StopMode : std::uint8_t { drain, abort };
+
+  Pipeline(LogReader& reader, ResultWriter& results, SnapshotStore& snapshots, State state,
+           const PipelineOptions& options);
+  ~Pipeline();
+  Pipeline(const Pipeline&) = delete;
+  Pipeline& operator=(const Pipeline&) = delete;
+
+  void start();
+
+  // Asks for a snapshot at the next batch boundary; false when one is still in flight.
+  [[nodiscard]] bool request_snapshot() noexcept { return snapshotter_.request(); }
+
+  // True once a stage has returned by itself: the reader caught up (exit_when_caught_up),
+  // or a stage failed (see failed()).
+  [[nodiscard]] bool finished() const noexcept;
+  [[nodiscard]] bool failed() const noexcept;
+
+  // Stops every stage (see above) and rethrows the first stage failure. Once only.
+  void stop(StopMode mode);
+
+  // While running, from the control thread: display only.
+  [[nodiscard]] const Progress& progress() const noexcept { return logic_.progress(); }
+  [[nodiscard]] Position last_snapshot_saved() const { return snapshotter_.last_saved(); }
+
+  // After stop().
+  [[nodiscard]] const LogicStage& logic() const noexcept { return logic_; }
+  [[nodiscard]] Position final_snapshot_position() const noexcept { return final_snapshot_; }
+  // When the last stage finished: every result written, the final snapshot maybe not yet.
+  [[nodiscard]] std::chrono::steady_clock::time_point drained_at() const noexcept {
+    return drained_at_;
+  }
+
+ private:
+  using LogicProcessor = disruptor::BatchEventProcessor<InputRing, LogicStage>;
+  using ResultProcessor = disruptor::BatchEventProcessor<OutputRing, ResultStage>;
+
+  void halt_all() noexcept;
+  void drain_all();
+  void rethrow_failures();
+
+  const bool exit_when_caught_up_;
+  std::atomic<bool> abort_{false};
+  InputRing input_;
+  OutputRing output_;
+  InputRing::barrier_type input_barrier_;
+  OutputRing::barrier_type output_barrier_;
+  Snapshotter snapshotter_;
+  ReaderStage reader_;
+  LogicStage logic_;
+  ResultStage results_;
+  LogicProcessor logic_processor_;
+  ResultProcessor result_processor_;
+  Position final_snapshot_;
+  std::chrono::steady_clock::time_point drained_at_;
+  // Started in pipeline order (consumers first), joined in the same order by stop().
+  std::optional<StageThread> result_thread_;
+  std::optional<StageThread> logic_thread_;
+  std::optional<StageThread> reader_thread_;
+};
+
+}  // namespace lmx

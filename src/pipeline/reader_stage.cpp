@@ -1,0 +1,33 @@
+#include "pipeline/reader_stage.hpp"
+
+#include "lmx/assert.hpp"
+#include "lmx/constants.hpp"
+
+namespace lmx {
+
+void ReaderStage::run() {
+  // acquire: pairs with the release store in stop().
+  while (!stop_.load(std::memory_order_acquire)) {
+    const std::size_t count = reader_.fetch(reader_batch_size, fetch_wait_timeout);
+    if (count > 0) {
+      publish_batch(count);
+    } else if (exit_when_caught_up_) {
+      return;
+    }
+  }
+}
+
+void ReaderStage::publish_batch(std::size_t count) {
+  LMX_ASSERT(count <= reader_batch_size);
+  const auto n = static_cast<std::int64_t>(count);
+  const std::int64_t last = claim_or_abort(ring_, n, abort_);
+  const std::int64_t first = last - n + 1;
+  for (std::int64_t i = 0; i < n; ++i) {
+    Event& event = ring_[first + i];
+    reader_.decode(static_cast<std::size_t>(i), event);
+    LMX_ASSERT(!event.position.is_zero());
+  }
+  ring_.publish(first, last);
+}
+
+}  // namespace lmx

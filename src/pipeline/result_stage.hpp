@@ -1,0 +1,33 @@
+#pragma once
+// The result stage: writes the output ring's results to the results log, one write per
+// batch, and at a checkpoint makes them durable before handing the checkpoint's snapshot
+// to the snapshotter. Results at or before `skip_through` are in the log already (written
+// before a restart) and are not written again.
+
+#include <cstdint>
+#include <vector>
+
+#include "lmx/core/result_writer.hpp"
+#include "pipeline/rings.hpp"
+#include "pipeline/snapshotter.hpp"
+
+namespace lmx {
+
+class ResultStage {
+ public:
+  ResultStage(ResultWriter& writer, Position skip_through, Snapshotter& snapshotter);
+
+  void on_event(Output& output, std::int64_t sequence, bool end_of_batch);
+
+ private:
+  void write_batch();
+  void checkpoint(Output& output);
+
+  ResultWriter& writer_;
+  const Position skip_through_;
+  Snapshotter& snapshotter_;
+  Position last_position_;
+  std::vector<Result> batch_;
+};
+
+}  // namespace lmx

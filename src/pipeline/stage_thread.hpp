@@ -1,0 +1,64 @@
+#pragma once
+// Runs one pipeline stage on a thread of its own; an exception it throws is kept for the
+// control thread, which rethrows it, named, after joining.
+
+#include <fmt/format.h>
+
+#include <atomic>
+#include <exception>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+#include <utility>
+
+#include "pipeline/rings.hpp"
+
+namespace lmx {
+
+class StageThread {
+ public:
+  template <class Body>
+  StageThread(const char* name, Body body)
+      : name_(name), thread_([this, body = std::move(body)]() mutable {
+          try {
+            body();
+          } catch (const PipelineAborted&) {
+            // The stage that failed first reports the cause.
+          } catch (...) {
+            const std::lock_guard lock(mutex_);
+            failure_ = std::current_exception();
+          }
+          // release: the control thread's acquire load sees failure_ once it sees done.
+          done_.store(true, std::memory_order_release);
+        }) {}
+  StageThread(const StageThread&) = delete;
+  StageThread& operator=(const StageThread&) = delete;
+  ~StageThread() { join(); }
+
+  // True once the stage has returned, on its own or asked to.
+  [[nodiscard]] bool done() const noexcept { return done_.load(std::memory_order_acquire); }
+
+  void join() {
+    if (thread_.joinable()) thread_.join();
+  }
+
+  // Rethrows the stage's failure, named. Call after join().
+  void rethrow_failure() {
+    const std::lock_guard lock(mutex_);
+    if (!failure_) return;
+    try {
+      std::rethrow_exception(failure_);
+    } catch (const std::exception& e) {
+      throw std::runtime_error(fmt::format("{} failed: {}", name_, e.what()));
+    }
+  }
+
+ private:
+  const char* name_;
+  std::mutex mutex_;
+  std::exception_ptr failure_;  // guarded by mutex_
+  std::atomic<bool> done_{false};
+  std::thread thread_;
+};
+
+}  // namespace lmx
