@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "../support/memory_backend.hpp"
+#include "lmx/constants.hpp"
 #include "lmx/core/business_logic.hpp"
 #include "canonical_export.hpp"
 #include "workload.hpp"
@@ -54,7 +55,7 @@ EngineOptions batch_options() {
 
 TEST(Engine, CatchUpEqualsApplyAndPublishesEveryResult) {
   testing::MemoryBackend backend;
-  std::vector<Event> events = generate(50000, 1);
+  std::vector<Event> events = generate(10000, 1);
   events[777] = Event{};  // a malformed entry is rejected, and the stream goes on
   backend.append(events);
   const std::atomic<bool> stop{false};
@@ -78,9 +79,9 @@ TEST(Engine, CatchUpEqualsApplyAndPublishesEveryResult) {
 
 TEST(Engine, RestartReplaysOnlyTheTailAndWritesNoResultTwice) {
   testing::MemoryBackend backend;
-  const std::vector<Event> events = generate(30000, 2);
-  const std::vector<Event> first(events.begin(), events.begin() + 12345);
-  const std::vector<Event> rest(events.begin() + 12345, events.end());
+  const std::vector<Event> events = generate(10000, 2);
+  const std::vector<Event> first(events.begin(), events.begin() + 4321);
+  const std::vector<Event> rest(events.begin() + 4321, events.end());
   const std::atomic<bool> stop{false};
   backend.append(first);
   const EngineSummary one = run_engine(backend, batch_options(), stop);
@@ -99,7 +100,7 @@ TEST(Engine, RestartReplaysOnlyTheTailAndWritesNoResultTwice) {
 
 TEST(Engine, LiveTailSeesAppendsUntilStopped) {
   testing::MemoryBackend backend;
-  const std::vector<Event> events = generate(20000, 3);
+  const std::vector<Event> events = generate(10000, 3);
   std::atomic<bool> stop{false};
   EngineOptions options;
   options.snapshot_interval = std::chrono::milliseconds(5);
@@ -131,7 +132,10 @@ TEST(Engine, LiveTailSeesAppendsUntilStopped) {
 
 TEST(Engine, FailingResultsLogStopsTheEngineWithTheCause) {
   testing::MemoryBackend backend;
-  backend.append(generate(100000, 4));
+  // More events than the two rings hold (input_ring_size + output_ring_size), so that when
+  // the results log fails, the logic stage is blocked on a full output ring and must give up.
+  static_assert(input_ring_size + output_ring_size < 25000);
+  backend.append(generate(25000, 4));
   backend.fail_result_writes();
   const std::atomic<bool> stop{false};
   try {
