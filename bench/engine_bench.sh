@@ -4,6 +4,8 @@
 #
 #   bench/engine_bench.sh                      # EVENTS=10000000 USERS=1000000 ITEMS=10000 RUNS=3
 #   EVENTS=1000000 RUNS=1 bench/engine_bench.sh
+#   BASELINE_LMX=/path/to/other/lmx bench/engine_bench.sh   # also time another build's
+#                                                            # `lmx run`, interleaved
 #
 # 1. Builds the release preset (the lmx CLI, engine_baselines, snapshot_bench).
 # 2. Setup: a journal whose first USERS+ITEMS events create every user and item, applied by
@@ -50,8 +52,8 @@ rm -rf "$DATA/results"
   --seed 2 --fsync none >/dev/null 2>&1
 echo "journal: $(du -sh "$DATA/journal" | cut -f1), load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-run_engine() {  # the `lmx run` summary line, then resets results and snapshots
-  "$LMX" run --log "file:$DATA" --exit-when-caught-up --snapshot-interval 1h \
+run_engine() {  # run_engine LMX: the `lmx run` summary line, then resets results and snapshots
+  "$1" run --log "file:$DATA" --exit-when-caught-up --snapshot-interval 1h \
     2>/dev/null | grep -m1 'events/s'
   rm -rf "$DATA/results" "$DATA/snapshots"
   cp -r "$WORK/setup-snapshots" "$DATA/snapshots"
@@ -64,7 +66,15 @@ for run in $(seq "$RUNS"); do
   recover_line=$("$BASELINES" recover "$DATA")
   rm -rf "$DATA/results" "$DATA/snapshots"
   cp -r "$WORK/setup-snapshots" "$DATA/snapshots"
-  engine_line=$(run_engine)
+  # With a baseline build, the two alternate which goes first, so neither always gets the
+  # warmer page cache.
+  if [[ -n "${BASELINE_LMX:-}" && $((run % 2)) -eq 0 ]]; then baseline_line=$(run_engine "$BASELINE_LMX"); fi
+  engine_line=$(run_engine "$LMX")
+  if [[ -n "${BASELINE_LMX:-}" ]]; then
+    if [[ $((run % 2)) -eq 1 ]]; then baseline_line=$(run_engine "$BASELINE_LMX"); fi
+    baseline_rate=$(sed -n 's/.*(\([0-9.]*\) events\/s.*/\1/p' <<<"$baseline_line")
+    best_baseline=$(awk -v a="${best_baseline:-0}" -v b="$baseline_rate" 'BEGIN { print (b > a ? b : a) }')
+  fi
 
   read_rate=$(field events_per_sec "$read_line")
   apply_rate=$(field events_per_sec "$apply_line")
@@ -74,6 +84,7 @@ for run in $(seq "$RUNS"); do
     "recover=${recover_s}s (load $(field load_seconds "$recover_line")s," \
     "replay $(field replayed "$recover_line") in $(field replay_seconds "$recover_line")s)"
   echo "        lmx run: $engine_line"
+  [[ -z "${BASELINE_LMX:-}" ]] || echo "        baseline lmx run: $baseline_line"
   best_read=$(awk -v a="$best_read" -v b="$read_rate" 'BEGIN { print (b > a ? b : a) }')
   best_apply=$(awk -v a="$best_apply" -v b="$apply_rate" 'BEGIN { print (b > a ? b : a) }')
   best_engine=$(awk -v a="$best_engine" -v b="$engine_rate" 'BEGIN { print (b > a ? b : a) }')
@@ -88,6 +99,10 @@ awk -v r="$best_read" -v a="$best_apply" -v e="$best_engine" -v s="$best_recover
   printf "engine / (read then apply on one thread, %.0f) %.2f\n", serial, e / serial
   printf "recovery (snapshot + replay), best: %.3f s\n", s
 }'
+if [[ -n "${BASELINE_LMX:-}" ]]; then
+  awk -v e="$best_engine" -v b="$best_baseline" 'BEGIN {
+    printf "baseline lmx run %.0f events/s; engine / baseline %.2f\n", b, e / b }'
+fi
 
 
 echo
