@@ -1,12 +1,34 @@
-#include "lmx/core/backend.hpp"
+#include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
 #include <stdexcept>
 #include <string_view>
 
 #include "backend/file/file_backend.hpp"
 #include "backend/redis/redis_backend.hpp"
+#include "lmx/core/backend.hpp"
 
 namespace lmx {
+namespace {
+
+// A log URL may hold a password, so a URL that did not parse is never echoed: the message
+// names its scheme at most, when that is a short plain word.
+std::string unknown_log_url(std::string_view url) {
+  const std::size_t colon = url.find(':');
+  const std::string_view scheme = url.substr(0, colon == std::string_view::npos ? 0 : colon);
+  const bool plain = !scheme.empty() && scheme.size() <= 16 &&
+                     std::all_of(scheme.begin(), scheme.end(), [](char c) {
+                       return std::isalnum(static_cast<unsigned char>(c));
+                     });
+  return fmt::format(
+      "the log URL{} is not one of file:DIR or "
+      "redis://[user:password@]host:port[/db][?stream=NAME] (it is not shown, as it may hold "
+      "a password; LMX_LOG keeps a password out of `ps`)",
+      plain ? fmt::format(" (scheme '{}')", scheme) : "");
+}
+
+}  // namespace
 
 std::unique_ptr<Backend> open_backend(const std::string& url, const BackendOptions& options) {
   constexpr std::string_view file_scheme = "file:";
@@ -19,9 +41,7 @@ std::unique_ptr<Backend> open_backend(const std::string& url, const BackendOptio
     if (!redis) throw std::invalid_argument("log redis URL: " + error);
     return open_redis_backend(std::move(*redis), options);
   }
-  throw std::invalid_argument("log '" + url +
-                              "' is not one of file:DIR or "
-                              "redis://[user:password@]host:port[/db][?stream=NAME]");
+  throw std::invalid_argument(unknown_log_url(url));
 }
 
 }  // namespace lmx
