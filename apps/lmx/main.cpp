@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
+#include <csignal>
 #include <cstdio>
 #include <exception>
 #include <vector>
@@ -12,6 +13,9 @@
 #include "commands.hpp"
 
 int main(int argc, char** argv) {
+  // A write to a socket the server closed (or to a closed pipe) must be an error that lmx
+  // reports and handles (a Redis reconnect), not a signal that kills it without a word.
+  (void)std::signal(SIGPIPE, SIG_IGN);
   CLI::App app{"lmx: an LMAX-style event-sourcing engine (users, balances, stock, orders)"};
   app.set_version_flag("--version", "lmx " LMX_VERSION);
   app.require_subcommand(1);
