@@ -10,7 +10,7 @@
 #include <string>
 #include <utility>
 
-#include "lmx/constants.hpp"
+#include "lmx/disruptor/limits.hpp"
 #include "lmx/disruptor/sequence.hpp"
 #include "lmx/disruptor/sequence_group.hpp"
 
@@ -23,9 +23,10 @@ inline std::int64_t checked_ring_size(std::size_t size) {
                                 " is not a power of two; round it up (e.g. 1024, 65536)");
   }
   if (size > ring_size_max) {
-    throw std::invalid_argument("ring size " + std::to_string(size) + " exceeds ring_size_max (" +
-                                std::to_string(ring_size_max) +
-                                "); use a smaller ring or raise the limit in lmx/constants.hpp");
+    throw std::invalid_argument(
+        "ring size " + std::to_string(size) + " exceeds ring_size_max (" +
+        std::to_string(ring_size_max) +
+        "); use a smaller ring or raise the limit in lmx/disruptor/limits.hpp");
   }
   return static_cast<std::int64_t>(size);
 }

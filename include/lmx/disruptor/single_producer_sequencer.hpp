@@ -11,7 +11,7 @@
 #include <thread>
 #include <utility>
 
-#include "lmx/constants.hpp"
+#include "lmx/disruptor/limits.hpp"
 #include "lmx/disruptor/sequencer_base.hpp"
 
 namespace lmx::disruptor {
