@@ -73,6 +73,10 @@ class SequencerBase {
   }
 
   void add_gating(const Sequence& sequence) { gating_.add(sequence); }
+  void remove_gating(const Sequence& sequence) {
+    [[maybe_unused]] const std::size_t removed = gating_.remove(sequence);
+    assert(removed == 1 && "remove a gating sequence that was added once");
+  }
 
   const std::int64_t buffer_size_;
   // The cursor is read by every consumer on every wait: it sits on its own cache line
