@@ -93,10 +93,13 @@ TEST_F(DisruptorBatchEventProcessor, HaltWakesAProcessorBlockedOnAnEmptyRing) {
   // Halt only once the processor has processed all three and is asleep waiting for 3, so
   // the halt must wake it; a bounded wait turns a lost wake-up into a failure, not a hang.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  const auto asleep = [&] { return ring.sequencer().wait_strategy().sleeper_count() == 1; };
+  // Sequence first: a count read after seeing 2 is not a stale one from a sleep before the
+  // events arrived (that sleep ended before the events were processed and 2 was stored).
+  const auto asleep = [&] {
+    return processor.sequence().get() == 2 && ring.sequencer().wait_strategy().sleeper_count() == 1;
+  };
   while (!asleep() && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
-  ASSERT_TRUE(asleep()) << "the processor never went to sleep";
-  EXPECT_EQ(processor.sequence().get(), 2);
+  ASSERT_TRUE(asleep()) << "the processor never went to sleep after the third event";
   processor.halt();
   while (processor.is_running() && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::yield();
