@@ -72,14 +72,14 @@ std::int64_t ops_per_sec(std::int64_t events, Clock::duration elapsed) {
   return static_cast<std::int64_t>(static_cast<double>(events) / seconds);
 }
 
-// Runs each processor on its own thread for the duration of `body`, then halts them.
-template <class Body, class... Processors>
-void with_processors(Body&& body, Processors&... processors) {
-  std::array<std::thread, sizeof...(Processors)> threads{
-      std::thread([&processors] { processors.run(); })...};
+// Runs each processor of `topology` on its own thread for the duration of `body`, then
+// halts them.
+template <class Graph, class Body>
+void with_processors(Graph& topology, Body&& body) {
+  topology.start();
   body();
-  (processors.halt(), ...);
-  for (auto& t : threads) t.join();
+  topology.halt();
+  topology.join();
 }
 
 template <class Event, class Transform>
@@ -128,19 +128,17 @@ template <class Sequencer, class Produce>
 std::pair<std::int64_t, Clock::duration> run_summing_consumer(std::int64_t events,
                                                               Produce&& produce) {
   RingBuffer<ValueEvent, Sequencer> ring(ring_size);
-  auto barrier = ring.new_barrier();
   auto handler = make_handler<ValueEvent>(add_value);
-  BatchEventProcessor processor(ring, barrier, handler);
-  ring.add_gating_sequences(processor.sequence());
+  Topology topology(ring);
+  topology.handle_events_with(handler);
+  const Sequence& processed = topology.processor_for(handler).sequence();
   Clock::duration elapsed{};
-  with_processors(
-      [&] {
-        const auto start = Clock::now();
-        produce(ring);
-        wait_until_processed(processor.sequence(), events - 1);
-        elapsed = Clock::now() - start;
-      },
-      processor);
+  with_processors(topology, [&] {
+    const auto start = Clock::now();
+    produce(ring);
+    wait_until_processed(processed, events - 1);
+    elapsed = Clock::now() - start;
+  });
   return {handler.result, elapsed};
 }
 
@@ -189,22 +187,16 @@ std::int64_t pipeline(std::int64_t events) {
       [](PipelineEvent& e, std::int64_t&) { e.step_two = e.step_one + 3; });
   auto three = make_handler<PipelineEvent>(
       [](PipelineEvent& e, std::int64_t& n) { n += (e.step_two & 4) == 4; });
-  auto b1 = ring.new_barrier();
-  BatchEventProcessor p1(ring, b1, one);
-  auto b2 = ring.new_barrier(p1.sequence());
-  BatchEventProcessor p2(ring, b2, two);
-  auto b3 = ring.new_barrier(p2.sequence());
-  BatchEventProcessor p3(ring, b3, three);
-  ring.add_gating_sequences(p3.sequence());
+  Topology topology(ring);
+  topology.handle_events_with(one).then(two).then(three);
+  const Sequence& last = topology.processor_for(three).sequence();
   Clock::duration elapsed{};
-  with_processors(
-      [&] {
-        elapsed = publish_and_time(ring, events, p3.sequence(), [](PipelineEvent& e, auto i) {
-          e.operand_one = i;
-          e.operand_two = i + 1;
-        });
-      },
-      p1, p2, p3);
+  with_processors(topology, [&] {
+    elapsed = publish_and_time(ring, events, last, [](PipelineEvent& e, auto i) {
+      e.operand_one = i;
+      e.operand_two = i + 1;
+    });
+  });
   std::int64_t expected = 0;
   for (std::int64_t i = 0; i < events; ++i) expected += ((2 * i + 1 + 3) & 4) == 4;
   check(three.result == expected, "pipeline count");
@@ -217,21 +209,14 @@ std::int64_t multicast(std::int64_t events) {
   auto add = make_handler<ValueEvent>(add_value);
   auto sub = make_handler<ValueEvent>([](ValueEvent& e, std::int64_t& r) { r -= e.value; });
   auto bit_and = make_handler<ValueEvent>([](ValueEvent& e, std::int64_t& r) { r &= e.value; });
-  auto b1 = ring.new_barrier();
-  auto b2 = ring.new_barrier();
-  auto b3 = ring.new_barrier();
-  BatchEventProcessor p1(ring, b1, add);
-  BatchEventProcessor p2(ring, b2, sub);
-  BatchEventProcessor p3(ring, b3, bit_and);
-  ring.add_gating_sequences(p1.sequence(), p2.sequence(), p3.sequence());
+  Topology topology(ring);
+  topology.handle_events_with(add, sub, bit_and);
   Clock::duration elapsed{};
-  with_processors(
-      [&] {
-        elapsed = publish_and_time(ring, events, p3.sequence(), set_value);
-        wait_until_processed(p1.sequence(), events - 1);
-        wait_until_processed(p2.sequence(), events - 1);
-      },
-      p1, p2, p3);
+  with_processors(topology, [&] {
+    elapsed = publish_and_time(ring, events, topology.processor_for(bit_and).sequence(), set_value);
+    wait_until_processed(topology.processor_for(add).sequence(), events - 1);
+    wait_until_processed(topology.processor_for(sub).sequence(), events - 1);
+  });
   check(add.result == sum_below(events) && sub.result == -sum_below(events), "multicast");
   return ops_per_sec(events, elapsed);
 }
@@ -245,20 +230,14 @@ std::int64_t diamond(std::int64_t events) {
       [](FizzBuzzEvent& e, std::int64_t&) { e.buzz = e.value % 5 == 0; });
   auto fizz_buzz =
       make_handler<FizzBuzzEvent>([](FizzBuzzEvent& e, std::int64_t& n) { n += e.fizz && e.buzz; });
-  auto b1 = ring.new_barrier();
-  auto b2 = ring.new_barrier();
-  BatchEventProcessor p1(ring, b1, fizz);
-  BatchEventProcessor p2(ring, b2, buzz);
-  auto b3 = ring.new_barrier(p1.sequence(), p2.sequence());
-  BatchEventProcessor p3(ring, b3, fizz_buzz);
-  ring.add_gating_sequences(p3.sequence());
+  Topology topology(ring);
+  topology.handle_events_with(fizz, buzz).then(fizz_buzz);
+  const Sequence& last = topology.processor_for(fizz_buzz).sequence();
   Clock::duration elapsed{};
-  with_processors(
-      [&] {
-        elapsed = publish_and_time(ring, events, p3.sequence(),
-                                   [](FizzBuzzEvent& e, std::int64_t i) { e.value = i; });
-      },
-      p1, p2, p3);
+  with_processors(topology, [&] {
+    elapsed =
+        publish_and_time(ring, events, last, [](FizzBuzzEvent& e, std::int64_t i) { e.value = i; });
+  });
   check(fizz_buzz.result == (events + 14) / 15, "diamond fizzbuzz count");
   return ops_per_sec(events, elapsed);
 }
@@ -281,23 +260,20 @@ LatencyFigures ping_pong(std::int64_t events) {
   using Ring = RingBuffer<ValueEvent, SingleProducerSequencer<Strategy>>;
   Ring ping(1024);
   Ring pong(1024);
-  auto barrier = ping.new_barrier();
   Ponger<Ring> ponger{pong};
-  BatchEventProcessor processor(ping, barrier, ponger);
-  ping.add_gating_sequences(processor.sequence());
+  Topology topology(ping);
+  topology.handle_events_with(ponger);
   std::vector<std::int64_t> round_trips_ns(static_cast<std::size_t>(events));
-  with_processors(
-      [&] {
-        for (std::int64_t i = 0; i < events; ++i) {
-          const auto start = Clock::now();
-          ping.publish_event([i](ValueEvent& e, std::int64_t) { e.value = i; });
-          while (precedes(pong.cursor(), i)) cpu_relax();
-          round_trips_ns[static_cast<std::size_t>(i)] =
-              std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start).count();
-          check(pong[i].value == i, "ping_pong echo");
-        }
-      },
-      processor);
+  with_processors(topology, [&] {
+    for (std::int64_t i = 0; i < events; ++i) {
+      const auto start = Clock::now();
+      ping.publish_event([i](ValueEvent& e, std::int64_t) { e.value = i; });
+      while (precedes(pong.cursor(), i)) cpu_relax();
+      round_trips_ns[static_cast<std::size_t>(i)] =
+          std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start).count();
+      check(pong[i].value == i, "ping_pong echo");
+    }
+  });
   std::sort(round_trips_ns.begin(), round_trips_ns.end());
   const auto at = [&](double q) {
     return round_trips_ns[static_cast<std::size_t>(q * static_cast<double>(events - 1))];

@@ -1,9 +1,12 @@
 #pragma once
 // Every limit in lmx, in one place. Each is a named constant with what it costs, so a
-// change is a decision made once, not a number found in three files.
+// change is a decision made once, not a number found in three files. The Disruptor, which
+// depends on the standard library alone, keeps its own in lmx/disruptor/limits.hpp.
 
 #include <cstddef>
 #include <cstdint>
+
+#include "lmx/disruptor/limits.hpp"
 
 namespace lmx {
 
@@ -14,9 +17,6 @@ inline constexpr std::size_t sku_size_max = 32;
 // Most lines one order may carry. Ring slots hold the lines inline (no allocation on the
 // hot path), so a slot is about `order_lines_max * 48` bytes.
 inline constexpr std::size_t order_lines_max = 64;
-
-// Cache line size assumed for padding hot atomics apart (x86-64 and most ARM64 cores).
-inline constexpr std::size_t cache_line_size = 64;
 
 // Bytes of JSON-lines input read per chunk by `lmx apply` and `lmx produce --input`.
 // Memory use is bounded by this plus the longest line; a line longer than
@@ -54,19 +54,6 @@ static_assert(json_line_size_max < json_chunk_size, "a whole line must fit in on
 // Snapshots kept by a store; older ones are deleted after a new one is durable.
 inline constexpr std::size_t snapshot_keep_count = 3;
 
-// Largest ring (slots) a Disruptor accepts. Slots are preallocated, so a ring costs
-// `size * sizeof(event)` bytes up front (an order event is about 3 KiB: 1 Mi slots = 3 GiB),
-// and the multi-producer sequencer adds 4 bytes per slot for its availability flags.
-inline constexpr std::size_t ring_size_max = 1u << 22;
-
-// Default cap on the events a batch event processor hands its handler before it publishes
-// its own sequence. A larger batch amortises more (one journal write per batch); a smaller
-// one frees ring slots for the producer sooner and bounds the time to a flush.
-inline constexpr std::int64_t event_batch_size_max = 4096;
-
-static_assert((ring_size_max & (ring_size_max - 1)) == 0, "ring sizes are powers of two");
-static_assert(event_batch_size_max > 0, "a batch holds at least one event");
-
 // Engine rings. An input slot holds a whole Event (~3 KiB with its inline order lines), so
 // the input ring costs input_ring_size * 3 KiB; output slots are results (~48 bytes).
 inline constexpr std::size_t input_ring_size = 4096;
@@ -85,6 +72,10 @@ inline constexpr std::size_t replay_batch_size = 4096;
 
 static_assert(reader_batch_size * 2 <= input_ring_size, "the reader fills at most half the ring");
 static_assert(result_publish_batch_max * 2 <= output_ring_size, "a result batch fits in the ring");
+static_assert(input_ring_size <= disruptor::ring_size_max,
+              "the input ring must be a size the Disruptor accepts (lmx/disruptor/limits.hpp)");
+static_assert(output_ring_size <= disruptor::ring_size_max,
+              "the output ring must be a size the Disruptor accepts (lmx/disruptor/limits.hpp)");
 
 }  // namespace lmx
 

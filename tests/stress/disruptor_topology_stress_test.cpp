@@ -79,15 +79,14 @@ void expect_all_saw(std::int64_t count, const Stages&... stages) {
   (check(stages), ...);
 }
 
-// Starts every processor on its own thread, lets `produce` publish, then drains them all
-// (each stops once it has processed everything published) and joins.
-template <class Produce, class... Processors>
-void run_topology(Produce&& produce, Processors&... processors) {
-  std::vector<std::thread> threads;
-  (threads.emplace_back([&processors] { processors.run(); }), ...);
+// Starts every processor of `topology` on its own thread, lets `produce` publish, then
+// drains them all (each stops once it has processed everything published) and joins.
+template <class Graph, class Produce>
+void run_topology(Graph& topology, Produce&& produce) {
+  topology.start();
   produce();
-  (processors.drain(), ...);
-  for (auto& t : threads) t.join();
+  topology.drain();
+  topology.join();
 }
 
 template <class Strategy>
@@ -97,13 +96,12 @@ template <class Ring>
 void one_to_one(std::size_t ring_size) {
   const std::int64_t count = scaled(2'000'000);
   Ring ring(ring_size);
-  auto barrier = ring.new_barrier();
   Stage consumer{no_visit};
-  BatchEventProcessor processor(ring, barrier, consumer);
-  ring.add_gating_sequences(processor.sequence());
-  run_topology([&] { publish_values(ring, count); }, processor);
+  Topology topology(ring);
+  topology.handle_events_with(consumer);
+  run_topology(topology, [&] { publish_values(ring, count); });
   expect_all_saw(count, consumer);
-  EXPECT_EQ(processor.sequence().get(), count - 1);
+  EXPECT_EQ(topology.processor_for(consumer).sequence().get(), count - 1);
 }
 
 TEST(DisruptorStress, one_to_one_yielding) {
@@ -128,14 +126,9 @@ TEST(DisruptorStress, pipeline) {
     return e.a == e.value * 3 + 1;
   }};
   Stage c{[](Event& e) { return e.a == e.value * 3 + 1 && e.b == e.value * 3 + 8; }};
-  auto barrier_a = ring.new_barrier();
-  BatchEventProcessor pa(ring, barrier_a, a);
-  auto barrier_b = ring.new_barrier(pa.sequence());
-  BatchEventProcessor pb(ring, barrier_b, b);
-  auto barrier_c = ring.new_barrier(pb.sequence());
-  BatchEventProcessor pc(ring, barrier_c, c);
-  ring.add_gating_sequences(pc.sequence());
-  run_topology([&] { publish_values(ring, count); }, pa, pb, pc);
+  Topology topology(ring);
+  topology.handle_events_with(a).then(b).then(c);
+  run_topology(topology, [&] { publish_values(ring, count); });
   expect_all_saw(count, a, b, c);
 }
 
@@ -143,14 +136,9 @@ TEST(DisruptorStress, multicast) {
   const std::int64_t count = scaled(1'000'000);
   OneProducerRing<YieldingWaitStrategy> ring(1024);
   std::array<Stage<std::decay_t<decltype(no_visit)>>, 3> consumers{};
-  auto b0 = ring.new_barrier();
-  auto b1 = ring.new_barrier();
-  auto b2 = ring.new_barrier();
-  BatchEventProcessor p0(ring, b0, consumers[0]);
-  BatchEventProcessor p1(ring, b1, consumers[1]);
-  BatchEventProcessor p2(ring, b2, consumers[2]);
-  ring.add_gating_sequences(p0.sequence(), p1.sequence(), p2.sequence());
-  run_topology([&] { publish_values(ring, count); }, p0, p1, p2);
+  Topology topology(ring);
+  topology.handle_events_with(consumers[0], consumers[1], consumers[2]);
+  run_topology(topology, [&] { publish_values(ring, count); });
   expect_all_saw(count, consumers[0], consumers[1], consumers[2]);
 }
 
@@ -166,14 +154,9 @@ TEST(DisruptorStress, diamond) {
     return true;
   }};
   Stage d{[](Event& e) { return e.b == e.value + 1 && e.c == e.value + 2; }};
-  auto barrier_b = ring.new_barrier();
-  auto barrier_c = ring.new_barrier();
-  BatchEventProcessor pb(ring, barrier_b, b);
-  BatchEventProcessor pc(ring, barrier_c, c);
-  auto barrier_d = ring.new_barrier(pb.sequence(), pc.sequence());
-  BatchEventProcessor pd(ring, barrier_d, d);
-  ring.add_gating_sequences(pd.sequence());
-  run_topology([&] { publish_values(ring, count); }, pb, pc, pd);
+  Topology topology(ring);
+  topology.handle_events_with(b, c).then(d);
+  run_topology(topology, [&] { publish_values(ring, count); });
   expect_all_saw(count, b, c, d);
 }
 
@@ -198,19 +181,16 @@ template <class Strategy>
 void three_to_one(std::size_t ring_size) {
   const std::int64_t count = scaled(500'000);  // per producer
   RingBuffer<Event, MultiProducerSequencer<Strategy>> ring(ring_size);
-  auto barrier = ring.new_barrier();
   PerProducerChecker checker;
-  BatchEventProcessor processor(ring, barrier, checker);
-  ring.add_gating_sequences(processor.sequence());
-  run_topology(
-      [&] {
-        std::vector<std::thread> producers;
-        for (std::int64_t p = 0; p < 3; ++p) {
-          producers.emplace_back([&ring, count, p] { publish_values(ring, count, p); });
-        }
-        for (auto& t : producers) t.join();
-      },
-      processor);
+  Topology topology(ring);
+  topology.handle_events_with(checker);
+  run_topology(topology, [&] {
+    std::vector<std::thread> producers;
+    for (std::int64_t p = 0; p < 3; ++p) {
+      producers.emplace_back([&ring, count, p] { publish_values(ring, count, p); });
+    }
+    for (auto& t : producers) t.join();
+  });
   EXPECT_EQ(checker.errors, 0);
   EXPECT_EQ(checker.seen, 3 * count);
   for (const std::int64_t n : checker.next_value) EXPECT_EQ(n, count);

@@ -6,7 +6,10 @@
 #include <chrono>
 #include <cstdint>
 #include <stdexcept>
+#include <string>
+#include <string_view>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "lmx/disruptor/batch_event_processor.hpp"
@@ -87,9 +90,21 @@ TEST_F(DisruptorBatchEventProcessor, HaltWakesAProcessorBlockedOnAnEmptyRing) {
   BatchEventProcessor processor(ring, barrier, recorder);
   std::thread thread([&] { processor.run(); });
   publish_values(ring, 0, 3);
-  // Once all three are processed the processor is (or is about to be) asleep waiting for 3.
-  while (processor.sequence().get() != 2) std::this_thread::yield();
+  // Halt only once the processor has processed all three and is asleep waiting for 3, so
+  // the halt must wake it; a bounded wait turns a lost wake-up into a failure, not a hang.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  // Sequence first: a count read after seeing 2 is not a stale one from a sleep before the
+  // events arrived (that sleep ended before the events were processed and 2 was stored).
+  const auto asleep = [&] {
+    return processor.sequence().get() == 2 && ring.sequencer().wait_strategy().sleeper_count() == 1;
+  };
+  while (!asleep() && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+  ASSERT_TRUE(asleep()) << "the processor never went to sleep after the third event";
   processor.halt();
+  while (processor.is_running() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::yield();
+  }
+  ASSERT_FALSE(processor.is_running()) << "halt() did not wake the sleeping processor";
   thread.join();
   EXPECT_FALSE(processor.is_running());
   EXPECT_EQ(recorder.starts, 1);
@@ -172,6 +187,22 @@ TEST_F(DisruptorBatchEventProcessor, LogAndContinueSkipsTheFailingEvent) {
   EXPECT_EQ(recorder.values.size(), 9u);
   EXPECT_EQ(recorder.sequences[5], 6);
   EXPECT_EQ(processor.sequence().get(), 9);
+}
+
+TEST_F(DisruptorBatchEventProcessor, LogAndContinueReportsThroughTheCallableItIsGiven) {
+  recorder.throw_at = 3;
+  std::vector<std::pair<std::int64_t, std::string>> reports;
+  LogAndContinue policy{[&reports](std::int64_t sequence, std::string_view what) noexcept {
+    reports.emplace_back(sequence, std::string(what));
+  }};
+  BatchEventProcessor processor(ring, barrier, recorder, policy);
+  publish_values(ring, 0, 5);
+  processor.drain();
+  processor.run();
+  ASSERT_EQ(reports.size(), 1u);
+  EXPECT_EQ(reports[0].first, 3);
+  EXPECT_EQ(reports[0].second, "bad event");
+  EXPECT_EQ(processor.sequence().get(), 4);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <stdexcept>
@@ -140,17 +141,75 @@ TEST(DisruptorSequenceBarrier, FollowsTheSlowestDependency) {
   EXPECT_EQ(barrier.wait_for(5), 6);
 }
 
-// A consumer waiting on `Strategy` for a sequence never published wakes when alerted.
+// How long a woken waiter may take to return. Far above any scheduler delay: it bounds a
+// hang (a lost wake-up), it does not measure speed.
+constexpr auto wake_bound = std::chrono::seconds(10);
+
+// Spins until `done()` or `wake_bound` passes; returns done().
+template <class Done>
+bool eventually(Done&& done) {
+  const auto deadline = std::chrono::steady_clock::now() + wake_bound;
+  while (!done() && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+  return done();
+}
+
+// A thread calling barrier.wait_for(sequence), that says when it has returned.
+template <class Barrier>
+class Waiter {
+ public:
+  Waiter(Barrier& barrier, std::int64_t sequence)
+      : thread_([this, &barrier, sequence] {
+          result_ = barrier.wait_for(sequence);
+          // release: result_ is visible to whoever sees `returned_`.
+          returned_.store(true, std::memory_order_release);
+        }) {}
+  Waiter(const Waiter&) = delete;
+  Waiter& operator=(const Waiter&) = delete;
+  ~Waiter() {
+    if (thread_.joinable()) thread_.join();
+  }
+
+  // acquire: pairs with the release store on the waiter thread.
+  [[nodiscard]] bool returned() const { return returned_.load(std::memory_order_acquire); }
+
+  // Joins if the waiter returned within wake_bound; a lost wake-up fails instead of hanging.
+  [[nodiscard]] bool joined_in_bound() {
+    if (!eventually([this] { return returned(); })) return false;
+    thread_.join();
+    return true;
+  }
+
+  [[nodiscard]] std::int64_t result() const { return result_; }
+
+ private:
+  std::int64_t result_ = 0;
+  std::atomic<bool> returned_{false};
+  std::thread thread_;  // last: it starts running once the members above exist
+};
+
+// Blocking strategies count their sleepers: returns once the waiter is surely asleep (or
+// holds the lock on its way into wait()), so only a real wake-up can make it return.
 template <class Strategy>
-void expect_alert_wakes_waiter() {
-  RingBuffer<Slot, SingleProducerSequencer<Strategy>> ring(8);
+bool asleep_in(const Strategy& strategy) {
+  return eventually([&strategy] { return strategy.sleeper_count() == 1; });
+}
+
+// A consumer waiting on `Strategy` for a sequence never published wakes when alerted.
+template <class Strategy, class... StrategyArgs>
+void expect_alert_wakes_waiter(StrategyArgs... strategy_args) {
+  RingBuffer<Slot, SingleProducerSequencer<Strategy>> ring(8, strategy_args...);
   auto barrier = ring.new_barrier();
-  std::int64_t result = 0;
-  std::thread waiter([&] { result = barrier.wait_for(0); });
-  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  Waiter waiter(barrier, 0);
+  if constexpr (requires(Strategy s) { s.sleeper_count(); }) {
+    ASSERT_TRUE(asleep_in(ring.sequencer().wait_strategy()));
+  } else {
+    // Spinning strategies have no sleep to observe; give the waiter time to start spinning.
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  EXPECT_FALSE(waiter.returned());
   barrier.alert();
-  waiter.join();
-  EXPECT_TRUE(precedes(result, 0));
+  ASSERT_TRUE(waiter.joined_in_bound()) << "the alert did not wake the waiter";
+  EXPECT_TRUE(precedes(waiter.result(), 0));
   EXPECT_TRUE(barrier.is_alerted());
   EXPECT_TRUE(barrier.clear_alert());
   EXPECT_FALSE(barrier.is_alerted());
@@ -161,19 +220,23 @@ TEST(DisruptorSequenceBarrier, AlertWakesEveryWaitStrategy) {
   expect_alert_wakes_waiter<YieldingWaitStrategy>();
   expect_alert_wakes_waiter<SleepingWaitStrategy>();
   expect_alert_wakes_waiter<BlockingWaitStrategy>();
+  // A timeout far beyond the wake bound: only the alert can end this wait in time.
+  expect_alert_wakes_waiter<TimeoutBlockingWaitStrategy>(
+      std::chrono::nanoseconds(std::chrono::hours(1)));
 }
 
 TEST(DisruptorSequenceBarrier, BlockingWaiterWakesOnPublish) {
   RingBuffer<Slot, SingleProducerSequencer<BlockingWaitStrategy>> ring(8);
   auto barrier = ring.new_barrier();
-  std::int64_t result = initial_sequence;
-  std::thread waiter([&] { result = barrier.wait_for(2); });
+  Waiter waiter(barrier, 2);
+  ASSERT_TRUE(asleep_in(ring.sequencer().wait_strategy()));
   for (std::int64_t i = 0; i < 3; ++i) {
     ring.publish_event([](Slot& s, std::int64_t sequence) { s.value = sequence; });
   }
-  waiter.join();
-  EXPECT_EQ(result, 2);
+  ASSERT_TRUE(waiter.joined_in_bound()) << "the publish did not wake the sleeping waiter";
+  EXPECT_EQ(waiter.result(), 2);
   EXPECT_FALSE(barrier.is_alerted());
+  EXPECT_EQ(ring.sequencer().wait_strategy().sleeper_count(), 0);
 }
 
 TEST(DisruptorSequenceBarrier, TimeoutStrategyReturnsEarlyWithoutAlert) {

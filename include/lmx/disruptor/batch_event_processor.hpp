@@ -22,8 +22,8 @@
 #include <stdexcept>
 #include <utility>
 
-#include "lmx/constants.hpp"
 #include "lmx/disruptor/exception_policy.hpp"
+#include "lmx/disruptor/limits.hpp"
 #include "lmx/disruptor/sequence.hpp"
 
 namespace lmx::disruptor {

@@ -58,6 +58,15 @@ class CursorSleeper {
     condition_.notify_all();
   }
 
+  // Waiters inside sleep_until_published(). Each counts itself under the lock before it
+  // checks the cursor, so one counted while nothing new is published is asleep in wait()
+  // or holds the lock on its way there: only a wake_all() (a publish or an alert) gets it
+  // out. Lets tests publish only once a waiter is surely asleep.
+  [[nodiscard]] int sleeper_count() const noexcept {
+    // acquire: pairs with the waiter's acq_rel increment, made after it took the lock.
+    return sleepers_.load(std::memory_order_acquire);
+  }
+
  private:
   std::mutex mutex_;
   std::condition_variable condition_;
@@ -83,6 +92,9 @@ class BlockingWaitStrategy {
   }
 
   void signal_all_when_blocking() noexcept { sleeper_.wake_all(); }
+
+  // Consumers asleep in this strategy now (see CursorSleeper::sleeper_count()).
+  [[nodiscard]] int sleeper_count() const noexcept { return sleeper_.sleeper_count(); }
 
  private:
   detail::CursorSleeper sleeper_;

@@ -41,6 +41,12 @@ class MultiProducerSequencer : public SequencerBase<WaitStrategy> {
     this->add_gating(sequence);
   }
 
+  // Stops gating on a consumer (now trailed by one downstream). Call before the first claim.
+  void remove_gating_sequence(const Sequence& sequence) {
+    assert(this->cursor_.get() == initial_sequence && "remove gating sequences before publishing");
+    this->remove_gating(sequence);
+  }
+
   // Claims the next `count` slots, waiting while the ring is full; returns the last one.
   std::int64_t next(std::int64_t count = 1) noexcept {
     assert(count >= 1);

@@ -92,6 +92,13 @@ class RingBuffer {
     (sequencer_.add_gating_sequence(sequences), ...);
   }
 
+  // Stops gating on consumers that a later consumer now trails (which then gates instead).
+  // Call before the first publish.
+  template <class... Sequences>
+  void remove_gating_sequences(const Sequences&... sequences) {
+    (sequencer_.remove_gating_sequence(sequences), ...);
+  }
+
   // A barrier for a consumer that reads only what every `dependencies` consumer has
   // finished with (or what is published, if none are given).
   template <class... Sequences>

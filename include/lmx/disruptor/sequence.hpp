@@ -6,7 +6,7 @@
 #include <atomic>
 #include <cstdint>
 
-#include "lmx/constants.hpp"
+#include "lmx/disruptor/limits.hpp"
 
 namespace lmx::disruptor {
 

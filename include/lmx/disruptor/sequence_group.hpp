@@ -4,6 +4,7 @@
 // once threads start, so reading it needs no synchronisation beyond each Sequence's own.
 
 #include <cassert>
+#include <cstddef>
 #include <cstdint>
 #include <initializer_list>
 #include <vector>
@@ -20,6 +21,9 @@ class SequenceGroup {
   }
 
   void add(const Sequence& sequence) { sequences_.push_back(&sequence); }
+
+  // Takes `sequence` out of the group; returns how many entries named it.
+  std::size_t remove(const Sequence& sequence) { return std::erase(sequences_, &sequence); }
 
   [[nodiscard]] bool empty() const noexcept { return sequences_.empty(); }
   [[nodiscard]] std::size_t count() const noexcept { return sequences_.size(); }

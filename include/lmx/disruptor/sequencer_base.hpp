@@ -10,7 +10,7 @@
 #include <string>
 #include <utility>
 
-#include "lmx/constants.hpp"
+#include "lmx/disruptor/limits.hpp"
 #include "lmx/disruptor/sequence.hpp"
 #include "lmx/disruptor/sequence_group.hpp"
 
@@ -23,9 +23,10 @@ inline std::int64_t checked_ring_size(std::size_t size) {
                                 " is not a power of two; round it up (e.g. 1024, 65536)");
   }
   if (size > ring_size_max) {
-    throw std::invalid_argument("ring size " + std::to_string(size) + " exceeds ring_size_max (" +
-                                std::to_string(ring_size_max) +
-                                "); use a smaller ring or raise the limit in lmx/constants.hpp");
+    throw std::invalid_argument(
+        "ring size " + std::to_string(size) + " exceeds ring_size_max (" +
+        std::to_string(ring_size_max) +
+        "); use a smaller ring or raise the limit in lmx/disruptor/limits.hpp");
   }
   return static_cast<std::int64_t>(size);
 }
@@ -72,6 +73,10 @@ class SequencerBase {
   }
 
   void add_gating(const Sequence& sequence) { gating_.add(sequence); }
+  void remove_gating(const Sequence& sequence) {
+    [[maybe_unused]] const std::size_t removed = gating_.remove(sequence);
+    assert(removed == 1 && "remove a gating sequence that was added once");
+  }
 
   const std::int64_t buffer_size_;
   // The cursor is read by every consumer on every wait: it sits on its own cache line

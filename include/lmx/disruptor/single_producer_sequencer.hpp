@@ -11,7 +11,7 @@
 #include <thread>
 #include <utility>
 
-#include "lmx/constants.hpp"
+#include "lmx/disruptor/limits.hpp"
 #include "lmx/disruptor/sequencer_base.hpp"
 
 namespace lmx::disruptor {
@@ -29,6 +29,12 @@ class SingleProducerSequencer : public SequencerBase<WaitStrategy> {
   void add_gating_sequence(const Sequence& sequence) {
     assert(producer_.next_value == initial_sequence && "add gating sequences before publishing");
     this->add_gating(sequence);
+  }
+
+  // Stops gating on a consumer (now trailed by one downstream). Call before the first claim.
+  void remove_gating_sequence(const Sequence& sequence) {
+    assert(producer_.next_value == initial_sequence && "remove gating sequences before publishing");
+    this->remove_gating(sequence);
   }
 
   // Claims the next `count` slots, waiting while the ring is full; returns the last one.

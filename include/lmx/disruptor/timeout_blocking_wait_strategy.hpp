@@ -33,6 +33,9 @@ class TimeoutBlockingWaitStrategy {
 
   void signal_all_when_blocking() noexcept { sleeper_.wake_all(); }
 
+  // Consumers asleep in this strategy now (see CursorSleeper::sleeper_count()).
+  [[nodiscard]] int sleeper_count() const noexcept { return sleeper_.sleeper_count(); }
+
   [[nodiscard]] std::chrono::nanoseconds timeout() const noexcept { return timeout_; }
 
  private:
