@@ -12,17 +12,15 @@ Pipeline::Pipeline(LogReader& reader, ResultWriter& results, SnapshotStore& snap
     : exit_when_caught_up_(options.exit_when_caught_up),
       input_(input_ring_size, std::chrono::nanoseconds(ring_wait_timeout)),
       output_(output_ring_size, std::chrono::nanoseconds(ring_wait_timeout)),
-      input_barrier_(input_.new_barrier()),
-      output_barrier_(output_.new_barrier()),
       snapshotter_(snapshots),
       reader_(reader, input_, abort_, options.exit_when_caught_up),
       logic_(std::move(state), options.position, options.snapshot_position, output_, snapshotter_,
              abort_),
       results_(results, options.results_through, snapshotter_),
-      logic_processor_(input_, input_barrier_, logic_),
-      result_processor_(output_, output_barrier_, results_) {
-  input_.add_gating_sequences(logic_processor_.sequence());
-  output_.add_gating_sequences(result_processor_.sequence());
+      input_stages_(input_),
+      output_stages_(output_) {
+  input_stages_.handle_events_with(logic_);
+  output_stages_.handle_events_with(results_);
 }
 
 Pipeline::~Pipeline() {
@@ -38,8 +36,8 @@ Pipeline::~Pipeline() {
 
 void Pipeline::start() {
   LMX_ASSERT(!reader_thread_);
-  result_thread_.emplace("result writer", [this] { result_processor_.run(); });
-  logic_thread_.emplace("business logic", [this] { logic_processor_.run(); });
+  result_thread_.emplace("result writer", [&processor = result_processor()] { processor.run(); });
+  logic_thread_.emplace("business logic", [&processor = logic_processor()] { processor.run(); });
   reader_thread_.emplace("log reader", [this] { reader_.run(); });
 }
 
@@ -75,15 +73,15 @@ void Pipeline::stop(StopMode mode) {
 void Pipeline::halt_all() noexcept {
   abort_.store(true, std::memory_order_relaxed);  // relaxed: polled, a late look only delays
   reader_.stop();
-  logic_processor_.halt();
-  result_processor_.halt();
+  logic_processor().halt();
+  result_processor().halt();
 }
 
 // Each stage finishes what the one before it published, in pipeline order.
 void Pipeline::drain_all() {
   reader_.stop();
   reader_thread_->join();
-  logic_processor_.drain();
+  logic_processor().drain();
   logic_thread_->join();
   // The logic stage has stopped: this thread is now the output ring's only producer.
   std::unique_ptr<Snapshot> final_snapshot;
@@ -92,7 +90,7 @@ void Pipeline::drain_all() {
     final_snapshot_ = final_snapshot->position;
   }
   publish_checkpoint(output_, std::move(final_snapshot), abort_);
-  result_processor_.drain();
+  result_processor().drain();
   result_thread_->join();
 }
 

@@ -22,7 +22,7 @@
 #include "lmx/core/log_reader.hpp"
 #include "lmx/core/result_writer.hpp"
 #include "lmx/core/snapshot_store.hpp"
-#include "lmx/disruptor/batch_event_processor.hpp"
+#include "lmx/disruptor/topology.hpp"
 #include "pipeline/logic_stage.hpp"
 #include "pipeline/reader_stage.hpp"
 #include "pipeline/result_stage.hpp"
@@ -75,9 +75,10 @@ class Pipeline {
   }
 
  private:
-  using LogicProcessor = disruptor::BatchEventProcessor<InputRing, LogicStage>;
-  using ResultProcessor = disruptor::BatchEventProcessor<OutputRing, ResultStage>;
-
+  // Each ring has one consumer; the stages run on threads of the pipeline's own, so that
+  // stop() can end them one by one in pipeline order.
+  [[nodiscard]] auto& logic_processor() { return input_stages_.processor_for(logic_); }
+  [[nodiscard]] auto& result_processor() { return output_stages_.processor_for(results_); }
   void halt_all() noexcept;
   void drain_all();
   void rethrow_failures();
@@ -86,14 +87,12 @@ class Pipeline {
   std::atomic<bool> abort_{false};
   InputRing input_;
   OutputRing output_;
-  InputRing::barrier_type input_barrier_;
-  OutputRing::barrier_type output_barrier_;
   Snapshotter snapshotter_;
   ReaderStage reader_;
   LogicStage logic_;
   ResultStage results_;
-  LogicProcessor logic_processor_;
-  ResultProcessor result_processor_;
+  disruptor::Topology<InputRing> input_stages_;
+  disruptor::Topology<OutputRing> output_stages_;
   Position final_snapshot_;
   std::chrono::steady_clock::time_point drained_at_;
   // Started in pipeline order (consumers first), joined in the same order by stop().

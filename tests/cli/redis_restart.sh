@@ -49,7 +49,10 @@ kill -9 "$engine_pid"; wait "$engine_pid" 2>/dev/null || true
 start_engine 2                         # recovers from a Redis-held snapshot
 "$lmx" produce --log "$url" --input "$tmp/part3.jsonl" 2>/dev/null &
 producer=$!
-sleep 0.2
+# The restart comes once the engine is connected (a server that is down when lmx starts is
+# a start-up error, not an outage to ride out), while it replays and the producer appends.
+for _ in $(seq 100); do grep -q "recovered" "$tmp/engine2.log" && break; sleep 0.05; done
+sleep 0.1
 redis_private_restart                  # possibly mid-append and mid-replay
 wait "$producer" || true               # a producer cut off by the restart fails loudly...
 entries=$(redis-cli -p "$port" XLEN orders)
