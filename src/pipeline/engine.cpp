@@ -91,6 +91,7 @@ void control_loop(Pipeline& pipeline, LogReader& reader, const EngineOptions& op
 
 EngineSummary run_engine(Backend& backend, const EngineOptions& options,
                          const std::atomic<bool>& stop) {
+  const std::unique_ptr<EngineLock> lock = backend.lock_engine();
   const std::unique_ptr<SnapshotStore> store = backend.open_snapshot_store();
   Recovered recovered = restore_snapshot(*store);
   log_recovery(recovered, backend);

@@ -51,6 +51,7 @@ class MemoryBackend : public Backend {
   std::unique_ptr<SnapshotStore> open_snapshot_store() override {
     return std::make_unique<Snapshots>(*this);
   }
+  std::unique_ptr<EngineLock> lock_engine() override { return nullptr; }  // one process
   std::string describe() const override { return "memory"; }
 
  private:

@@ -17,9 +17,21 @@
 
 namespace lmx {
 
+// Held by a running engine: while it lives, no other engine may run on the same log.
+class EngineLock {
+ public:
+  virtual ~EngineLock() = default;
+};
+
 class Backend {
  public:
   virtual ~Backend() = default;
+
+  // Makes this process the one engine on this log until the lock is destroyed; throws
+  // std::runtime_error naming the holder when another engine has it. The file backend
+  // locks its directory; on Redis no lock is taken here (two engines on one stream are
+  // kept apart by the primary's lease, not by this call), so it returns null.
+  [[nodiscard]] virtual std::unique_ptr<EngineLock> lock_engine() = 0;
 
   // A reader of the entries strictly after `after`.
   [[nodiscard]] virtual std::unique_ptr<LogReader> open_reader(Position after) = 0;

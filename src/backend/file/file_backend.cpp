@@ -1,5 +1,7 @@
 #include "backend/file/file_backend.hpp"
 
+#include "backend/file/engine_lock.hpp"
+
 #include "backend/file/file_log.hpp"
 #include "backend/file/file_snapshot_store.hpp"
 
@@ -28,6 +30,7 @@ class FileBackend final : public Backend {
   std::unique_ptr<SnapshotStore> open_snapshot_store() override {
     return std::make_unique<FileSnapshotStore>(snapshots_dir(dir_));
   }
+  std::unique_ptr<EngineLock> lock_engine() override { return lock_data_directory(dir_); }
   std::string describe() const override { return "file journal " + dir_.string(); }
 
  private:

@@ -35,7 +35,7 @@ std::string snapshot_file_name(Position position) {
 FileSnapshotStore::FileSnapshotStore(std::filesystem::path dir, std::size_t keep_count)
     : dir_(std::move(dir)), keep_count_(keep_count) {
   if (keep_count_ == 0) throw std::invalid_argument("a snapshot store must keep at least one");
-  std::filesystem::create_directories(dir_);
+  create_data_directories(dir_);
 }
 
 std::vector<std::filesystem::path> FileSnapshotStore::list() const {

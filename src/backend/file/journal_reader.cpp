@@ -25,7 +25,7 @@ JournalReader::JournalReader(std::filesystem::path dir, std::uint64_t after_sequ
       after_sequence_(after_sequence),
       expected_sequence_(after_sequence + 1),
       buffer_(journal_read_chunk_size) {
-  std::filesystem::create_directories(dir_);
+  create_data_directories(dir_);
   inotify_fd_ = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
   if (inotify_fd_ >= 0 &&
       ::inotify_add_watch(inotify_fd_, dir_.c_str(), IN_MODIFY | IN_CREATE | IN_MOVED_TO) < 0) {

@@ -69,7 +69,7 @@ JournalWriter::JournalWriter(std::filesystem::path dir, JournalWriterOptions opt
   if (options_.segment_size_max == 0) {
     throw std::invalid_argument("journal segment_size_max must be positive");
   }
-  std::filesystem::create_directories(dir_);
+  create_data_directories(dir_);
   lock_fd_ = open_file(dir_ / "lock", O_RDWR | O_CREAT).release();
   const JournalLock lock(lock_fd_);
   sync_tail();

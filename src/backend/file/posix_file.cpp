@@ -39,6 +39,19 @@ UniqueFd open_file(const std::filesystem::path& path, int flags, int mode) {
   return UniqueFd(fd);
 }
 
+void create_data_directories(const std::filesystem::path& path) {
+  std::filesystem::path prefix;
+  for (const std::filesystem::path& part : path) {
+    prefix /= part;
+    if (::mkdir(prefix.c_str(), static_cast<mode_t>(data_directory_mode)) != 0 && errno != EEXIST) {
+      throw_errno("cannot create directory " + prefix.string());
+    }
+  }
+  if (!std::filesystem::is_directory(path)) {
+    throw std::system_error(ENOTDIR, std::generic_category(), path.string());
+  }
+}
+
 std::size_t pread_full(int fd, char* data, std::size_t size, std::uint64_t offset) {
   assert(fd >= 0);
   std::size_t done = 0;

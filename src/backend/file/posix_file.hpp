@@ -29,8 +29,18 @@ class UniqueFd {
 
 [[noreturn]] void throw_errno(const std::string& what);
 
+// Modes of what lmx creates: balances and orders are nobody else's business, so data
+// files are readable by their owner only, whatever the umask.
+inline constexpr int data_file_mode = 0600;
+inline constexpr int data_directory_mode = 0700;
+
 // Opens `path` with `flags` (O_CLOEXEC is added); throws naming the path on failure.
-[[nodiscard]] UniqueFd open_file(const std::filesystem::path& path, int flags, int mode = 0644);
+[[nodiscard]] UniqueFd open_file(const std::filesystem::path& path, int flags,
+                                 int mode = data_file_mode);
+
+// Creates `path` and any missing parents with data_directory_mode (existing ones keep
+// theirs); throws naming the path on failure.
+void create_data_directories(const std::filesystem::path& path);
 
 // Reads up to `size` bytes at `offset`; fewer only at the end of the file.
 [[nodiscard]] std::size_t pread_full(int fd, char* data, std::size_t size, std::uint64_t offset);

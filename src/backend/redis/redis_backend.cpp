@@ -31,6 +31,7 @@ class RedisBackend final : public Backend {
     }
     return std::make_unique<RedisSnapshotStore>(url_);
   }
+  std::unique_ptr<EngineLock> lock_engine() override { return nullptr; }
   std::string describe() const override { return "redis " + url_.to_string(); }
 
  private:
