@@ -114,7 +114,10 @@ class Topology {
     for (const std::unique_ptr<Node>& node : nodes_) {
       if (node->handler_address() != &handler) continue;
       auto* typed = dynamic_cast<ProcessorNode<Handler>*>(node.get());
-      assert(typed != nullptr && "a handler's address identifies its node");
+      // Checked in every build: a null here would be dereferenced at once.
+      if (typed == nullptr) {
+        throw std::logic_error("processor_for: a handler of another type has that address");
+      }
       return typed->processor;
     }
     throw std::invalid_argument(
