@@ -8,6 +8,7 @@
 #include <csignal>
 #include <cstdio>
 #include <exception>
+#include <string>
 #include <vector>
 
 #include "commands.hpp"
@@ -19,6 +20,13 @@ int main(int argc, char** argv) {
   CLI::App app{"lmx: an LMAX-style event-sourcing engine (users, balances, stock, orders)"};
   app.set_version_flag("--version", "lmx " LMX_VERSION);
   app.require_subcommand(1);
+  std::string log_level = "info";
+  app.add_option("--log-level", log_level,
+                 "Least severe log line written to stderr: trace, debug (e.g. the reason of each "
+                 "malformed Redis entry), info, warn, error or off")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))
+      ->envname("LMX_LOG_LEVEL")
+      ->capture_default_str();
 
   const std::vector<lmx::cli::Command> commands = {
       lmx::cli::add_produce(app),  lmx::cli::add_run(app),     lmx::cli::add_export(app),
@@ -29,6 +37,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   // Logs go to stderr: stdout carries only what a command outputs (exports, reports).
   spdlog::set_default_logger(spdlog::stderr_color_mt("lmx"));
+  spdlog::set_level(spdlog::level::from_str(log_level));
   try {
     for (const auto& command : commands) {
       if (command.app->parsed()) return command.run();

@@ -105,7 +105,7 @@ class Topology {
   // Consumers that follow the ring's cursor: they see each event once it is published.
   template <class... Handlers>
   Group handle_events_with(Handlers&... handlers) {
-    return add({}, handlers...);
+    return add_step(SequenceGroup{}, handlers...);
   }
 
   // The processor running `handler`; throws std::invalid_argument if it was never added.
@@ -208,16 +208,26 @@ class Topology {
     processor_type<Handler> processor;    // declared after the barrier it refers to
   };
 
+  // Consumers that wait for `upstream` (a group's consumers, never empty).
   template <class... Handlers>
   Group add(const std::vector<Node*>& upstream, Handlers&... handlers) {
-    static_assert(sizeof...(Handlers) > 0, "a step needs at least one handler");
-    if (!threads_.empty()) throw std::logic_error("add consumers before start()");
     SequenceGroup dependencies;
     for (const Node* node : upstream) dependencies.add(node->sequence());
-    std::vector<Node*> added;
-    (added.push_back(&add_node(dependencies, handlers)), ...);
+    Group added = add_step(dependencies, handlers...);
     // The new consumers trail `upstream`, so gating on them covers it too.
     for (Node* node : upstream) stop_gating(*node);
+    return added;
+  }
+
+  // Consumers on `dependencies` (empty: the ring's cursor). Kept apart from add() so that
+  // handle_events_with() never loops over an empty vector, which GCC 12 at -O3 flags as a
+  // possible null dereference.
+  template <class... Handlers>
+  Group add_step(const SequenceGroup& dependencies, Handlers&... handlers) {
+    static_assert(sizeof...(Handlers) > 0, "a step needs at least one handler");
+    if (!threads_.empty()) throw std::logic_error("add consumers before start()");
+    std::vector<Node*> added;
+    (added.push_back(&add_node(dependencies, handlers)), ...);
     assert(added.size() == sizeof...(Handlers));
     return Group(*this, std::move(added));
   }
