@@ -11,7 +11,7 @@
 
 #include "lmx/core/backend.hpp"
 
-namespace lmx::testing {
+namespace lmx::test {
 
 class MemoryBackend : public Backend {
  public:
@@ -134,4 +134,4 @@ class MemoryBackend : public Backend {
   bool fail_results_ = false;
 };
 
-}  // namespace lmx::testing
+}  // namespace lmx::test

@@ -9,10 +9,10 @@
 #include <thread>
 
 #include "../support/memory_backend.hpp"
-#include "lmx/core/business_logic.hpp"
 #include "canonical_export.hpp"
-#include "workload.hpp"
+#include "lmx/core/business_logic.hpp"
 #include "pipeline/recovery.hpp"
+#include "workload.hpp"
 
 namespace lmx {
 namespace {
@@ -53,7 +53,7 @@ EngineOptions batch_options() {
 }
 
 TEST(Engine, CatchUpEqualsApplyAndPublishesEveryResult) {
-  testing::MemoryBackend backend;
+  test::MemoryBackend backend;
   std::vector<Event> events = generate(50000, 1);
   events[777] = Event{};  // a malformed entry is rejected, and the stream goes on
   backend.append(events);
@@ -77,7 +77,7 @@ TEST(Engine, CatchUpEqualsApplyAndPublishesEveryResult) {
 }
 
 TEST(Engine, RestartReplaysOnlyTheTailAndWritesNoResultTwice) {
-  testing::MemoryBackend backend;
+  test::MemoryBackend backend;
   const std::vector<Event> events = generate(30000, 2);
   const std::vector<Event> first(events.begin(), events.begin() + 12345);
   const std::vector<Event> rest(events.begin() + 12345, events.end());
@@ -98,7 +98,7 @@ TEST(Engine, RestartReplaysOnlyTheTailAndWritesNoResultTwice) {
 }
 
 TEST(Engine, LiveTailSeesAppendsUntilStopped) {
-  testing::MemoryBackend backend;
+  test::MemoryBackend backend;
   const std::vector<Event> events = generate(20000, 3);
   std::atomic<bool> stop{false};
   EngineOptions options;
@@ -130,7 +130,7 @@ TEST(Engine, LiveTailSeesAppendsUntilStopped) {
 }
 
 TEST(Engine, FailingResultsLogStopsTheEngineWithTheCause) {
-  testing::MemoryBackend backend;
+  test::MemoryBackend backend;
   backend.append(generate(100000, 4));
   backend.fail_result_writes();
   const std::atomic<bool> stop{false};
@@ -147,14 +147,14 @@ TEST(Engine, SnapshotAheadOfTheLogIsRefused) {
   // The log lost its tail after the engine had applied and snapshotted it (a power failure
   // before the tail reached the disk): replaying after the snapshot would skip whatever
   // is appended next at the lost positions.
-  testing::MemoryBackend original;
+  test::MemoryBackend original;
   const std::vector<Event> events = generate(1000, 5);
   original.append(events);
   const std::atomic<bool> stop{false};
   const EngineSummary one = run_engine(original, batch_options(), stop);
   ASSERT_EQ(one.final_snapshot_position, (Position{0, events.size()}));
 
-  testing::MemoryBackend shortened;
+  test::MemoryBackend shortened;
   shortened.append(std::vector<Event>(events.begin(), events.begin() + 600));
   shortened.open_snapshot_store()->save(original.snapshots().back());
   try {
