@@ -16,11 +16,11 @@ TEST(RedisId, AlwaysHasBothParts) {
 TEST(RedisId, ParsesOnlyFullIds) {
   EXPECT_EQ(parse_redis_id("0-5"), (Position{0, 5}));
   EXPECT_EQ(parse_redis_id("18446744073709551615-1"), (Position{UINT64_MAX, 1}));
-  EXPECT_FALSE(parse_redis_id("5").has_value());
-  EXPECT_FALSE(parse_redis_id("5-").has_value());
-  EXPECT_FALSE(parse_redis_id("-5").has_value());
-  EXPECT_FALSE(parse_redis_id("1-2-3").has_value());
-  EXPECT_FALSE(parse_redis_id("").has_value());
+  EXPECT_FALSE(parse_redis_id("5").ok());
+  EXPECT_FALSE(parse_redis_id("5-").ok());
+  EXPECT_FALSE(parse_redis_id("-5").ok());
+  EXPECT_FALSE(parse_redis_id("1-2-3").ok());
+  EXPECT_FALSE(parse_redis_id("").ok());
 }
 
 }  // namespace

@@ -7,9 +7,10 @@
 #include <charconv>
 #include <compare>
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <string_view>
+
+#include "lmx/core/decoded.hpp"
 
 namespace lmx {
 
@@ -27,22 +28,31 @@ struct Position {
     return std::to_string(major) + "-" + std::to_string(minor);
   }
 
-  // Parses either form; nullopt on anything else (no partial parses).
-  [[nodiscard]] static std::optional<Position> parse(std::string_view text) noexcept {
-    Position position;
-    const char* end = text.data() + text.size();
+  // Parses "major-minor", or a bare "N" meaning "0-N"; anything else (a sign, spaces, an
+  // empty part, a number above UINT64_MAX) is refused whole, with the reason.
+  [[nodiscard]] static Decoded<Position> parse(std::string_view text) noexcept {
     const auto dash = text.find('-');
+    Position position;
     if (dash == std::string_view::npos) {
-      const auto [p, ec] = std::from_chars(text.data(), end, position.minor);
-      if (ec != std::errc{} || p != end || text.empty()) return std::nullopt;
+      if (!parse_number(text, position.minor)) return failure();
       return position;
     }
-    const char* mid = text.data() + dash;
-    const auto [p1, ec1] = std::from_chars(text.data(), mid, position.major);
-    if (ec1 != std::errc{} || p1 != mid || dash == 0) return std::nullopt;
-    const auto [p2, ec2] = std::from_chars(mid + 1, end, position.minor);
-    if (ec2 != std::errc{} || p2 != end || mid + 1 == end) return std::nullopt;
+    if (!parse_number(text.substr(0, dash), position.major) ||
+        !parse_number(text.substr(dash + 1), position.minor)) {
+      return failure();
+    }
     return position;
+  }
+
+ private:
+  [[nodiscard]] static Decoded<Position> failure() noexcept {
+    return Decoded<Position>::failure("a position is major-minor (two decimal numbers), or N");
+  }
+
+  [[nodiscard]] static bool parse_number(std::string_view text, std::uint64_t& value) noexcept {
+    const char* end = text.data() + text.size();
+    const auto [p, ec] = std::from_chars(text.data(), end, value);
+    return !text.empty() && ec == std::errc{} && p == end;
   }
 };
 

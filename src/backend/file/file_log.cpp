@@ -33,9 +33,10 @@ void FileLogReader::decode(std::size_t index, Event& event) {
   assert(index < batch_.size());
   const JournalEntry& entry = batch_[index];
   // An undecodable payload is left as a malformed event: the business logic rejects it.
-  [[maybe_unused]] const bool decoded = decode_event(entry.payload, event);
-  assert(decoded || event.type == EventType::malformed);
+  const Decoded<> decoded = decode_event(entry.payload, event);
+  LMX_ASSERT(decoded.ok() == (event.type != EventType::malformed));
   event.position = Position{0, entry.sequence};
+  LMX_ASSERT(!event.position.is_zero());
 }
 
 Position FileLogReader::end_position() {
@@ -75,11 +76,12 @@ void FileResultWriter::sync() {
 Position FileResultWriter::last_position() {
   const std::optional<std::string> payload = journal_.read_last_payload();
   if (!payload) return Position{};
-  Result result;
-  if (!decode_result(*payload, result)) {
-    throw std::runtime_error("the last record of " + journal_.dir().string() + " is not a result");
+  const Decoded<Result> result = decode_result(*payload);
+  if (!result) {
+    throw std::runtime_error("the last record of " + journal_.dir().string() +
+                             " is not a result: " + result.error());
   }
-  return result.position;
+  return result->position;
 }
 
 std::vector<Result> read_all_results(const std::filesystem::path& data_dir) {
@@ -91,12 +93,12 @@ std::vector<Result> read_all_results(const std::filesystem::path& data_dir) {
         reader.fetch(fetch_count_max, std::chrono::milliseconds(0));
     if (batch.empty()) return results;
     for (const JournalEntry& entry : batch) {
-      Result result;
-      if (!decode_result(entry.payload, result)) {
+      const Decoded<Result> result = decode_result(entry.payload);
+      if (!result) {
         throw std::runtime_error("result record " + std::to_string(entry.sequence) +
-                                 " cannot be decoded");
+                                 " cannot be decoded: " + result.error());
       }
-      results.push_back(result);
+      results.push_back(*result);
     }
   }
 }

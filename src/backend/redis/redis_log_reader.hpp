@@ -18,10 +18,10 @@
 #include <string>
 #include <vector>
 
-#include "lmx/core/log_reader.hpp"
 #include "backend/redis/redis_connection.hpp"
 #include "backend/redis/redis_entry.hpp"
 #include "backend/redis/redis_url.hpp"
+#include "lmx/core/log_reader.hpp"
 
 namespace lmx {
 
@@ -77,7 +77,7 @@ class RedisLogReader final : public LogReader {
 // The id of the newest entry of `stream` (zero when it is empty or missing).
 [[nodiscard]] Position stream_end(RedisConnection& connection, std::string_view stream);
 
-// Parses a Redis entry id; nullopt unless it is "ms-seq".
-[[nodiscard]] std::optional<Position> parse_redis_id(std::string_view text) noexcept;
+// Parses a Redis entry id; refused unless it is "ms-seq".
+[[nodiscard]] Decoded<Position> parse_redis_id(std::string_view text) noexcept;
 
 }  // namespace lmx
