@@ -257,18 +257,17 @@ std::string status_line(const Progress& progress, std::uint64_t& last_count,
   last_count = count;
   last_time = now;
   Position end;
+  LogLag lag;
   try {
     end = reader.end_position();
+    lag = reader.lag_after(position);
   } catch (const std::exception& e) {
     // A status line is not worth stopping the engine for (a Redis restart, say).
     return fmt::format("applied={} position={} end=unknown ({})", count, position.to_string(),
                        e.what());
   }
-  std::string lag = "?";
-  if (end.major == 0 && position.major == 0)
-    lag = std::to_string(end.minor - std::min(end.minor, position.minor));
   return fmt::format("applied={} rate={:.0f}/s position={} end={} lag={} last_snapshot={}", count,
-                     rate, position.to_string(), end.to_string(), lag,
+                     rate, position.to_string(), end.to_string(), lag.to_string(),
                      snapshotter.last_saved().to_string());
 }
 

@@ -71,6 +71,11 @@ class MemoryBackend : public Backend {
       const std::lock_guard lock(backend_.mutex_);
       return Position{0, backend_.log_.size()};
     }
+    LogLag lag_after(Position position) override {
+      const std::lock_guard lock(backend_.mutex_);
+      const std::uint64_t last = backend_.log_.size();
+      return LogLag{last - std::min(last, position.minor), false};
+    }
 
    private:
     MemoryBackend& backend_;

@@ -30,6 +30,10 @@ TEST(FileLog, WrittenEventsAreReadBackWithTheirPositions) {
 
   FileLogReader reader(tmp.path(), Position{0, 1});
   EXPECT_EQ(reader.end_position(), (Position{0, 4}));
+  EXPECT_EQ(reader.lag_after(Position{0, 1}).entries, 3u);
+  EXPECT_EQ(reader.lag_after(Position{0, 4}).entries, 0u);
+  EXPECT_EQ(reader.lag_after(Position{0, 9}).entries, 0u) << "past the end: no lag";
+  EXPECT_FALSE(reader.lag_after(Position{}).at_least);
   ASSERT_EQ(reader.fetch(10, milliseconds(0)), 3u);
   Event decoded;
   reader.decode(0, decoded);

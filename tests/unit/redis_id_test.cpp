@@ -23,5 +23,17 @@ TEST(RedisId, ParsesOnlyFullIds) {
   EXPECT_FALSE(parse_redis_id("").ok());
 }
 
+// One text form for every backend; a bare N still reads as a journal sequence.
+TEST(PositionText, PrintsMajorMinorAndParsesBothForms) {
+  EXPECT_EQ((Position{0, 42}).to_string(), "0-42");
+  EXPECT_EQ((Position{1700000000000, 3}).to_string(), "1700000000000-3");
+  EXPECT_EQ(Position::parse("0-42"), (Position{0, 42}));
+  EXPECT_EQ(Position::parse("42"), (Position{0, 42}));
+  EXPECT_FALSE(Position::parse("").ok());
+  EXPECT_FALSE(Position::parse("+4").ok());
+  EXPECT_FALSE(Position::parse("4-").ok());
+  EXPECT_NE(Position::parse("x").error(), nullptr);
+}
+
 }  // namespace
 }  // namespace lmx

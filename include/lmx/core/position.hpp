@@ -1,8 +1,23 @@
 #pragma once
-// A position in the log. Positions are totally ordered and never go backward.
-//   Redis Stream entry id "<ms>-<seq>"  ->  {major = ms, minor = seq}
-//   file journal record sequence N       ->  {major = 0,  minor = N}   (N >= 1)
-// The zero position means "before the first entry".
+// A position in the log. Positions are totally ordered and never go backward. Each backend
+// has its own id space, and the backend, not the value, says which one a position is in:
+//
+//   file journal   record sequence N          ->  {major = 0,  minor = N}   (N >= 1, dense:
+//                                                  N + 1 follows N)
+//   Redis Stream   entry id "<ms>-<seq>"      ->  {major = ms, minor = seq} (not dense: ids
+//                                                  skip, and 0-5 is a valid Redis id)
+//
+// The zero position means "before the first entry". Because only the backend knows whether
+// positions are dense, arithmetic on positions (how many entries lie between two) belongs
+// to the backend: LogReader::lag_after() (log_reader.hpp), never `b.minor - a.minor` here.
+//
+// One text form, "major-minor", for every backend: journal sequence 42 is "0-42". It is
+// also the form Redis takes for an id; a bare "42" would be read by Redis as "42-0", so
+// lmx never prints it. parse() still accepts a bare "N" as "0-N" (a journal sequence typed
+// by hand, or a script written when lmx printed that form).
+//
+// Snapshot files and Redis snapshot keys store major and minor as two numbers; that format
+// does not change with the text form.
 
 #include <charconv>
 #include <compare>
@@ -22,9 +37,8 @@ struct Position {
 
   [[nodiscard]] constexpr bool is_zero() const noexcept { return major == 0 && minor == 0; }
 
-  // "ms-seq" for Redis ids; a bare "N" for journal sequences.
+  // "major-minor", whatever the backend: "0-42", "1700000000000-3".
   [[nodiscard]] std::string to_string() const {
-    if (major == 0) return std::to_string(minor);
     return std::to_string(major) + "-" + std::to_string(minor);
   }
 

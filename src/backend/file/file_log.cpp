@@ -1,5 +1,6 @@
 #include "backend/file/file_log.hpp"
 
+#include <algorithm>
 #include <cassert>
 #include <stdexcept>
 
@@ -41,6 +42,13 @@ void FileLogReader::decode(std::size_t index, Event& event) {
 
 Position FileLogReader::end_position() {
   return Position{0, journal_.last_sequence()};
+}
+
+LogLag FileLogReader::lag_after(Position position) {
+  LMX_ASSERT(position.major == 0);  // a journal sequence: the engine read it from this log
+  const std::uint64_t last = journal_.last_sequence();
+  // A position past the end (a journal cut short behind the engine) has no lag.
+  return LogLag{last - std::min(last, position.minor), false};
 }
 
 FileLogWriter::FileLogWriter(const std::filesystem::path& data_dir, JournalWriterOptions options)

@@ -9,7 +9,7 @@
 namespace lmx {
 
 std::string redis_id(Position position) {
-  return fmt::format("{}-{}", position.major, position.minor);
+  return position.to_string();
 }
 
 Decoded<Position> parse_redis_id(std::string_view text) noexcept {
@@ -150,6 +150,29 @@ void RedisLogReader::decode(std::size_t index, Event& event) {
 Position RedisLogReader::end_position() {
   if (!control_) control_.emplace(connection_.url());
   return stream_end(*control_, stream_);
+}
+
+LogLag RedisLogReader::lag_after(Position position) {
+  if (!control_) control_.emplace(connection_.url());
+  return stream_lag_after(*control_, stream_, position);
+}
+
+LogLag stream_lag_after(RedisConnection& connection, std::string_view stream, Position position) {
+  // The smallest id after `position`: XRANGE's start is inclusive.
+  if (position.minor == UINT64_MAX && position.major == UINT64_MAX) return LogLag{};
+  const Position next = position.minor == UINT64_MAX ? Position{position.major + 1, 0}
+                                                     : Position{position.major, position.minor + 1};
+  LMX_ASSERT(position < next);
+  const std::string start = redis_id(next);
+  const std::string count = std::to_string(redis_lag_count_max + 1);
+  const RedisReply reply =
+      connection.idempotent_command({"XRANGE", stream, start, "+", "COUNT", count});
+  if (reply->type != REDIS_REPLY_ARRAY) {
+    throw std::runtime_error(fmt::format("XRANGE {}: unexpected reply shape", stream));
+  }
+  LMX_ASSERT(reply->elements <= redis_lag_count_max + 1);
+  if (reply->elements > redis_lag_count_max) return LogLag{redis_lag_count_max, true};
+  return LogLag{reply->elements, false};
 }
 
 Position stream_end(RedisConnection& connection, std::string_view stream) {
