@@ -8,8 +8,8 @@
 #include <stdexcept>
 #include <string>
 
-#include "input_file.hpp"
 #include "format/json_codec.hpp"
+#include "input_file.hpp"
 #include "json_lines_reader.hpp"
 
 namespace lmx::cli {
@@ -36,8 +36,8 @@ class JsonEventInput {
         error_ = too_long_;
         return true;
       case JsonLinesReader::Status::line:
-        decoder_.decode(line, event);
-        error_ = decoder_.error();
+        const Decoded<> decoded = decoder_.decode(line, event);
+        error_ = decoded ? std::string_view{} : std::string_view(decoded.error());
         return true;
     }
     return false;

@@ -102,6 +102,12 @@ inline constexpr std::size_t redis_read_count_max = 4096;
 // each command costs its bytes in the client's and the server's buffers until answered.
 inline constexpr std::size_t redis_pipeline_depth_max = 4096;
 
+// Most entries one lag count reads (`XRANGE <after> + COUNT`; Redis ids are not dense, so
+// the entries after a position are counted, not subtracted). A status line costs up to
+// this many entries' bytes (~130 each for a seed entry: ~1.3 MB) read from Redis; a larger
+// lag is shown as "10000+".
+inline constexpr std::size_t redis_lag_count_max = 10000;
+
 // Longest XREAD BLOCK. A reader always has one XREAD in flight, so this bounds how long an
 // idle reader takes to notice a shutdown or a change of timeout.
 inline constexpr std::uint32_t redis_block_ms_max = 1000;

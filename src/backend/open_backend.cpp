@@ -36,10 +36,9 @@ std::unique_ptr<Backend> open_backend(const std::string& url, const BackendOptio
     return open_file_backend(url.substr(file_scheme.size()), options);
   }
   if (url.starts_with("redis://")) {
-    std::string error;
-    std::optional<RedisUrl> redis = RedisUrl::parse(url, error);
-    if (!redis) throw std::invalid_argument("log redis URL: " + error);
-    return open_redis_backend(std::move(*redis), options);
+    Decoded<RedisUrl> redis = RedisUrl::parse(url);
+    if (!redis) throw std::invalid_argument(std::string("log: bad Redis URL: ") + redis.error());
+    return open_redis_backend(std::move(redis).value(), options);
   }
   throw std::invalid_argument(unknown_log_url(url));
 }

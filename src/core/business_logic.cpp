@@ -121,9 +121,7 @@ Result apply_order(State& state, const Event& event) {
   return result;
 }
 
-}  // namespace
-
-Result apply(State& state, const Event& event) {
+Result dispatch(State& state, const Event& event) {
   switch (event.type) {
     case EventType::topup:
       return apply_topup(state, event);
@@ -132,9 +130,25 @@ Result apply(State& state, const Event& event) {
     case EventType::order:
       return apply_order(state, event);
     case EventType::malformed:
-      return reject(event, Reason::malformed);
+      break;
   }
   return reject(event, Reason::malformed);
+}
+
+}  // namespace
+
+Result apply(State& state, const Event& event) {
+  assert_well_formed(event);
+  const Result result = dispatch(state, event);
+  assert_well_formed(result);
+  LMX_ASSERT(result.position == event.position);
+  LMX_ASSERT(result.type == event.type);
+  LMX_ASSERT(event.type != EventType::malformed || result.reason == Reason::malformed);
+  // An accepted event leaves no balance or stock negative. Plain asserts: a restored
+  // snapshot is input, and the codec round-trips any value (add_checked asserts the same).
+  assert(!result.accepted() || result.balance >= 0);
+  assert(!result.accepted() || result.remain >= 0);
+  return result;
 }
 
 }  // namespace lmx

@@ -77,47 +77,45 @@ const char* decode_order(const object& obj, Event& event) {
   return nullptr;
 }
 
+const char* decode_body(const object& obj, EventType type, Event& event) {
+  switch (type) {
+    case EventType::topup:
+      return decode_topup(obj, event);
+    case EventType::add_item:
+      return decode_add_item(obj, event);
+    case EventType::order:
+      return decode_order(obj, event);
+    case EventType::malformed:
+      break;
+  }
+  return "unknown type";
+}
+
 }  // namespace
 
-bool JsonEventDecoder::decode(std::string_view line, Event& event) {
+Decoded<> JsonEventDecoder::decode(std::string_view line, Event& event) {
   event.reset();
   element root;
   if (parser_->dom.parse(line.data(), line.size(), false).get(root) != simdjson::SUCCESS) {
-    error_ = "not valid JSON";
-    return false;
+    return Decoded<>::failure("not valid JSON");
   }
   object obj;
   if (root.get_object().get(obj) != simdjson::SUCCESS) {
-    error_ = "not a JSON object";
-    return false;
+    return Decoded<>::failure("not a JSON object");
   }
   std::string_view type;
   if (obj.at_key("type").get_string().get(type) != simdjson::SUCCESS) {
-    error_ = "type is missing or not a string";
-    return false;
+    return Decoded<>::failure("type is missing or not a string");
   }
-  const char* e = nullptr;
-  EventType decoded = EventType::malformed;
-  if (type == "topup") {
-    decoded = EventType::topup;
-    e = decode_topup(obj, event);
-  } else if (type == "add_item") {
-    decoded = EventType::add_item;
-    e = decode_add_item(obj, event);
-  } else if (type == "order") {
-    decoded = EventType::order;
-    e = decode_order(obj, event);
-  } else {
-    e = "unknown type";
-  }
-  if (e != nullptr) {
+  // "malformed" names no event an input may hold.
+  const EventType decoded = event_type_from_name(type).value_or(EventType::malformed);
+  if (const char* e = decode_body(obj, decoded, event)) {
     event.reset();
-    error_ = e;
-    return false;
+    return Decoded<>::failure(e);
   }
   event.type = decoded;
-  error_ = {};
-  return true;
+  assert_well_formed(event);
+  return Decoded<>::success();
 }
 
 namespace {
@@ -130,28 +128,33 @@ void append_string(std::string_view text, std::string& out) {
 }  // namespace
 
 void append_json(const Event& event, std::string& out) {
+  assert_well_formed(event);
   switch (event.type) {
     case EventType::topup:
-      fmt::format_to(std::back_inserter(out), R"({{"type":"topup","user_id":{},"amount":{}}})",
-                     event.user_id, event.amount);
+      fmt::format_to(std::back_inserter(out), R"({{"type":"{}","user_id":{},"amount":{}}})",
+                     event_type_name(event.type), event.user_id, event.amount);
       return;
     case EventType::add_item:
-      out += R"({"type":"add_item","item_id":)";
+      fmt::format_to(std::back_inserter(out), R"({{"type":"{}","item_id":)",
+                     event_type_name(event.type));
       append_string(event.item_id.view(), out);
       fmt::format_to(std::back_inserter(out), R"(,"count":{})", event.count);
       if (event.has_price) fmt::format_to(std::back_inserter(out), R"(,"price":{})", event.price);
       out += '}';
       return;
     case EventType::order:
-      fmt::format_to(std::back_inserter(out), R"({{"type":"order","user_id":{},"lines":[)",
-                     event.user_id);
-      assert(event.line_count <= order_lines_max);
+      fmt::format_to(std::back_inserter(out), R"({{"type":"{}","user_id":{},"lines":[)",
+                     event_type_name(event.type), event.user_id);
+      // JSON carries every line, so an order keeping only order_lines_max of them cannot be
+      // written.
+      LMX_ASSERT(event.line_count <= order_lines_max);
       for (std::uint32_t i = 0; i < event.line_count; ++i) {
         out += i == 0 ? R"({"item_id":)" : R"(,{"item_id":)";
         append_string(event.lines[i].item_id.view(), out);
         fmt::format_to(std::back_inserter(out), R"(,"quantity":{}}})", event.lines[i].quantity);
       }
       out += "]}";
+      assert(out.back() == '}');
       return;
     case EventType::malformed:
       break;

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "lmx/core/decoded.hpp"
 #include "lmx/core/event.hpp"
 
 namespace lmx {
@@ -24,16 +25,13 @@ class JsonEventDecoder {
   JsonEventDecoder(const JsonEventDecoder&) = delete;
   JsonEventDecoder& operator=(const JsonEventDecoder&) = delete;
 
-  // Decodes one line into `event` (its position is left as is). On bad input the event's
-  // type is EventType::malformed and `error()` says why. Returns true when well-formed.
-  bool decode(std::string_view line, Event& event);
-
-  [[nodiscard]] std::string_view error() const noexcept { return error_; }
+  // Decodes one line into `event` in place (its position is left as is). On bad input the
+  // event's type is EventType::malformed and the result says why.
+  Decoded<> decode(std::string_view line, Event& event);
 
  private:
   struct Parser;
   std::unique_ptr<Parser> parser_;
-  std::string_view error_;
 };
 
 // Appends the JSON-line form of a well-formed event (no newline) to `out`.

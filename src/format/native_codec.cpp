@@ -51,6 +51,7 @@ void encode_sku(const Sku& sku, std::string& out) {
   if (size == Sku::size_too_long) return true;
   std::string_view bytes;
   if (!in.read_bytes(size, bytes)) return false;
+  LMX_ASSERT(bytes.size() <= sku_size_max);
   copy_small(sku.bytes.data(), bytes.data(), bytes.size());
   return true;
 }
@@ -66,6 +67,7 @@ void encode_sku(const Sku& sku, std::string& out) {
   std::uint32_t line_count = 0;
   if (!in.read(event.user_id) || !in.read(line_count)) return false;
   const std::size_t stored = std::min<std::size_t>(line_count, order_lines_max);
+  LMX_ASSERT(stored <= event.lines.size());
   for (std::size_t i = 0; i < stored; ++i) {
     if (!decode_sku(in, event.lines[i].item_id) || !in.read(event.lines[i].quantity)) return false;
   }
@@ -90,9 +92,9 @@ void encode_sku(const Sku& sku, std::string& out) {
 }  // namespace
 
 void encode_event(const Event& event, std::string& out) {
-  assert(event.type != EventType::malformed);
-  assert(event.type <= EventType::order);
-  [[maybe_unused]] const std::size_t start = out.size();
+  assert_well_formed(event);
+  LMX_ASSERT(event.type != EventType::malformed);
+  const std::size_t start = out.size();
   put_le<std::uint8_t>(out, native_codec_version);
   put_le<std::uint8_t>(out, static_cast<std::uint8_t>(event.type));
   switch (event.type) {
@@ -117,32 +119,36 @@ void encode_event(const Event& event, std::string& out) {
     case EventType::malformed:
       break;
   }
-  assert(out.size() - start <= native_event_size_max);
+  LMX_ASSERT(out.size() - start <= native_event_size_max);
 }
 
-bool decode_event(std::string_view bytes, Event& event) noexcept {
+Decoded<> decode_event(std::string_view bytes, Event& event) noexcept {
   event.reset();
   ByteCursor in(bytes);
   std::uint8_t version = 0;
   std::uint8_t type = 0;
-  if (!in.read(version) || version != native_codec_version) return false;
-  if (!in.read(type) || type == 0 || type > static_cast<std::uint8_t>(EventType::order)) {
-    return false;
+  if (!in.read(version) || version != native_codec_version) {
+    return Decoded<>::failure("not a native event of version 1");
   }
-  if (!decode_body(in, static_cast<EventType>(type), event) || in.remaining() != 0) {
+  if (!in.read(type)) return Decoded<>::failure("the event ends before its type");
+  const std::optional<EventType> known = event_type_from_code(type);
+  // A malformed event is never written, so its code is refused like an unknown one.
+  if (!known || *known == EventType::malformed) return Decoded<>::failure("unknown event type");
+  const char* error = nullptr;
+  if (!decode_body(in, *known, event)) error = "the body is truncated or holds a bad field";
+  if (error == nullptr && in.remaining() != 0) error = "bytes after the end of the event";
+  if (error != nullptr) {
     event.reset();
-    return false;
+    return Decoded<>::failure(error);
   }
-  event.type = static_cast<EventType>(type);
-  assert(event.type != EventType::malformed);
-  assert(in.remaining() == 0);
-  return true;
+  event.type = *known;
+  assert_well_formed(event);
+  return Decoded<>::success();
 }
 
 void encode_result(const Result& result, std::string& out) {
-  assert(result.type <= EventType::order);
-  assert(static_cast<std::size_t>(result.reason) < reason_count);
-  [[maybe_unused]] const std::size_t start = out.size();
+  assert_well_formed(result);
+  const std::size_t start = out.size();
   put_le<std::uint8_t>(out, native_codec_version);
   put_le<std::uint8_t>(out, static_cast<std::uint8_t>(result.type));
   put_le<std::uint8_t>(out, static_cast<std::uint8_t>(result.reason));
@@ -151,30 +157,32 @@ void encode_result(const Result& result, std::string& out) {
   put_le(out, result.user_id);
   put_le(out, result.balance);
   put_le(out, result.remain);
-  assert(out.size() - start == native_result_size);
+  LMX_ASSERT(out.size() - start == native_result_size);
 }
 
-bool decode_result(std::string_view bytes, Result& result) noexcept {
-  if (bytes.size() != native_result_size) return false;
+Decoded<Result> decode_result(std::string_view bytes) noexcept {
+  using Failure = Decoded<Result>;
+  if (bytes.size() != native_result_size) return Failure::failure("a result is 43 bytes");
   ByteCursor in(bytes);
   std::uint8_t version = 0;
   std::uint8_t type = 0;
   std::uint8_t reason = 0;
-  if (!in.read(version) || !in.read(type) || !in.read(reason)) return false;
-  if (version != native_codec_version) return false;
-  if (type > static_cast<std::uint8_t>(EventType::order)) return false;
+  const bool head = in.read(version) && in.read(type) && in.read(reason);
+  LMX_ASSERT(head);  // the size was checked
+  if (version != native_codec_version) return Failure::failure("not a native result of version 1");
+  const std::optional<EventType> known_type = event_type_from_code(type);
+  if (!known_type) return Failure::failure("unknown event type");
   const std::optional<Reason> known = reason_from_code(reason);
-  if (!known) return false;
+  if (!known) return Failure::failure("unknown reason code");
   Result decoded;
-  decoded.type = static_cast<EventType>(type);
+  decoded.type = *known_type;
   decoded.reason = *known;
-  if (!in.read(decoded.position.major) || !in.read(decoded.position.minor) ||
-      !in.read(decoded.user_id) || !in.read(decoded.balance) || !in.read(decoded.remain)) {
-    return false;
-  }
-  assert(in.remaining() == 0);
-  result = decoded;
-  return true;
+  const bool body = in.read(decoded.position.major) && in.read(decoded.position.minor) &&
+                    in.read(decoded.user_id) && in.read(decoded.balance) && in.read(decoded.remain);
+  LMX_ASSERT(body);
+  LMX_ASSERT(in.remaining() == 0);
+  assert_well_formed(decoded);
+  return decoded;
 }
 
 }  // namespace lmx

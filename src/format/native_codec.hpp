@@ -37,13 +37,14 @@
 //   | u8 = 1  | u8   | u8     | major u64    | minor u64    | i64     | i64     | i64    |
 //   +---------+------+--------+--------------+--------------+---------+---------+--------+
 //
-// Decoding refuses, with `false`, an unknown version or type, a reason code out of range,
+// Decoding refuses, with a reason, an unknown version or type, a reason code out of range,
 // a bad size, non-zero reserved flag bits, truncation and trailing bytes.
 
 #include <cstdint>
 #include <string>
 #include <string_view>
 
+#include "lmx/core/decoded.hpp"
 #include "lmx/core/event.hpp"
 #include "lmx/core/result.hpp"
 
@@ -59,14 +60,15 @@ inline constexpr std::size_t native_result_size = 3 + 5 * 8;
 // Appends the encoding of `event` (not malformed: a malformed entry is never written).
 void encode_event(const Event& event, std::string& out);
 
-// Decodes `bytes` into `event` (all fields but `position`). On anything undecodable returns
-// false and leaves `event.type == EventType::malformed`; never reads out of bounds.
-[[nodiscard]] bool decode_event(std::string_view bytes, Event& event) noexcept;
+// Decodes `bytes` into `event` (all fields but `position`), in place: `event` is a ring
+// slot. On anything undecodable leaves `event.type == EventType::malformed` and says why;
+// never reads out of bounds.
+Decoded<> decode_event(std::string_view bytes, Event& event) noexcept;
 
 // Appends the encoding of `result`.
 void encode_result(const Result& result, std::string& out);
 
-// Decodes `bytes` into `result`; false on anything undecodable.
-[[nodiscard]] bool decode_result(std::string_view bytes, Result& result) noexcept;
+// Decodes `bytes` into a result, or says why it cannot.
+Decoded<Result> decode_result(std::string_view bytes) noexcept;
 
 }  // namespace lmx

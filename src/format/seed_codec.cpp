@@ -45,10 +45,12 @@ Key key_for(EventType type, std::string_view name) noexcept {
   return Key::unknown;
 }
 
+// The type a seed `type` value names; malformed for an unknown (or empty) name.
 EventType event_type_for(std::string_view seed_type) noexcept {
-  if (seed_type == "TopUp") return EventType::topup;
-  if (seed_type == "AddItem") return EventType::add_item;
-  if (seed_type == "OrderType") return EventType::order;
+  if (seed_type.empty()) return EventType::malformed;
+  for (std::size_t i = 0; i < event_type_count; ++i) {
+    if (seed_type_names[i] == seed_type) return static_cast<EventType>(i);
+  }
   return EventType::malformed;
 }
 
@@ -273,6 +275,7 @@ std::uint32_t required_keys(EventType type) noexcept {
 
 const char* check_complete(const SeedVisitor& v, EventType type, std::string_view seed_type,
                            Event& event) {
+  LMX_ASSERT(type != EventType::malformed);
   const std::uint32_t required = required_keys(type);
   if ((v.seen & required) != required) return "a required key is missing";
   if ((v.seen & bit(Key::type)) != 0 && v.type_value != seed_type) {
@@ -281,15 +284,16 @@ const char* check_complete(const SeedVisitor& v, EventType type, std::string_vie
   if (v.id_count != v.quantity_count) return "ItemIDs and ItemQuantities differ in length";
   event.has_price = (v.seen & bit(Key::price)) != 0;
   event.line_count = v.id_count;
+  LMX_ASSERT(!event.has_price || type == EventType::add_item);
   return nullptr;
 }
 
 }  // namespace
 
-const char* decode_seed(std::string_view type, std::string_view data, Event& event) {
+Decoded<> decode_seed(std::string_view type, std::string_view data, Event& event) {
   event.reset();
   const EventType event_type = event_type_for(type);
-  if (event_type == EventType::malformed) return "unknown type";
+  if (event_type == EventType::malformed) return Decoded<>::failure("unknown type");
   SeedVisitor visitor(event_type, event);
   std::size_t offset = 0;
   const bool parsed = msgpack::parse(data.data(), data.size(), offset, visitor);
@@ -299,13 +303,14 @@ const char* decode_seed(std::string_view type, std::string_view data, Event& eve
   if (error == nullptr) error = check_complete(visitor, event_type, type, event);
   if (error != nullptr) {
     event.reset();
-    return error;
+    return Decoded<>::failure(error);
   }
   event.type = event_type;
-  return nullptr;
+  assert_well_formed(event);
+  return Decoded<>::success();
 }
 
-const char* decode_seed_entry(std::span<const EntryField> fields, Event& event) {
+Decoded<> decode_seed_entry(std::span<const EntryField> fields, Event& event) {
   const EntryField* type = nullptr;
   const EntryField* data = nullptr;
   for (const EntryField& field : fields) {
@@ -314,23 +319,9 @@ const char* decode_seed_entry(std::span<const EntryField> fields, Event& event) 
   }
   if (type == nullptr || data == nullptr) {
     event.reset();
-    return type == nullptr ? "no type field" : "no data field";
+    return Decoded<>::failure(type == nullptr ? "no type field" : "no data field");
   }
   return decode_seed(type->value, data->value, event);
-}
-
-std::string_view seed_type_name(EventType type) noexcept {
-  switch (type) {
-    case EventType::topup:
-      return "TopUp";
-    case EventType::add_item:
-      return "AddItem";
-    case EventType::order:
-      return "OrderType";
-    case EventType::malformed:
-      break;
-  }
-  return {};
 }
 
 namespace {
@@ -377,8 +368,11 @@ std::string_view sku_text(const Sku& sku) noexcept {
 }  // namespace
 
 void append_seed_data(const Event& event, std::string& out) {
-  assert(event.type != EventType::malformed);
-  assert(event.line_count <= order_lines_max);
+  assert_well_formed(event);
+  LMX_ASSERT(event.type != EventType::malformed);
+  // The seed's parallel arrays carry every line, so an order keeping only order_lines_max
+  // of its lines cannot be written.
+  LMX_ASSERT(event.line_count <= order_lines_max);
   SeedPacker pack(out);
   const bool price = event.type == EventType::add_item && event.has_price;
   pack.map(event.type == EventType::order || price ? 5 : 4);

@@ -24,10 +24,12 @@
 // - Keys that the entry's type does not use are ignored, whatever their value (`ID` too).
 //   A repeated key replaces its earlier value, lists included, as Go's decoder does.
 
+#include <array>
 #include <span>
 #include <string>
 #include <string_view>
 
+#include "lmx/core/decoded.hpp"
 #include "lmx/core/event.hpp"
 
 namespace lmx {
@@ -38,16 +40,26 @@ struct EntryField {
   std::string_view value;
 };
 
-// Decodes a seed entry from all its fields (in stored order, which does not matter).
-// Returns nullptr when well-formed; otherwise the event is EventType::malformed and the
+// Decodes a seed entry from all its fields (in stored order, which does not matter), in
+// place. When the entry is not well-formed the event is EventType::malformed and the
 // result says why. The event's position is left as is.
-const char* decode_seed_entry(std::span<const EntryField> fields, Event& event);
+Decoded<> decode_seed_entry(std::span<const EntryField> fields, Event& event);
 
 // The same, given the values of the `type` and `data` fields.
-const char* decode_seed(std::string_view type, std::string_view data, Event& event);
+Decoded<> decode_seed(std::string_view type, std::string_view data, Event& event);
 
-// The seed's name of an event type ("TopUp", "AddItem", "OrderType").
-[[nodiscard]] std::string_view seed_type_name(EventType type) noexcept;
+// The seed's own spelling of each event type, indexed by code (lmx's names are
+// event_type_names). The seed has no malformed entry type: its name is empty.
+inline constexpr std::array<std::string_view, event_type_count> seed_type_names = {
+    "",
+    "TopUp",
+    "AddItem",
+    "OrderType",
+};
+
+[[nodiscard]] constexpr std::string_view seed_type_name(EventType type) noexcept {
+  return seed_type_names[static_cast<std::size_t>(type)];
+}
 
 // Appends the `data` value of a well-formed event as the Go producer wrote it: keys in its
 // order, every int64 as msgpack int 64 (0xd3) and every non-negative count or amount as

@@ -7,6 +7,7 @@
 
 #include "format/bytes.hpp"
 #include "format/crc32c.hpp"
+#include "lmx/assert.hpp"
 
 namespace lmx {
 namespace {
@@ -24,8 +25,8 @@ void decode_users(ByteCursor& in, std::uint64_t count, std::vector<User>& users)
   }
   users.resize(count);
   for (User& user : users) {
-    [[maybe_unused]] const bool read = in.read(user.user_id) && in.read(user.balance);
-    assert(read);
+    const bool read = in.read(user.user_id) && in.read(user.balance);
+    LMX_ASSERT(read);  // the count was checked against the bytes left
   }
 }
 
@@ -46,6 +47,7 @@ void decode_items(ByteCursor& in, std::uint64_t count, std::vector<Item>& items)
     item.item_id = Sku::from(id);
     if (!item.item_id.valid()) fail(fmt::format("invalid item id at offset {}", offset));
   }
+  LMX_ASSERT(items.size() == count);
 }
 
 }  // namespace
@@ -69,15 +71,20 @@ std::string encode_snapshot(const Snapshot& snapshot) {
     put_le(out, user.balance);
   }
   for (const Item& item : snapshot.items) {
-    assert(item.item_id.valid());
+    LMX_ASSERT(item.item_id.valid());
     put_le(out, item.item_id.size);
     out.append(item.item_id.view());
     put_le(out, item.price);
     put_le(out, item.remain);
   }
-  store_le<std::uint64_t>(out.data() + 40, out.size() - snapshot_header_size);
+  const std::size_t payload_size = out.size() - snapshot_header_size;
+  LMX_ASSERT(payload_size >=
+             snapshot.users.size() * user_size + snapshot.items.size() * item_size_min);
+  store_le<std::uint64_t>(out.data() + 40, payload_size);
   put_le(out, crc32c(out));
+  LMX_ASSERT(out.size() == snapshot_header_size + payload_size + snapshot_checksum_size);
   assert(decode_snapshot_header(out).user_count == snapshot.users.size());
+  assert(decode_snapshot_header(out).position == snapshot.position);
   return out;
 }
 
@@ -131,8 +138,8 @@ Snapshot decode_snapshot(std::string_view bytes) {
     fail(fmt::format("count mismatch: {} bytes left after the last item, at offset {}",
                      payload.remaining(), snapshot_header_size + payload.offset()));
   }
-  assert(snapshot.users.size() == header.user_count);
-  assert(snapshot.items.size() == header.item_count);
+  LMX_ASSERT(snapshot.users.size() == header.user_count);
+  LMX_ASSERT(snapshot.items.size() == header.item_count);
   return snapshot;
 }
 

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include <algorithm>
 #include <memory>
 #include <thread>
 
@@ -44,18 +43,17 @@ class StatusLine {
     last_count_ = count;
     last_time_ = now;
     Position end;
+    LogLag lag;
     try {
       end = reader_.end_position();
+      lag = reader_.lag_after(position);
     } catch (const std::exception& e) {
       // A status line is not worth stopping the engine for (a Redis restart, say).
       return fmt::format("applied={} position={} end=unknown ({})", count, position.to_string(),
                          e.what());
     }
-    std::string lag = "?";
-    if (end.major == 0 && position.major == 0)
-      lag = std::to_string(end.minor - std::min(end.minor, position.minor));
     return fmt::format("applied={} rate={:.0f}/s position={} end={} lag={} last_snapshot={}", count,
-                       rate, position.to_string(), end.to_string(), lag,
+                       rate, position.to_string(), end.to_string(), lag.to_string(),
                        pipeline_.last_snapshot_saved().to_string());
   }
 

@@ -22,26 +22,26 @@ a=$tmp/a
 "$lmx" produce --log "file:$a" --events $n "${workload[@]}" --seed 11 2> "$tmp/produce1.err"
 "$lmx" run --log "file:$a" --exit-when-caught-up > "$tmp/run1.out" 2> "$tmp/run1.err" ||
   fail "first run failed: $(cat "$tmp/run1.err")"
-expect_grep "^applied $n events .* after no snapshot \(full replay\); now at position $n " \
+expect_grep "^applied $n events .* after no snapshot \(full replay\); now at position 0-$n " \
   "$tmp/run1.out" "first run"
-expect_grep "^final snapshot at position $n\$" "$tmp/run1.out" "first run"
+expect_grep "^final snapshot at position 0-$n\$" "$tmp/run1.out" "first run"
 check_state "$a" "$tmp/first.jsonl" "after the first run"
 
 "$lmx" produce --log "file:$a" --events $m "${workload[@]}" --seed 12 2> "$tmp/produce2.err"
-expect_grep "appended $m events \(positions $((n + 1))\.\.$((n + m))\)" "$tmp/produce2.err" \
+expect_grep "appended $m events \(positions 0-$((n + 1))\.\.0-$((n + m))\)" "$tmp/produce2.err" \
   "second produce"
 "$lmx" run --log "file:$a" --exit-when-caught-up > "$tmp/run2.out" 2> "$tmp/run2.err" ||
   fail "second run failed: $(cat "$tmp/run2.err")"
-expect_grep "^replayed and applied $m events .* after snapshot at position $n; now at position $((n + m)) " \
+expect_grep "^replayed and applied $m events .* after snapshot at position 0-$n; now at position 0-$((n + m)) " \
   "$tmp/run2.out" "second run (resume from the snapshot, apply only the tail)"
-expect_grep "^final snapshot at position $((n + m))\$" "$tmp/run2.out" "second run"
+expect_grep "^final snapshot at position 0-$((n + m))\$" "$tmp/run2.out" "second run"
 check_state "$a" "$tmp/all.jsonl" "snapshot + replay"
 check_results "$a" "$tmp/all.jsonl" "snapshot + replay"
 
 # A third run has nothing to do: it applies nothing and recovers at the same position.
 "$lmx" run --log "file:$a" --exit-when-caught-up > "$tmp/run3.out" 2> "$tmp/run3.err" ||
   fail "third run failed: $(cat "$tmp/run3.err")"
-expect_grep "^replayed and applied 0 events .* after snapshot at position $((n + m));" \
+expect_grep "^replayed and applied 0 events .* after snapshot at position 0-$((n + m));" \
   "$tmp/run3.out" "third run"
 check_results "$a" "$tmp/all.jsonl" "after a run with nothing to do"
 if grep -q "^final snapshot" "$tmp/run3.out"; then

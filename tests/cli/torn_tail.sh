@@ -60,14 +60,14 @@ expect_same "$tmp/expected.export" "$tmp/actual.export" "cut record: export befo
 "$lmx" run --log "file:$d" --exit-when-caught-up > "$tmp/run.out" 2> "$tmp/run.err" ||
   fail "cut record: run: $(cat "$tmp/run.err")"
 n=$(wc -l < "$tmp/survived.jsonl")
-expect_grep "^applied $n events .* now at position $n " "$tmp/run.out" "cut record: run"
+expect_grep "^applied $n events .* now at position 0-$n " "$tmp/run.out" "cut record: run"
 [[ $(size "$seg") -eq $((s - 5)) ]] || fail "cut record: lmx run modified the journal"
 "$lmx" generate --events 1000 "${workload[@]}" --seed 22 > "$tmp/more.jsonl"
 expect_repaired $((s - topup_record)) "file ends mid-record" "$tmp/more.jsonl" "cut record"
 cat "$tmp/survived.jsonl" "$tmp/more.jsonl" > "$tmp/all.jsonl"
 "$lmx" run --log "file:$d" --exit-when-caught-up > "$tmp/run.out" 2> "$tmp/run.err" ||
   fail "cut record: run after the repair: $(cat "$tmp/run.err")"
-expect_grep "^replayed and applied 1000 events .* after snapshot at position $n;" "$tmp/run.out" \
+expect_grep "^replayed and applied 1000 events .* after snapshot at position 0-$n;" "$tmp/run.out" \
   "cut record: run after the repair"
 check_state "$d" "$tmp/all.jsonl" "cut record"
 check_results "$d" "$tmp/all.jsonl" "cut record"
@@ -126,7 +126,7 @@ e=$tmp/ahead
 "$lmx" run --log "file:$e" --exit-when-caught-up > /dev/null 2> "$tmp/run.err" ||
   fail "lost tail: first run: $(cat "$tmp/run.err")"
 truncate -s $(($(size "$e/journal/$segname") - 2 * topup_record)) "$e/journal/$segname"
-ahead="snapshot at position 5003 is ahead of the end of the log \(position 5001\)"
+ahead="snapshot at position 0-5003 is ahead of the end of the log \(position 0-5001\)"
 if "$lmx" run --log "file:$e" --exit-when-caught-up > /dev/null 2> "$tmp/run.err"; then
   fail "lost tail: lmx run replayed after a snapshot ahead of the journal"
 fi

@@ -6,9 +6,9 @@
 
 #include <thread>
 
-#include "integration/redis_support.hpp"
 #include "backend/redis/redis_log_reader.hpp"
 #include "backend/redis/redis_log_writer.hpp"
+#include "integration/redis_support.hpp"
 
 namespace lmx {
 namespace {
@@ -115,10 +115,9 @@ TEST(RedisConnection, AclUserAndDbFromTheUrl) {
     RedisConnection admin(server.url("orders"));
     (void)admin.command({"ACL", "SETUSER", "engine", "on", ">pw", "~*", "+@all"});
   }
-  std::string error;
-  const auto url = RedisUrl::parse(
-      fmt::format("redis://engine:pw@127.0.0.1:{}/2?stream=shop", server.url("").port), error);
-  ASSERT_TRUE(url) << error;
+  const Decoded<RedisUrl> url = RedisUrl::parse(
+      fmt::format("redis://engine:pw@127.0.0.1:{}/2?stream=shop", server.url("").port));
+  ASSERT_TRUE(url) << url.error();
   RedisLogWriter writer(*url, EntryFormat::seed);
   (void)writer.append(numbered_topups(3));
   RedisConnection check(*url);

@@ -6,12 +6,12 @@
 #include <thread>
 #include <vector>
 
-#include "integration/redis_support.hpp"
-#include "lmx/core/business_logic.hpp"
-#include "canonical_export.hpp"
 #include "backend/redis/redis_log_reader.hpp"
 #include "backend/redis/redis_log_writer.hpp"
 #include "backend/redis/redis_result_writer.hpp"
+#include "canonical_export.hpp"
+#include "integration/redis_support.hpp"
+#include "lmx/core/business_logic.hpp"
 #include "support/seed_vectors.hpp"
 
 namespace lmx {
@@ -93,6 +93,11 @@ TEST_F(RedisLog, ReaderStartsStrictlyAfterItsPosition) {
   EXPECT_EQ(read.front().user_id, 6);
   EXPECT_EQ(reader.end_position(), read.back().position);
   EXPECT_EQ(writer.append({}), read.back().position);
+  // Ids are not dense: the lag is counted, not subtracted.
+  EXPECT_EQ(reader.lag_after(fifth).entries, 5u);
+  EXPECT_EQ(reader.lag_after(Position{}).entries, 10u);
+  EXPECT_EQ(reader.lag_after(read.back().position).entries, 0u);
+  EXPECT_FALSE(reader.lag_after(fifth).at_least);
 }
 
 TEST_F(RedisLog, BacklogOf200kIsReadWholeInBoundedBatches) {

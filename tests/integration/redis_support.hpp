@@ -17,9 +17,9 @@
 #include <thread>
 #include <vector>
 
-#include "lmx/core/event.hpp"
 #include "backend/redis/redis_connection.hpp"
 #include "backend/redis/redis_url.hpp"
+#include "lmx/core/event.hpp"
 
 namespace lmx::test {
 
@@ -29,10 +29,9 @@ inline constexpr const char* redis_url_variable = "LMX_TEST_REDIS_URL";
 inline std::optional<RedisUrl> test_redis_url() {
   const char* text = std::getenv(redis_url_variable);
   if (text == nullptr) return std::nullopt;
-  std::string error;
-  auto url = RedisUrl::parse(text, error);
-  if (!url) throw std::runtime_error(fmt::format("{}: {}", redis_url_variable, error));
-  return url;
+  const Decoded<RedisUrl> url = RedisUrl::parse(text);
+  if (!url) throw std::runtime_error(fmt::format("{}: {}", redis_url_variable, url.error()));
+  return *url;
 }
 
 // Skips the test unless the Redis tests are enabled (they need redis-server in PATH).

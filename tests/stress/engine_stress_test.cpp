@@ -10,10 +10,10 @@
 #include <thread>
 
 #include "../support/memory_backend.hpp"
-#include "lmx/core/business_logic.hpp"
 #include "canonical_export.hpp"
-#include "workload.hpp"
+#include "lmx/core/business_logic.hpp"
 #include "lmx/core/engine.hpp"
+#include "workload.hpp"
 
 namespace lmx {
 namespace {
@@ -36,7 +36,7 @@ TEST(EngineStress, LiveAppendsWithFrequentSnapshotsMatchSequentialApply) {
   std::vector<Event> events(total);
   for (auto& e : events) workload.next(e);
 
-  testing::MemoryBackend backend;
+  test::MemoryBackend backend;
   std::atomic<bool> stop{false};
   std::thread producer([&] {
     for (std::size_t i = 0; i < total; i += 500) {

@@ -11,7 +11,7 @@
 
 #include "lmx/core/backend.hpp"
 
-namespace lmx::testing {
+namespace lmx::test {
 
 class MemoryBackend : public Backend {
  public:
@@ -71,6 +71,11 @@ class MemoryBackend : public Backend {
     Position end_position() override {
       const std::lock_guard lock(backend_.mutex_);
       return Position{0, backend_.log_.size()};
+    }
+    LogLag lag_after(Position position) override {
+      const std::lock_guard lock(backend_.mutex_);
+      const std::uint64_t last = backend_.log_.size();
+      return LogLag{last - std::min(last, position.minor), false};
     }
 
    private:
@@ -135,4 +140,4 @@ class MemoryBackend : public Backend {
   bool fail_results_ = false;
 };
 
-}  // namespace lmx::testing
+}  // namespace lmx::test

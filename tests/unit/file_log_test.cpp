@@ -17,7 +17,7 @@ namespace {
 using std::chrono::milliseconds;
 
 TEST(FileLog, WrittenEventsAreReadBackWithTheirPositions) {
-  testing::TempDir tmp;
+  test::TempDir tmp;
   Event order;
   order.type = EventType::order;
   order.user_id = 7;
@@ -30,6 +30,10 @@ TEST(FileLog, WrittenEventsAreReadBackWithTheirPositions) {
 
   FileLogReader reader(tmp.path(), Position{0, 1});
   EXPECT_EQ(reader.end_position(), (Position{0, 4}));
+  EXPECT_EQ(reader.lag_after(Position{0, 1}).entries, 3u);
+  EXPECT_EQ(reader.lag_after(Position{0, 4}).entries, 0u);
+  EXPECT_EQ(reader.lag_after(Position{0, 9}).entries, 0u) << "past the end: no lag";
+  EXPECT_FALSE(reader.lag_after(Position{}).at_least);
   ASSERT_EQ(reader.fetch(10, milliseconds(0)), 3u);
   Event decoded;
   reader.decode(0, decoded);
@@ -48,7 +52,7 @@ TEST(FileLog, WrittenEventsAreReadBackWithTheirPositions) {
 // A reader opened deep into a segment skips several read chunks' worth of records, with
 // records cut by chunk boundaries on the way, and must still start at the right one.
 TEST(FileLog, ReaderOpenedFarIntoASegmentStartsAfterItsPosition) {
-  testing::TempDir tmp;
+  test::TempDir tmp;
   FileLogWriter writer(tmp.path(), {.fsync = FsyncPolicy::none});
   std::vector<Event> batch(1000, Event::make_topup(1, 1));
   for (int i = 0; i < 100; ++i) (void)writer.append(batch);
@@ -68,7 +72,7 @@ TEST(FileLog, ReaderOpenedFarIntoASegmentStartsAfterItsPosition) {
 }
 
 TEST(FileLog, IntervalPolicyAppendsAndAnEmptyAppendReportsTheLastPosition) {
-  testing::TempDir tmp;
+  test::TempDir tmp;
   const std::vector<Event> events = {Event::make_topup(1, 5), Event::make_topup(2, 6)};
   {
     FileLogWriter writer(tmp.path(), {.fsync = FsyncPolicy::interval});
@@ -85,7 +89,7 @@ TEST(FileLog, IntervalPolicyAppendsAndAnEmptyAppendReportsTheLastPosition) {
 }
 
 TEST(FileLog, UndecodablePayloadBecomesAMalformedEventAtItsPosition) {
-  testing::TempDir tmp;
+  test::TempDir tmp;
   {
     JournalWriter journal(events_journal_dir(tmp.path()), {.fsync = FsyncPolicy::none});
     JournalBatch batch;
@@ -101,12 +105,12 @@ TEST(FileLog, UndecodablePayloadBecomesAMalformedEventAtItsPosition) {
 }
 
 TEST(FileLog, RedisPositionIsRefusedByTheFileReader) {
-  testing::TempDir tmp;
+  test::TempDir tmp;
   EXPECT_THROW(FileLogReader(tmp.path(), Position{5, 1}), std::invalid_argument);
 }
 
 TEST(FileResultWriter, LastPositionIsThatOfTheNewestResult) {
-  testing::TempDir tmp;
+  test::TempDir tmp;
   {
     FileResultWriter writer(tmp.path(), {.fsync = FsyncPolicy::none});
     EXPECT_EQ(writer.last_position(), Position{});

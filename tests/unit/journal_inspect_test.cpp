@@ -24,7 +24,7 @@ void fill(const std::filesystem::path& data_dir, int batches) {
 }
 
 TEST(JournalInspect, CleanJournalFromTheDataDirectory) {
-  testing::TempDir tmp;
+  test::TempDir tmp;
   fill(tmp.path(), 10);
   const JournalReport report = inspect_journal(tmp.path());
   EXPECT_TRUE(report.ok());
@@ -40,7 +40,7 @@ TEST(JournalInspect, CleanJournalFromTheDataDirectory) {
 }
 
 TEST(JournalInspect, TornTailIsNotedAndDamageAndGapsAreReported) {
-  testing::TempDir tmp;
+  test::TempDir tmp;
   fill(tmp.path(), 10);
   const auto segments = list_segments(events_journal_dir(tmp.path()));
   ASSERT_GE(segments.size(), 3u);

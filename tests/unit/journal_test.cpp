@@ -70,7 +70,7 @@ std::string sealed_record(std::uint64_t sequence, const std::string& payload) {
 }
 
 TEST(Journal, AppendsAreReadBackDenseAndInOrderAfterReopen) {
-  testing::TempDir tmp;
+  test::TempDir tmp;
   {
     JournalWriter writer(tmp.path());
     EXPECT_EQ(append(writer, {"a", "bb"}), 2u);
@@ -88,7 +88,7 @@ TEST(Journal, AppendsAreReadBackDenseAndInOrderAfterReopen) {
 }
 
 TEST(Journal, RollsOverToNewSegmentsNamedByFirstSequence) {
-  testing::TempDir tmp;
+  test::TempDir tmp;
   JournalWriterOptions small = no_fsync;
   small.segment_size_max = 200;
   Records expected;
@@ -116,7 +116,7 @@ TEST(Journal, RollsOverToNewSegmentsNamedByFirstSequence) {
 }
 
 TEST(Journal, PartialRecordAtTheTailIsTruncatedOnOpen) {
-  testing::TempDir tmp;
+  test::TempDir tmp;
   {
     JournalWriter writer(tmp.path(), no_fsync);
     append(writer, {"one", "two", "three"});
@@ -134,7 +134,7 @@ TEST(Journal, PartialRecordAtTheTailIsTruncatedOnOpen) {
 
 TEST(Journal, BadChecksumOnTheLastRecordAndZeroFillAreTornTails) {
   for (const bool zeros : {false, true}) {
-    testing::TempDir tmp;
+    test::TempDir tmp;
     {
       JournalWriter writer(tmp.path(), no_fsync);
       append(writer, {"one", "two"});
@@ -150,7 +150,7 @@ TEST(Journal, BadChecksumOnTheLastRecordAndZeroFillAreTornTails) {
 }
 
 TEST(Journal, DamageBeforeTheTailIsAnErrorNamingSegmentAndOffset) {
-  testing::TempDir tmp;
+  test::TempDir tmp;
   {
     JournalWriter writer(tmp.path(), no_fsync);
     append(writer, {"one", "two", "three"});
@@ -177,7 +177,7 @@ TEST(Journal, DamageBeforeTheTailIsAnErrorNamingSegmentAndOffset) {
 }
 
 TEST(Journal, OutOfOrderSequenceIsDamage) {
-  testing::TempDir tmp;
+  test::TempDir tmp;
   {
     JournalWriter writer(tmp.path(), no_fsync);
     append(writer, {"one"});
@@ -190,7 +190,7 @@ TEST(Journal, OutOfOrderSequenceIsDamage) {
 // A reader that buffered a torn tail must not keep those bytes: the next writer truncates
 // them and writes a different record at the same offset.
 TEST(Journal, ReaderRereadsATornTailThatAWriterReplaced) {
-  testing::TempDir tmp;
+  test::TempDir tmp;
   {
     JournalWriter writer(tmp.path(), no_fsync);
     append(writer, {"one", "two"});
@@ -211,7 +211,7 @@ TEST(Journal, ReaderRereadsATornTailThatAWriterReplaced) {
 }
 
 TEST(Journal, ReaderWaitsForAnAppendFromAnotherProcess) {
-  testing::TempDir tmp;
+  test::TempDir tmp;
   {
     JournalWriter writer(tmp.path(), no_fsync);
     append(writer, {"before"});
@@ -236,7 +236,7 @@ TEST(Journal, ReaderWaitsForAnAppendFromAnotherProcess) {
 }
 
 TEST(Journal, ReaderFollowsAppendsAcrossSegmentsWhileReading) {
-  testing::TempDir tmp;
+  test::TempDir tmp;
   JournalWriterOptions small = no_fsync;
   small.segment_size_max = 100;
   JournalWriter writer(tmp.path(), small);
@@ -253,7 +253,7 @@ TEST(Journal, ReaderFollowsAppendsAcrossSegmentsWhileReading) {
 // Several processes append batches at once: every record arrives, sequences are dense,
 // and each batch's records are contiguous (batches never interleave).
 TEST(Journal, ConcurrentAppendersInSeveralProcessesStayDenseAndUninterleaved) {
-  testing::TempDir tmp;
+  test::TempDir tmp;
   constexpr int children = 3;
   constexpr int batches = 40;
   constexpr int batch_size = 25;
@@ -294,7 +294,7 @@ TEST(Journal, ConcurrentAppendersInSeveralProcessesStayDenseAndUninterleaved) {
 // A live reader follows two appending processes: it sees their appends mid-write and must
 // wait for each record to be whole, never report damage, and miss nothing.
 TEST(Journal, LiveReaderFollowsConcurrentAppendersWithoutFalseDamage) {
-  testing::TempDir tmp;
+  test::TempDir tmp;
   constexpr int children = 2;
   constexpr std::uint64_t per_child = 3000;
   JournalReader reader(tmp.path(), 0);

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "support/printers.hpp"
+
 namespace lmx {
 namespace {
 
@@ -38,33 +40,6 @@ std::vector<Event> sample_events() {
   };
 }
 
-void expect_same_event(const Event& a, const Event& b) {
-  ASSERT_EQ(a.type, b.type);
-  EXPECT_EQ(a.user_id, b.user_id);
-  switch (a.type) {
-    case EventType::topup:
-      EXPECT_EQ(a.amount, b.amount);
-      break;
-    case EventType::add_item:
-      EXPECT_EQ(a.item_id, b.item_id);
-      EXPECT_EQ(a.count, b.count);
-      EXPECT_EQ(a.has_price, b.has_price);
-      if (a.has_price) {
-        EXPECT_EQ(a.price, b.price);
-      }
-      break;
-    case EventType::order:
-      ASSERT_EQ(a.line_count, b.line_count);
-      for (std::size_t i = 0; i < std::min<std::size_t>(a.line_count, order_lines_max); ++i) {
-        EXPECT_EQ(a.lines[i].item_id, b.lines[i].item_id) << i;
-        EXPECT_EQ(a.lines[i].quantity, b.lines[i].quantity) << i;
-      }
-      break;
-    case EventType::malformed:
-      break;
-  }
-}
-
 TEST(NativeCodec, EventsRoundTrip) {
   for (const Event& event : sample_events()) {
     std::string bytes;
@@ -73,8 +48,9 @@ TEST(NativeCodec, EventsRoundTrip) {
     Event decoded;
     decoded.position = Position{0, 99};
     ASSERT_TRUE(decode_event(bytes, decoded));
-    expect_same_event(event, decoded);
     EXPECT_EQ(decoded.position, (Position{0, 99})) << "decoding must not touch the position";
+    decoded.position = event.position;
+    EXPECT_EQ(decoded, event);
   }
 }
 
@@ -163,10 +139,10 @@ TEST(NativeCodec, RandomBytesNeverCrashAndFailuresAreMalformed) {
       bytes[random() % bytes.size()] ^= static_cast<char>(1u << (random() % 8));
     }
     Event decoded;
-    const bool ok = decode_event(bytes, decoded);
-    EXPECT_EQ(ok, decoded.type != EventType::malformed);
-    Result result;
-    (void)decode_result(bytes, result);
+    const Decoded<> decoded_event = decode_event(bytes, decoded);
+    EXPECT_EQ(decoded_event.ok(), decoded.type != EventType::malformed);
+    EXPECT_EQ(decoded_event.ok(), decoded_event.error() == nullptr);
+    (void)decode_result(bytes);
   }
 }
 
@@ -181,25 +157,18 @@ TEST(NativeCodec, ResultsRoundTripAndRefuseBadBytes) {
   std::string bytes;
   encode_result(result, bytes);
   ASSERT_EQ(bytes.size(), native_result_size);
-  Result decoded;
-  ASSERT_TRUE(decode_result(bytes, decoded));
-  EXPECT_EQ(decoded.position, result.position);
-  EXPECT_EQ(decoded.type, result.type);
-  EXPECT_EQ(decoded.reason, result.reason);
-  EXPECT_EQ(decoded.user_id, result.user_id);
-  EXPECT_EQ(decoded.balance, result.balance);
-  EXPECT_EQ(decoded.remain, result.remain);
+  const Decoded<Result> decoded = decode_result(bytes);
+  ASSERT_TRUE(decoded) << decoded.error();
+  EXPECT_EQ(*decoded, result);
 
-  Result untouched;
-  EXPECT_FALSE(decode_result(bytes.substr(0, bytes.size() - 1), untouched));
-  EXPECT_FALSE(decode_result(bytes + 'x', untouched));
+  EXPECT_STREQ(decode_result(bytes.substr(0, bytes.size() - 1)).error(), "a result is 43 bytes");
+  EXPECT_STREQ(decode_result(bytes + 'x').error(), "a result is 43 bytes");
   std::string bad_reason = bytes;
   bad_reason[2] = static_cast<char>(reason_count);
-  EXPECT_FALSE(decode_result(bad_reason, untouched));
+  EXPECT_STREQ(decode_result(bad_reason).error(), "unknown reason code");
   std::string bad_type = bytes;
   bad_type[1] = 4;
-  EXPECT_FALSE(decode_result(bad_type, untouched));
-  EXPECT_EQ(untouched.position, Position{}) << "a refused result leaves the output alone";
+  EXPECT_STREQ(decode_result(bad_type).error(), "unknown event type");
 }
 
 }  // namespace

@@ -11,6 +11,11 @@
 namespace lmx {
 namespace {
 
+// The reason an entry is malformed, nullptr when it is well-formed.
+const char* entry_error(std::span<const EntryField> fields, Event& event) {
+  return decode_entry(fields, event).error();
+}
+
 // The entry fields `append_entry_fields` writes for `event`, as (name, value) pairs.
 std::vector<EntryField> entry_of(const Event& event, EntryFormat format, std::string& payload) {
   std::vector<std::string_view> argv;
@@ -32,7 +37,7 @@ TEST(RedisEntry, NativeEntryIsReadableAndRoundTrips) {
   EXPECT_EQ(fields[0].value, "add_item");
   EXPECT_EQ(fields[1].name, "e");
   Event event;
-  ASSERT_EQ(decode_entry(fields, event), nullptr);
+  ASSERT_EQ(entry_error(fields, event), nullptr);
   EXPECT_EQ(event.type, EventType::add_item);
   EXPECT_EQ(event.item_id, Sku::from("cpu"));
   EXPECT_EQ(event.price, 25);
@@ -46,7 +51,7 @@ TEST(RedisEntry, SeedEntryRoundTripsInEitherFieldOrder) {
   EXPECT_EQ(fields[1].name, "data");
   std::swap(fields[0], fields[1]);
   Event event;
-  ASSERT_EQ(decode_entry(fields, event), nullptr);
+  ASSERT_EQ(entry_error(fields, event), nullptr);
   EXPECT_EQ(event.count, 4);
 }
 
@@ -55,21 +60,21 @@ TEST(RedisEntry, NativeTypeMustAgreeAndBePresent) {
   auto fields = entry_of(add_cpu(), EntryFormat::native, payload);
   Event event;
   fields[0].value = "topup";
-  EXPECT_STREQ(decode_entry(fields, event), "the type field differs from the type inside e");
+  EXPECT_STREQ(entry_error(fields, event), "the type field differs from the type inside e");
   EXPECT_EQ(event.type, EventType::malformed);
   fields.erase(fields.begin());
-  EXPECT_STREQ(decode_entry(fields, event), "no type field");
+  EXPECT_STREQ(entry_error(fields, event), "no type field");
   EXPECT_EQ(event.type, EventType::malformed);
 }
 
 TEST(RedisEntry, BadNativeBytesAndUnknownShapesAreMalformed) {
   Event event;
   const EntryField bad[] = {{"type", "topup"}, {"e", "\x01\x01\x02"}};
-  EXPECT_NE(decode_entry(bad, event), nullptr);
+  EXPECT_NE(entry_error(bad, event), nullptr);
   EXPECT_EQ(event.type, EventType::malformed);
   const EntryField neither[] = {{"type", "topup"}, {"payload", "x"}};
-  EXPECT_NE(decode_entry(neither, event), nullptr);
-  EXPECT_STREQ(decode_entry({}, event), "neither a native (type, e) nor a seed (type, data) entry");
+  EXPECT_NE(entry_error(neither, event), nullptr);
+  EXPECT_STREQ(entry_error({}, event), "neither a native (type, e) nor a seed (type, data) entry");
 }
 
 }  // namespace

@@ -8,16 +8,15 @@ namespace lmx {
 namespace {
 
 RedisUrl parse_ok(std::string_view text) {
-  std::string error;
-  const auto url = RedisUrl::parse(text, error);
-  EXPECT_TRUE(url.has_value()) << text << ": " << error;
-  return url.value_or(RedisUrl{});
+  const Decoded<RedisUrl> url = RedisUrl::parse(text);
+  EXPECT_TRUE(url.ok()) << text << ": " << url.error();
+  return url ? *url : RedisUrl{};
 }
 
 std::string parse_error(std::string_view text) {
-  std::string error;
-  EXPECT_FALSE(RedisUrl::parse(text, error).has_value()) << text;
-  return error;
+  const Decoded<RedisUrl> url = RedisUrl::parse(text);
+  EXPECT_FALSE(url.ok()) << text;
+  return url ? std::string() : std::string(url.error());
 }
 
 TEST(RedisUrl, DefaultsPortDbAndStream) {

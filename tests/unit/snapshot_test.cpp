@@ -7,12 +7,12 @@
 #include <random>
 #include <string>
 
-#include "lmx/core/state.hpp"
+#include "backend/file/file_snapshot_store.hpp"
+#include "backend/file/snapshot_inspect.hpp"
 #include "format/bytes.hpp"
 #include "format/crc32c.hpp"
-#include "backend/file/file_snapshot_store.hpp"
 #include "format/snapshot_codec.hpp"
-#include "backend/file/snapshot_inspect.hpp"
+#include "lmx/core/state.hpp"
 #include "temp_dir.hpp"
 
 namespace lmx {
@@ -116,7 +116,7 @@ void corrupt_file(const std::filesystem::path& file) {
 }
 
 TEST(FileSnapshotStore, SavesAtomicallyAndLoadsTheNewest) {
-  testing::TempDir tmp;
+  test::TempDir tmp;
   FileSnapshotStore store(snapshots_dir(tmp.path()));
   std::vector<std::string> problems;
   EXPECT_FALSE(store.load_newest(problems).has_value());
@@ -135,7 +135,7 @@ TEST(FileSnapshotStore, SavesAtomicallyAndLoadsTheNewest) {
 }
 
 TEST(FileSnapshotStore, KeepsTheNewestThree) {
-  testing::TempDir tmp;
+  test::TempDir tmp;
   FileSnapshotStore store(tmp.path());
   for (std::uint64_t p : {5u, 1u, 9u, 30u, 12u}) store.save(sample(p));
   const auto files = store.list();
@@ -146,7 +146,7 @@ TEST(FileSnapshotStore, KeepsTheNewestThree) {
 }
 
 TEST(FileSnapshotStore, CorruptNewestFallsBackToThePreviousAndSaysWhy) {
-  testing::TempDir tmp;
+  test::TempDir tmp;
   FileSnapshotStore store(tmp.path());
   store.save(sample(10));
   store.save(sample(20));
@@ -161,7 +161,7 @@ TEST(FileSnapshotStore, CorruptNewestFallsBackToThePreviousAndSaysWhy) {
 }
 
 TEST(FileSnapshotStore, AllCorruptGivesNothingAndEveryProblem) {
-  testing::TempDir tmp;
+  test::TempDir tmp;
   FileSnapshotStore store(tmp.path());
   store.save(sample(10));
   store.save(sample(20));
@@ -175,7 +175,7 @@ TEST(FileSnapshotStore, AllCorruptGivesNothingAndEveryProblem) {
 }
 
 TEST(SnapshotInspect, ReportsHeaderAndVerdict) {
-  testing::TempDir tmp;
+  test::TempDir tmp;
   FileSnapshotStore store(tmp.path());
   store.save(sample(77));
   const auto file = store.list().front();

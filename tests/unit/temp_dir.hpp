@@ -7,7 +7,7 @@
 #include <stdexcept>
 #include <string>
 
-namespace lmx::testing {
+namespace lmx::test {
 
 class TempDir {
  public:
@@ -29,4 +29,4 @@ class TempDir {
   std::filesystem::path path_;
 };
 
-}  // namespace lmx::testing
+}  // namespace lmx::test

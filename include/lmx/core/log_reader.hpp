@@ -7,11 +7,24 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
+#include <string>
 
 #include "lmx/core/event.hpp"
 #include "lmx/core/position.hpp"
 
 namespace lmx {
+
+// How far a position is behind the end of the log, in entries.
+struct LogLag {
+  std::uint64_t entries = 0;  // entries in the log after the position
+  bool at_least = false;      // the backend stopped counting at `entries`: there are more
+
+  // "42", or "10000+" when the backend stopped counting.
+  [[nodiscard]] std::string to_string() const {
+    return std::to_string(entries) + (at_least ? "+" : "");
+  }
+};
 
 class LogReader {
  public:
@@ -30,8 +43,16 @@ class LogReader {
   // exception, never a skipped entry.
   virtual void decode(std::size_t index, Event& event) = 0;
 
-  // Position of the last entry in the log right now (zero when empty), for lag reporting.
+  // Position of the last entry in the log right now (zero when empty).
   [[nodiscard]] virtual Position end_position() = 0;
+
+  // How many entries the log holds after `position` right now: the lag of a consumer that
+  // has applied everything through `position`. Only the backend can count them, because
+  // only it knows its id space: journal sequences are dense (the count is a subtraction),
+  // Redis ids are not (the backend counts entries; see redis_log_reader.hpp). For status
+  // lines: called from the control thread, like end_position(), while fetch() runs.
+  // Operating errors throw std::runtime_error, as fetch() does.
+  [[nodiscard]] virtual LogLag lag_after(Position position) = 0;
 };
 
 }  // namespace lmx

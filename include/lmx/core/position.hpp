@@ -1,15 +1,31 @@
 #pragma once
-// A position in the log. Positions are totally ordered and never go backward.
-//   Redis Stream entry id "<ms>-<seq>"  ->  {major = ms, minor = seq}
-//   file journal record sequence N       ->  {major = 0,  minor = N}   (N >= 1)
-// The zero position means "before the first entry".
+// A position in the log. Positions are totally ordered and never go backward. Each backend
+// has its own id space, and the backend, not the value, says which one a position is in:
+//
+//   file journal   record sequence N          ->  {major = 0,  minor = N}   (N >= 1, dense:
+//                                                  N + 1 follows N)
+//   Redis Stream   entry id "<ms>-<seq>"      ->  {major = ms, minor = seq} (not dense: ids
+//                                                  skip, and 0-5 is a valid Redis id)
+//
+// The zero position means "before the first entry". Because only the backend knows whether
+// positions are dense, arithmetic on positions (how many entries lie between two) belongs
+// to the backend: LogReader::lag_after() (log_reader.hpp), never `b.minor - a.minor` here.
+//
+// One text form, "major-minor", for every backend: journal sequence 42 is "0-42". It is
+// also the form Redis takes for an id; a bare "42" would be read by Redis as "42-0", so
+// lmx never prints it. parse() still accepts a bare "N" as "0-N" (a journal sequence typed
+// by hand, or a script written when lmx printed that form).
+//
+// Snapshot files and Redis snapshot keys store major and minor as two numbers; that format
+// does not change with the text form.
 
 #include <charconv>
 #include <compare>
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <string_view>
+
+#include "lmx/core/decoded.hpp"
 
 namespace lmx {
 
@@ -21,28 +37,36 @@ struct Position {
 
   [[nodiscard]] constexpr bool is_zero() const noexcept { return major == 0 && minor == 0; }
 
-  // "ms-seq" for Redis ids; a bare "N" for journal sequences.
+  // "major-minor", whatever the backend: "0-42", "1700000000000-3".
   [[nodiscard]] std::string to_string() const {
-    if (major == 0) return std::to_string(minor);
     return std::to_string(major) + "-" + std::to_string(minor);
   }
 
-  // Parses either form; nullopt on anything else (no partial parses).
-  [[nodiscard]] static std::optional<Position> parse(std::string_view text) noexcept {
-    Position position;
-    const char* end = text.data() + text.size();
+  // Parses "major-minor", or a bare "N" meaning "0-N"; anything else (a sign, spaces, an
+  // empty part, a number above UINT64_MAX) is refused whole, with the reason.
+  [[nodiscard]] static Decoded<Position> parse(std::string_view text) noexcept {
     const auto dash = text.find('-');
+    Position position;
     if (dash == std::string_view::npos) {
-      const auto [p, ec] = std::from_chars(text.data(), end, position.minor);
-      if (ec != std::errc{} || p != end || text.empty()) return std::nullopt;
+      if (!parse_number(text, position.minor)) return failure();
       return position;
     }
-    const char* mid = text.data() + dash;
-    const auto [p1, ec1] = std::from_chars(text.data(), mid, position.major);
-    if (ec1 != std::errc{} || p1 != mid || dash == 0) return std::nullopt;
-    const auto [p2, ec2] = std::from_chars(mid + 1, end, position.minor);
-    if (ec2 != std::errc{} || p2 != end || mid + 1 == end) return std::nullopt;
+    if (!parse_number(text.substr(0, dash), position.major) ||
+        !parse_number(text.substr(dash + 1), position.minor)) {
+      return failure();
+    }
     return position;
+  }
+
+ private:
+  [[nodiscard]] static Decoded<Position> failure() noexcept {
+    return Decoded<Position>::failure("a position is major-minor (two decimal numbers), or N");
+  }
+
+  [[nodiscard]] static bool parse_number(std::string_view text, std::uint64_t& value) noexcept {
+    const char* end = text.data() + text.size();
+    const auto [p, ec] = std::from_chars(text.data(), end, value);
+    return !text.empty() && ec == std::errc{} && p == end;
   }
 };
 

@@ -3,9 +3,10 @@
 
 #include <cstdint>
 
+#include "lmx/assert.hpp"
 #include "lmx/core/event.hpp"
-#include "lmx/core/reason.hpp"
 #include "lmx/core/position.hpp"
+#include "lmx/core/reason.hpp"
 
 namespace lmx {
 
@@ -18,6 +19,15 @@ struct Result {
   std::int64_t remain = 0;   // add_item: the item's remaining stock after the event
 
   [[nodiscard]] bool accepted() const noexcept { return reason == Reason::accepted; }
+
+  friend bool operator==(const Result&, const Result&) noexcept = default;
 };
+
+// Asserts what holds of every result lmx builds or decodes: a known type and reason.
+// Encoders assert it of what they take, decoders of what they give.
+inline void assert_well_formed(const Result& result) noexcept {
+  LMX_ASSERT(static_cast<std::size_t>(result.type) < event_type_count);
+  LMX_ASSERT(static_cast<std::size_t>(result.reason) < reason_count);
+}
 
 }  // namespace lmx

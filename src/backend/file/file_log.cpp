@@ -1,5 +1,6 @@
 #include "backend/file/file_log.hpp"
 
+#include <algorithm>
 #include <cassert>
 #include <stdexcept>
 
@@ -33,13 +34,21 @@ void FileLogReader::decode(std::size_t index, Event& event) {
   assert(index < batch_.size());
   const JournalEntry& entry = batch_[index];
   // An undecodable payload is left as a malformed event: the business logic rejects it.
-  [[maybe_unused]] const bool decoded = decode_event(entry.payload, event);
-  assert(decoded || event.type == EventType::malformed);
+  const Decoded<> decoded = decode_event(entry.payload, event);
+  LMX_ASSERT(decoded.ok() == (event.type != EventType::malformed));
   event.position = Position{0, entry.sequence};
+  LMX_ASSERT(!event.position.is_zero());
 }
 
 Position FileLogReader::end_position() {
   return Position{0, journal_.last_sequence()};
+}
+
+LogLag FileLogReader::lag_after(Position position) {
+  LMX_ASSERT(position.major == 0);  // a journal sequence: the engine read it from this log
+  const std::uint64_t last = journal_.last_sequence();
+  // A position past the end (a journal cut short behind the engine) has no lag.
+  return LogLag{last - std::min(last, position.minor), false};
 }
 
 FileLogWriter::FileLogWriter(const std::filesystem::path& data_dir, JournalWriterOptions options)
@@ -75,11 +84,12 @@ void FileResultWriter::sync() {
 Position FileResultWriter::last_position() {
   const std::optional<std::string> payload = journal_.read_last_payload();
   if (!payload) return Position{};
-  Result result;
-  if (!decode_result(*payload, result)) {
-    throw std::runtime_error("the last record of " + journal_.dir().string() + " is not a result");
+  const Decoded<Result> result = decode_result(*payload);
+  if (!result) {
+    throw std::runtime_error("the last record of " + journal_.dir().string() +
+                             " is not a result: " + result.error());
   }
-  return result.position;
+  return result->position;
 }
 
 std::vector<Result> read_all_results(const std::filesystem::path& data_dir) {
@@ -91,12 +101,12 @@ std::vector<Result> read_all_results(const std::filesystem::path& data_dir) {
         reader.fetch(fetch_count_max, std::chrono::milliseconds(0));
     if (batch.empty()) return results;
     for (const JournalEntry& entry : batch) {
-      Result result;
-      if (!decode_result(entry.payload, result)) {
+      const Decoded<Result> result = decode_result(entry.payload);
+      if (!result) {
         throw std::runtime_error("result record " + std::to_string(entry.sequence) +
-                                 " cannot be decoded");
+                                 " cannot be decoded: " + result.error());
       }
-      results.push_back(result);
+      results.push_back(*result);
     }
   }
 }

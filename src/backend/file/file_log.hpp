@@ -33,6 +33,8 @@ class FileLogReader final : public LogReader {
                                   std::chrono::milliseconds timeout) override;
   void decode(std::size_t index, Event& event) override;
   [[nodiscard]] Position end_position() override;
+  // Sequences are dense: the last sequence minus the position's.
+  [[nodiscard]] LogLag lag_after(Position position) override;
 
  private:
   JournalReader journal_;

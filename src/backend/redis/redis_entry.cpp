@@ -6,23 +6,10 @@
 
 namespace lmx {
 
-std::string_view event_type_name(EventType type) noexcept {
-  switch (type) {
-    case EventType::topup:
-      return "topup";
-    case EventType::add_item:
-      return "add_item";
-    case EventType::order:
-      return "order";
-    case EventType::malformed:
-      break;
-  }
-  return "malformed";
-}
-
 void append_entry_fields(const Event& event, EntryFormat format, std::string& payload,
                          std::vector<std::string_view>& argv) {
-  assert(event.type != EventType::malformed);
+  assert_well_formed(event);
+  LMX_ASSERT(event.type != EventType::malformed);
   payload.clear();
   if (format == EntryFormat::native) {
     encode_event(event, payload);
@@ -35,22 +22,22 @@ void append_entry_fields(const Event& event, EntryFormat format, std::string& pa
 
 namespace {
 
-const char* decode_native(const EntryField* type, std::string_view bytes, Event& event) {
+Decoded<> decode_native(const EntryField* type, std::string_view bytes, Event& event) {
   if (type == nullptr) {
     event.reset();
-    return "no type field";
+    return Decoded<>::failure("no type field");
   }
-  if (!decode_event(bytes, event)) return "e is not a native event encoding";
+  if (!decode_event(bytes, event)) return Decoded<>::failure("e is not a native event encoding");
   if (type->value != event_type_name(event.type)) {
     event.reset();
-    return "the type field differs from the type inside e";
+    return Decoded<>::failure("the type field differs from the type inside e");
   }
-  return nullptr;
+  return Decoded<>::success();
 }
 
 }  // namespace
 
-const char* decode_entry(std::span<const EntryField> fields, Event& event) {
+Decoded<> decode_entry(std::span<const EntryField> fields, Event& event) {
   const EntryField* type = nullptr;
   const EntryField* native = nullptr;
   bool seed = false;
@@ -62,7 +49,7 @@ const char* decode_entry(std::span<const EntryField> fields, Event& event) {
   if (native != nullptr) return decode_native(type, native->value, event);
   if (seed) return decode_seed_entry(fields, event);
   event.reset();
-  return "neither a native (type, e) nor a seed (type, data) entry";
+  return Decoded<>::failure("neither a native (type, e) nor a seed (type, data) entry");
 }
 
 }  // namespace lmx

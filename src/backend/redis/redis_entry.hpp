@@ -5,6 +5,8 @@
 //   native  type <topup|add_item|order>     e <native event bytes>  (format/native_codec.hpp)
 //   seed    type <TopUp|AddItem|OrderType>  data <msgpack map>      (format/seed_codec.hpp)
 //
+// The type names are event_type_names (lmx/core/event.hpp) and seed_type_names.
+//
 // A native entry's `type` is there for people (`redis-cli XRANGE` shows what an entry is);
 // it must agree with the type inside `e`. An entry with an `e` field is native, else one
 // with a `data` field is seed; anything else is malformed: the log keeps it and the
@@ -16,9 +18,10 @@
 #include <string_view>
 #include <vector>
 
-#include "lmx/core/backend_options.hpp"
-#include "lmx/core/event.hpp"
 #include "format/seed_codec.hpp"
+#include "lmx/core/backend_options.hpp"
+#include "lmx/core/decoded.hpp"
+#include "lmx/core/event.hpp"
 
 namespace lmx {
 
@@ -28,12 +31,8 @@ namespace lmx {
 void append_entry_fields(const Event& event, EntryFormat format, std::string& payload,
                          std::vector<std::string_view>& argv);
 
-// Decodes an entry of any format from its fields. Returns nullptr when well-formed;
-// otherwise the event is EventType::malformed and the result says why.
-const char* decode_entry(std::span<const EntryField> fields, Event& event);
-
-// The name of an event type in native entries and results: topup, add_item, order,
-// malformed.
-[[nodiscard]] std::string_view event_type_name(EventType type) noexcept;
+// Decodes an entry of any format from its fields, in place. When it is not well-formed the
+// event is EventType::malformed and the result says why.
+Decoded<> decode_entry(std::span<const EntryField> fields, Event& event);
 
 }  // namespace lmx

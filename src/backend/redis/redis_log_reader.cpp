@@ -9,11 +9,14 @@
 namespace lmx {
 
 std::string redis_id(Position position) {
-  return fmt::format("{}-{}", position.major, position.minor);
+  return position.to_string();
 }
 
-std::optional<Position> parse_redis_id(std::string_view text) noexcept {
-  if (text.find('-') == std::string_view::npos) return std::nullopt;
+Decoded<Position> parse_redis_id(std::string_view text) noexcept {
+  // Redis reads a bare "5" as "5-0", not as Position::parse's "0-5": refuse it.
+  if (text.find('-') == std::string_view::npos) {
+    return Decoded<Position>::failure("a Redis entry id is ms-seq");
+  }
   return Position::parse(text);
 }
 
@@ -109,7 +112,9 @@ void RedisLogReader::take_reply(RedisReply reply) {
   for (std::size_t i = 0; i < entries_->elements; ++i) {
     const redisReply* entry = entries_->element[i];
     const bool ok = entry->type == REDIS_REPLY_ARRAY && entry->elements == 2;
-    const auto position = ok ? parse_redis_id(text_of(entry->element[0])) : std::nullopt;
+    const Decoded<Position> position =
+        ok ? parse_redis_id(text_of(entry->element[0]))
+           : Decoded<Position>::failure("an entry is not [id, fields]");
     // Ids only grow: anything else would mean a gap or a duplicate downstream.
     if (!position || *position <= next_after_) {
       throw std::runtime_error(fmt::format("XREAD {} after {}: entry {} has a bad or older id",
@@ -132,18 +137,42 @@ void RedisLogReader::decode(std::size_t index, Event& event) {
       fields_.push_back({text_of(values->element[i]), text_of(values->element[i + 1])});
     }
   }
-  const char* error = decode_entry(fields_, event);
+  const Decoded<> decoded = decode_entry(fields_, event);
   event.position = positions_[at];
-  if (error != nullptr) {
-    last_error_ = error;
-    spdlog::debug("{} entry {}: malformed: {}", stream_, redis_id(event.position), error);
+  if (!decoded) {
+    last_error_ = decoded.error();
+    spdlog::debug("{} entry {}: malformed: {}", stream_, redis_id(event.position), decoded.error());
   }
-  assert((error == nullptr) == (event.type != EventType::malformed));
+  LMX_ASSERT(decoded.ok() == (event.type != EventType::malformed));
+  LMX_ASSERT(!event.position.is_zero());
 }
 
 Position RedisLogReader::end_position() {
   if (!control_) control_.emplace(connection_.url());
   return stream_end(*control_, stream_);
+}
+
+LogLag RedisLogReader::lag_after(Position position) {
+  if (!control_) control_.emplace(connection_.url());
+  return stream_lag_after(*control_, stream_, position);
+}
+
+LogLag stream_lag_after(RedisConnection& connection, std::string_view stream, Position position) {
+  // The smallest id after `position`: XRANGE's start is inclusive.
+  if (position.minor == UINT64_MAX && position.major == UINT64_MAX) return LogLag{};
+  const Position next = position.minor == UINT64_MAX ? Position{position.major + 1, 0}
+                                                     : Position{position.major, position.minor + 1};
+  LMX_ASSERT(position < next);
+  const std::string start = redis_id(next);
+  const std::string count = std::to_string(redis_lag_count_max + 1);
+  const RedisReply reply =
+      connection.idempotent_command({"XRANGE", stream, start, "+", "COUNT", count});
+  if (reply->type != REDIS_REPLY_ARRAY) {
+    throw std::runtime_error(fmt::format("XRANGE {}: unexpected reply shape", stream));
+  }
+  LMX_ASSERT(reply->elements <= redis_lag_count_max + 1);
+  if (reply->elements > redis_lag_count_max) return LogLag{redis_lag_count_max, true};
+  return LogLag{reply->elements, false};
 }
 
 Position stream_end(RedisConnection& connection, std::string_view stream) {

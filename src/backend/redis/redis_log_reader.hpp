@@ -18,10 +18,10 @@
 #include <string>
 #include <vector>
 
-#include "lmx/core/log_reader.hpp"
 #include "backend/redis/redis_connection.hpp"
 #include "backend/redis/redis_entry.hpp"
 #include "backend/redis/redis_url.hpp"
+#include "lmx/core/log_reader.hpp"
 
 namespace lmx {
 
@@ -35,6 +35,8 @@ class RedisLogReader final : public LogReader {
                                   std::chrono::milliseconds timeout) override;
   void decode(std::size_t index, Event& event) override;
   [[nodiscard]] Position end_position() override;
+  // Counts the entries after `position` (stream_lag_after), on a second connection.
+  [[nodiscard]] LogLag lag_after(Position position) override;
 
   // Why the last entry decode() made malformed was malformed (empty if none was).
   [[nodiscard]] std::string_view last_error() const noexcept { return last_error_; }
@@ -67,7 +69,8 @@ class RedisLogReader final : public LogReader {
   std::string_view last_error_;
 };
 
-// "ms-seq", the form Redis wants (Position::to_string drops a zero major).
+// "ms-seq", the form Redis wants: Position::to_string(), named for the call sites that
+// build Redis commands.
 [[nodiscard]] std::string redis_id(Position position);
 
 // XREVRANGE <stream> + - COUNT 1: an empty array, or one entry [id, [field, value, ...]]
@@ -77,7 +80,16 @@ class RedisLogReader final : public LogReader {
 // The id of the newest entry of `stream` (zero when it is empty or missing).
 [[nodiscard]] Position stream_end(RedisConnection& connection, std::string_view stream);
 
-// Parses a Redis entry id; nullopt unless it is "ms-seq".
-[[nodiscard]] std::optional<Position> parse_redis_id(std::string_view text) noexcept;
+// How many entries `stream` holds after `position`, counted with one
+// `XRANGE <next id> + COUNT redis_lag_count_max + 1`: exact up to redis_lag_count_max,
+// "at least" beyond. Counted because nothing cheaper is exact: ids are not dense (ms-seq
+// skips), Redis has no rank query for an id, and XINFO STREAM's entries-added counts from
+// the stream's first entry, not from a position (Redis itself reports a consumer group's
+// lag as unknown after an arbitrary id). Costs O(log N + counted) on the server.
+[[nodiscard]] LogLag stream_lag_after(RedisConnection& connection, std::string_view stream,
+                                      Position position);
+
+// Parses a Redis entry id; refused unless it is "ms-seq".
+[[nodiscard]] Decoded<Position> parse_redis_id(std::string_view text) noexcept;
 
 }  // namespace lmx

@@ -40,8 +40,9 @@ Position read_xadd_replies(RedisConnection& connection, std::size_t count,
   Position last;
   for (std::size_t i = 0; i < count; ++i) {
     const RedisReply reply = connection.reply_or_error("XADD");
-    const auto id =
-        reply->type == REDIS_REPLY_STRING ? parse_redis_id(reply_text(*reply)) : std::nullopt;
+    const Decoded<Position> id = reply->type == REDIS_REPLY_STRING
+                                     ? parse_redis_id(reply_text(*reply))
+                                     : Decoded<Position>::failure("XADD did not return an id");
     if (id && *id > last) {
       last = *id;
     } else if (first_error.empty()) {

@@ -111,17 +111,17 @@ const char* parse_after_scheme(std::string_view rest, RedisUrl& url) {
 
 }  // namespace
 
-std::optional<RedisUrl> RedisUrl::parse(std::string_view text, std::string& error) {
+Decoded<RedisUrl> RedisUrl::parse(std::string_view text) {
   if (text.substr(0, scheme.size()) != scheme) {
-    // The text is not echoed: it may hold a password.
-    error = "not a Redis URL: expected redis://[user:password@]host[:port][/db][?stream=name]";
-    return std::nullopt;
+    return Decoded<RedisUrl>::failure(
+        "not a Redis URL: expected redis://[user:password@]host[:port][/db][?stream=name]");
   }
   RedisUrl url;
   if (const char* e = parse_after_scheme(text.substr(scheme.size()), url)) {
-    error = fmt::format("bad Redis URL: {}", e);
-    return std::nullopt;
+    return Decoded<RedisUrl>::failure(e);
   }
+  LMX_ASSERT(!url.host.empty());
+  LMX_ASSERT(url.port != 0);
   return url;
 }
 

@@ -9,9 +9,10 @@
 // brackets: redis://[::1]:6379. Anything else is refused with a message saying what.
 
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <string_view>
+
+#include "lmx/core/decoded.hpp"
 
 namespace lmx {
 
@@ -23,8 +24,8 @@ struct RedisUrl {
   std::uint32_t db = 0;
   std::string stream = "orders";
 
-  // Parses `text`; on failure returns nullopt and sets `error` to what is wrong.
-  [[nodiscard]] static std::optional<RedisUrl> parse(std::string_view text, std::string& error);
+  // Parses `text`, or says what is wrong with it (never echoing it: it may hold a password).
+  [[nodiscard]] static Decoded<RedisUrl> parse(std::string_view text);
 
   // host:port/db?stream=..., without credentials: safe to log.
   [[nodiscard]] std::string to_string() const;
