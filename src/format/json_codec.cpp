@@ -3,8 +3,13 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
+#include <algorithm>
+#include <array>
 #include <cassert>
 #include <nlohmann/json.hpp>
+#include <vector>
+
+#include "lmx/assert.hpp"
 
 namespace lmx {
 
@@ -37,6 +42,32 @@ const char* get_sku(const element& value, Sku& out) {
   return nullptr;
 }
 
+// A key that appears twice makes an event ambiguous (readers disagree on which one
+// counts), so such an object is malformed rather than taken first- or last-wins.
+bool has_repeated_key(const object& obj) {
+  // Events have a handful of keys: compared pairwise without allocating. A larger object
+  // (unknown fields are allowed) is sorted.
+  constexpr std::size_t pairwise_key_count_max = 16;
+  if (obj.size() <= pairwise_key_count_max) {
+    std::array<std::string_view, pairwise_key_count_max> keys;
+    std::size_t count = 0;
+    for (const auto field : obj) {
+      LMX_ASSERT(count < keys.size());
+      if (std::find(keys.begin(), keys.begin() + static_cast<std::ptrdiff_t>(count), field.key) !=
+          keys.begin() + static_cast<std::ptrdiff_t>(count)) {
+        return true;
+      }
+      keys[count++] = field.key;
+    }
+    return false;
+  }
+  std::vector<std::string_view> keys;
+  keys.reserve(obj.size());
+  for (const auto field : obj) keys.push_back(field.key);
+  std::sort(keys.begin(), keys.end());
+  return std::adjacent_find(keys.begin(), keys.end()) != keys.end();
+}
+
 const char* decode_topup(const object& obj, Event& event) {
   if (const char* e = get_int64(obj, "user_id", event.user_id)) return e;
   return get_int64(obj, "amount", event.amount);
@@ -65,6 +96,7 @@ const char* decode_order(const object& obj, Event& event) {
     object line_obj;
     if (line.get_object().get(line_obj) != simdjson::SUCCESS)
       return "an order line is not an object";
+    if (has_repeated_key(line_obj)) return "an order line has a repeated key";
     element id;
     if (line_obj.at_key("item_id").get(id) != simdjson::SUCCESS)
       return "an order line has no item_id";
@@ -96,13 +128,16 @@ const char* decode_body(const object& obj, EventType type, Event& event) {
 Decoded<> JsonEventDecoder::decode(std::string_view line, Event& event) {
   event.reset();
   element root;
-  if (parser_->dom.parse(line.data(), line.size(), false).get(root) != simdjson::SUCCESS) {
-    return Decoded<>::failure("not valid JSON");
+  const simdjson::error_code parsed = parser_->dom.parse(line.data(), line.size(), false).get(root);
+  if (parsed == simdjson::NUMBER_ERROR) {
+    return Decoded<>::failure("a number is out of range");
   }
+  if (parsed != simdjson::SUCCESS) return Decoded<>::failure("not valid JSON");
   object obj;
   if (root.get_object().get(obj) != simdjson::SUCCESS) {
     return Decoded<>::failure("not a JSON object");
   }
+  if (has_repeated_key(obj)) return Decoded<>::failure("a key is repeated");
   std::string_view type;
   if (obj.at_key("type").get_string().get(type) != simdjson::SUCCESS) {
     return Decoded<>::failure("type is missing or not a string");

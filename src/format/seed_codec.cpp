@@ -1,5 +1,7 @@
 #include "format/seed_codec.hpp"
 
+#include <simdjson.h>
+
 #include <cassert>
 #include <cstdint>
 #include <limits>
@@ -111,13 +113,15 @@ class SeedVisitor : public msgpack::null_visitor {
         if (key_ == Key::type)
           type_value = text;
         else if (key_ == Key::item_id)
-          event_.item_id = Sku::from(text);
+          return set_sku(text, event_.item_id) && mark_seen();
         else if (key_ != Key::unknown)
           return fail("a field holds a string where another type belongs");
         return mark_seen();
       case Slot::element:
         if (array_key_ != Key::item_ids) return fail("ItemQuantities holds a string");
-        if (id_count < order_lines_max) event_.lines[id_count].item_id = Sku::from(text);
+        if (id_count < order_lines_max && !set_sku(text, event_.lines[id_count].item_id)) {
+          return false;
+        }
         ++id_count;
         return true;
       case Slot::ignored:
@@ -242,6 +246,16 @@ class SeedVisitor : public msgpack::null_visitor {
   void close() noexcept {
     assert(depth_ > 0);
     --depth_;
+  }
+
+  // SKUs are UTF-8 (as JSON's are): two different byte strings that are not would print
+  // as one key in an export.
+  bool set_sku(std::string_view text, Sku& sku) {
+    if (!simdjson::validate_utf8(text.data(), text.size())) {
+      return fail("an item id is not valid UTF-8");
+    }
+    sku = Sku::from(text);
+    return true;
   }
 
   bool fail(const char* why) {

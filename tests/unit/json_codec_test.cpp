@@ -97,31 +97,53 @@ TEST_P(JsonMalformed, IsMalformed) {
 
 INSTANTIATE_TEST_SUITE_P(
     Lines, JsonMalformed,
-    ::testing::Values("not json", "[1,2]", "42", "\"topup\"", "null", "{}",
-                      R"({"type":"topup","user_id":1,"amount":5} trailing)",
-                      R"({"type":"topup","user_id":1,"amount":5)",
-                      R"({"type":"refund","user_id":1,"amount":5})",
-                      R"({"type":7,"user_id":1,"amount":5})", R"({"user_id":1,"amount":5})",
-                      R"({"type":"topup","amount":5})", R"({"type":"topup","user_id":1})",
-                      R"({"type":"topup","user_id":1,"amount":5.0})",
-                      R"({"type":"topup","user_id":1,"amount":5e2})",
-                      R"({"type":"topup","user_id":1,"amount":true})",
-                      R"({"type":"topup","user_id":"1","amount":5})",
-                      R"({"type":"topup","user_id":1,"amount":null})",
-                      R"({"type":"topup","user_id":1,"amount":9223372036854775808})",
-                      R"({"type":"topup","user_id":1,"amount":-9223372036854775809})",
-                      R"({"type":"add_item","item_id":7,"count":1,"price":1})",
-                      R"({"type":"add_item","count":1,"price":1})",
-                      R"({"type":"add_item","item_id":"a","price":1})",
-                      R"({"type":"add_item","item_id":"a","count":1,"price":"1"})",
-                      R"({"type":"add_item","item_id":"a","count":1,"price":1.5})",
-                      R"({"type":"order","user_id":1})",
-                      R"({"type":"order","user_id":1,"lines":{}})",
-                      R"({"type":"order","user_id":1,"lines":[7]})",
-                      R"({"type":"order","user_id":1,"lines":[{"quantity":1}]})",
-                      R"({"type":"order","user_id":1,"lines":[{"item_id":"a"}]})",
-                      R"({"type":"order","user_id":1,"lines":[{"item_id":"a","quantity":"1"}]})",
-                      R"({"type":"order","lines":[{"item_id":"a","quantity":1}]})"));
+    ::testing::Values(
+        "not json", "[1,2]", "42", "\"topup\"", "null", "{}",
+        R"({"type":"topup","user_id":1,"amount":5} trailing)",
+        R"({"type":"topup","user_id":1,"amount":5)", R"({"type":"refund","user_id":1,"amount":5})",
+        R"({"type":7,"user_id":1,"amount":5})", R"({"user_id":1,"amount":5})",
+        R"({"type":"topup","amount":5})", R"({"type":"topup","user_id":1})",
+        R"({"type":"topup","user_id":1,"amount":5.0})",
+        R"({"type":"topup","user_id":1,"amount":5e2})",
+        R"({"type":"topup","user_id":1,"amount":true})",
+        R"({"type":"topup","user_id":"1","amount":5})",
+        R"({"type":"topup","user_id":1,"amount":null})",
+        R"({"type":"topup","user_id":1,"amount":9223372036854775808})",
+        R"({"type":"topup","user_id":1,"amount":-9223372036854775809})",
+        R"({"type":"add_item","item_id":7,"count":1,"price":1})",
+        R"({"type":"add_item","count":1,"price":1})",
+        R"({"type":"add_item","item_id":"a","price":1})",
+        R"({"type":"add_item","item_id":"a","count":1,"price":"1"})",
+        R"({"type":"add_item","item_id":"a","count":1,"price":1.5})",
+        R"({"type":"order","user_id":1})", R"({"type":"order","user_id":1,"lines":{}})",
+        R"({"type":"order","user_id":1,"lines":[7]})",
+        R"({"type":"order","user_id":1,"lines":[{"quantity":1}]})",
+        R"({"type":"order","user_id":1,"lines":[{"item_id":"a"}]})",
+        R"({"type":"order","user_id":1,"lines":[{"item_id":"a","quantity":"1"}]})",
+        R"({"type":"order","lines":[{"item_id":"a","quantity":1}]})",
+        R"({"type":"topup","user_id":1,"amount":5,"amount":6})",
+        R"({"type":"topup","type":"topup","user_id":1,"amount":5})",
+        R"({"type":"order","user_id":1,"lines":[{"item_id":"a","quantity":1,"item_id":"b"}]})"));
+
+// A repeated key is ambiguous (which value counts?), so it is refused, not resolved.
+TEST_F(JsonCodec, RepeatedKeyIsMalformedAndSaysSo) {
+  EXPECT_FALSE(decode(R"({"type":"topup","user_id":1,"amount":5,"amount":6})"));
+  EXPECT_STREQ(error, "a key is repeated");
+  EXPECT_FALSE(decode(
+      R"({"type":"order","user_id":1,"lines":[{"item_id":"a","quantity":1,"quantity":2}]})"));
+  EXPECT_STREQ(error, "an order line has a repeated key");
+  std::string many = R"({"type":"topup","user_id":1,"amount":5)";
+  for (int i = 0; i < 40; ++i) many += ",\"k" + std::to_string(i) + "\":0";
+  EXPECT_TRUE(decode(many + "}")) << "40 distinct unknown keys are fine";
+  EXPECT_FALSE(decode(many + R"(,"k7":1})"));
+  EXPECT_STREQ(error, "a key is repeated");
+}
+
+// 1e309 is valid JSON; it is refused because it is out of range, and says so.
+TEST_F(JsonCodec, NumberOutOfRangeIsNamedAsSuch) {
+  EXPECT_FALSE(decode(R"({"type":"topup","user_id":1,"amount":1e309})"));
+  EXPECT_STREQ(error, "a number is out of range");
+}
 
 TEST_F(JsonCodec, EncodeDecodeRoundTrip) {
   Event original;

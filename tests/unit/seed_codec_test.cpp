@@ -101,6 +101,32 @@ TEST(SeedCodec, TooLongItemIdStaysTooLong) {
   EXPECT_EQ(apply(state, decoded).reason, Reason::invalid_sku);
 }
 
+// Two SKUs that differ only in invalid UTF-8 bytes would collapse into one key in an
+// export: such an item id is malformed, as it is in JSON.
+TEST(SeedCodec, ItemIdThatIsNotUtf8IsMalformed) {
+  Event order;
+  order.type = EventType::order;
+  order.user_id = 7;
+  order.add_line(Sku::from("ok"), 1);
+  order.add_line(Sku::from("\xed\xa0\x80"), 1);
+  const Event events[] = {
+      Event::make_add_item(Sku::from("cpu\xff"), 1, true, 1),
+      Event::make_add_item(Sku::from("\xc3\x28"), 1, false, 0),
+      order,
+  };
+  for (const Event& event : events) {
+    std::string data;
+    append_seed_data(event, data);
+    Event decoded;
+    const char* error = seed_error(seed_type_name(event.type), data, decoded);
+    ASSERT_NE(error, nullptr);
+    EXPECT_STREQ(error, "an item id is not valid UTF-8");
+    EXPECT_EQ(decoded.type, EventType::malformed);
+  }
+  EXPECT_EQ(round_trip(Event::make_add_item(Sku::from("caf\xc3\xa9"), 1, true, 1)).item_id,
+            Sku::from("caf\xc3\xa9"));
+}
+
 TEST(SeedCodec, OrderWithTooManyLinesIsCountedNotMalformed) {
   // {"UserID": 1, "ItemIDs": ["c" x N], "ItemQuantities": [1 x N]}, N = order_lines_max + 1
   const std::size_t lines = order_lines_max + 1;
