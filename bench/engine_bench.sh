@@ -47,16 +47,21 @@ echo "setup: $((USERS + ITEMS)) events creating $USERS users and $ITEMS items, t
   --seed 1 --fsync none >/dev/null 2>&1
 "$LMX" run --log "file:$DATA" --exit-when-caught-up --snapshot-interval 1h >/dev/null 2>&1
 cp -r "$DATA/snapshots" "$WORK/setup-snapshots"
-rm -rf "$DATA/results"
+cp -r "$DATA/results" "$WORK/setup-results"  # results up to the snapshot: only later ones are written
 "$LMX" produce --log "file:$DATA" --events "$EVENTS" --users "$USERS" --items "$ITEMS" \
   --seed 2 --fsync none >/dev/null 2>&1
 echo "journal: $(du -sh "$DATA/journal" | cut -f1), load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 
+reset_to_setup() {  # results and snapshots as the setup run left them
+  rm -rf "$DATA/results" "$DATA/snapshots"
+  cp -r "$WORK/setup-snapshots" "$DATA/snapshots"
+  cp -r "$WORK/setup-results" "$DATA/results"
+}
+
 run_engine() {  # run_engine LMX: the `lmx run` summary line, then resets results and snapshots
   "$1" run --log "file:$DATA" --exit-when-caught-up --snapshot-interval 1h \
     2>/dev/null | grep -m1 'events/s'
-  rm -rf "$DATA/results" "$DATA/snapshots"
-  cp -r "$WORK/setup-snapshots" "$DATA/snapshots"
+  reset_to_setup
 }
 
 best_read=0 best_apply=0 best_engine=0 best_recover=999999
@@ -64,8 +69,7 @@ for run in $(seq "$RUNS"); do
   read_line=$("$BASELINES" read "$DATA")
   apply_line=$("$BASELINES" apply "$DATA")
   recover_line=$("$BASELINES" recover "$DATA")
-  rm -rf "$DATA/results" "$DATA/snapshots"
-  cp -r "$WORK/setup-snapshots" "$DATA/snapshots"
+  reset_to_setup
   # With a baseline build, the two alternate which goes first, so neither always gets the
   # warmer page cache.
   if [[ -n "${BASELINE_LMX:-}" && $((run % 2)) -eq 0 ]]; then baseline_line=$(run_engine "$BASELINE_LMX"); fi

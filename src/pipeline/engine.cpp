@@ -91,15 +91,23 @@ EngineSummary run_engine(Backend& backend, const EngineOptions& options,
                          const std::atomic<bool>& stop) {
   const std::unique_ptr<EngineLock> lock = backend.lock_engine();
   const std::unique_ptr<SnapshotStore> store = backend.open_snapshot_store();
+  const std::unique_ptr<ResultWriter> results = backend.open_result_writer();
+  // Results are derived: when the results log ends before a snapshot (its tail was lost
+  // or damaged, or it was deleted), recovery starts from an older state, so that the
+  // replay writes every missing result. Never a silent hole.
+  const Position results_through = results->last_position();
   Recovered recovered = restore_snapshot(*store);
+  const Position newest_snapshot = recovered.snapshot_position;
+  if (results_through < newest_snapshot) recovered = restore_snapshot(*store, results_through);
   log_recovery(recovered, backend);
   const std::unique_ptr<LogReader> reader = backend.open_reader(recovered.position);
-  check_snapshot_within_log(recovered, *reader);
-  const std::unique_ptr<ResultWriter> results = backend.open_result_writer();
+  // The newest snapshot must be within the log even when an older one is used: a log that
+  // lost entries the snapshot applied is refused either way.
+  check_snapshot_within_log(newest_snapshot, *reader);
 
   const PipelineOptions pipeline_options{.position = recovered.position,
                                          .snapshot_position = recovered.snapshot_position,
-                                         .results_through = results->last_position(),
+                                         .results_through = results_through,
                                          .exit_when_caught_up = options.exit_when_caught_up};
   Pipeline pipeline(*reader, *results, *store, std::move(recovered.state), pipeline_options);
   const auto start = Clock::now();

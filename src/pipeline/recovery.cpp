@@ -12,9 +12,9 @@
 
 namespace lmx {
 
-Recovered restore_snapshot(SnapshotStore& store) {
+Recovered restore_snapshot(SnapshotStore& store, Position at_most) {
   Recovered recovered;
-  std::optional<Snapshot> snapshot = store.load_newest(recovered.problems);
+  std::optional<Snapshot> snapshot = store.load_newest(recovered.problems, at_most);
   if (snapshot) {
     recovered.state.assign(std::move(snapshot->users), std::move(snapshot->items));
     recovered.snapshot_position = snapshot->position;
@@ -23,10 +23,10 @@ Recovered restore_snapshot(SnapshotStore& store) {
   return recovered;
 }
 
-void check_snapshot_within_log(const Recovered& recovered, LogReader& reader) {
-  if (recovered.snapshot_position.is_zero()) return;
+void check_snapshot_within_log(Position snapshot_position, LogReader& reader) {
+  if (snapshot_position.is_zero()) return;
   const Position end = reader.end_position();
-  if (end < recovered.snapshot_position) {
+  if (end < snapshot_position) {
     // A damaged record also ends the readable log early: reading reports it first, with
     // its segment and offset. The reader is not used after this, so what it reads is moot.
     (void)reader.fetch(1, std::chrono::milliseconds(0));
@@ -34,13 +34,13 @@ void check_snapshot_within_log(const Recovered& recovered, LogReader& reader) {
         "the snapshot at position {} is ahead of the end of the log (position {}): the log "
         "lost entries that the snapshot has applied; refusing to replay after it (move that "
         "snapshot away to recover from an older one)",
-        recovered.snapshot_position.to_string(), end.to_string()));
+        snapshot_position.to_string(), end.to_string()));
   }
 }
 
 void replay_to_end(Backend& backend, Recovered& recovered) {
   const std::unique_ptr<LogReader> reader = backend.open_reader(recovered.position);
-  check_snapshot_within_log(recovered, *reader);
+  check_snapshot_within_log(recovered.snapshot_position, *reader);
   auto event = std::make_unique<Event>();
   for (;;) {
     const std::size_t count = reader->fetch(replay_batch_size, std::chrono::milliseconds(0));

@@ -21,8 +21,10 @@ struct Recovered {
   std::vector<std::string> problems;  // invalid snapshots skipped on the way
 };
 
-// The newest valid snapshot's state (or an empty state), not yet replayed.
-[[nodiscard]] Recovered restore_snapshot(SnapshotStore& store);
+// The state of the newest valid snapshot at or before `at_most` (or an empty state), not
+// yet replayed.
+[[nodiscard]] Recovered restore_snapshot(SnapshotStore& store,
+                                         Position at_most = Position::last());
 
 // Applies every entry after `recovered.position` that is in the log now. Throws, like
 // check_snapshot_within_log(), when the snapshot is ahead of the log.
@@ -33,6 +35,6 @@ void replay_to_end(Backend& backend, Recovered& recovered);
 // the engine had read it), and replaying after the snapshot would silently skip the
 // entries appended next at those positions. Damage in the log that ends it early is
 // reported as such (the reader's error), not as a lost tail.
-void check_snapshot_within_log(const Recovered& recovered, LogReader& reader);
+void check_snapshot_within_log(Position snapshot_position, LogReader& reader);
 
 }  // namespace lmx

@@ -32,7 +32,7 @@ class RedisSnapshots : public test::RedisTest {
 
 TEST_F(RedisSnapshots, EmptyStoreHasNoneAndNoProblem) {
   std::vector<std::string> problems;
-  EXPECT_FALSE(store->load_newest(problems).has_value());
+  EXPECT_FALSE(store->load_newest(problems, Position::last()).has_value());
   EXPECT_TRUE(problems.empty());
 }
 
@@ -44,7 +44,7 @@ TEST_F(RedisSnapshots, NewestKAreKeptWithoutExpiry) {
   EXPECT_EQ(admin->command({"EXISTS", store->key(Position{1000, 3})})->integer, 0);
   EXPECT_EQ(admin->command({"TTL", names.front()})->integer, -1);
   std::vector<std::string> problems;
-  const auto loaded = store->load_newest(problems);
+  const auto loaded = store->load_newest(problems, Position::last());
   ASSERT_TRUE(loaded.has_value());
   EXPECT_TRUE(problems.empty());
   EXPECT_EQ(loaded->position, (Position{5000, 3}));
@@ -59,7 +59,7 @@ TEST_F(RedisSnapshots, DamagedAndMissingSnapshotsAreSkippedWithReasons) {
   (void)admin->command({"SETRANGE", store->key(Position{3000, 3}), "60", "X"});
   (void)admin->command({"DEL", store->key(Position{2000, 3})});
   std::vector<std::string> problems;
-  const auto loaded = store->load_newest(problems);
+  const auto loaded = store->load_newest(problems, Position::last());
   ASSERT_TRUE(loaded.has_value());
   EXPECT_EQ(loaded->position, (Position{1000, 3}));
   ASSERT_EQ(problems.size(), 2u);
@@ -73,7 +73,7 @@ TEST_F(RedisSnapshots, SnapshotUnderAnotherPositionsNameIsRefused) {
   const RedisReply older = admin->command({"GET", store->key(Position{1000, 3})});
   (void)admin->command({"SET", store->key(Position{2000, 3}), std::string(reply_text(*older))});
   std::vector<std::string> problems;
-  const auto loaded = store->load_newest(problems);
+  const auto loaded = store->load_newest(problems, Position::last());
   ASSERT_TRUE(loaded.has_value());
   EXPECT_EQ(loaded->position, (Position{1000, 3}));
   ASSERT_EQ(problems.size(), 1u);

@@ -35,6 +35,11 @@ class MemoryBackend : public Backend {
     const std::lock_guard lock(mutex_);
     return snapshots_;
   }
+  // Keeps only the first `count` results, as a results log that lost its tail would.
+  void truncate_results(std::size_t count) {
+    const std::lock_guard lock(mutex_);
+    results_.resize(std::min(count, results_.size()));
+  }
   // Makes every later results write throw, as a full disk would.
   void fail_result_writes() {
     const std::lock_guard lock(mutex_);
@@ -122,10 +127,13 @@ class MemoryBackend : public Backend {
       const std::lock_guard lock(backend_.mutex_);
       backend_.snapshots_.push_back(snapshot);
     }
-    std::optional<Snapshot> load_newest(std::vector<std::string>& /*problems*/) override {
+    std::optional<Snapshot> load_newest(std::vector<std::string>& /*problems*/,
+                                        Position at_most) override {
       const std::lock_guard lock(backend_.mutex_);
-      if (backend_.snapshots_.empty()) return std::nullopt;
-      return backend_.snapshots_.back();
+      for (auto it = backend_.snapshots_.rbegin(); it != backend_.snapshots_.rend(); ++it) {
+        if (it->position <= at_most) return *it;
+      }
+      return std::nullopt;
     }
 
    private:

@@ -9,9 +9,9 @@
 #include <thread>
 
 #include "../support/memory_backend.hpp"
+#include "canonical_export.hpp"
 #include "lmx/constants.hpp"
 #include "lmx/core/business_logic.hpp"
-#include "canonical_export.hpp"
 #include "pipeline/recovery.hpp"
 #include "workload.hpp"
 
@@ -128,6 +128,28 @@ TEST(Engine, LiveTailSeesAppendsUntilStopped) {
     append_canonical_export(state, got);
     ASSERT_EQ(got, reference_export(prefix)) << "snapshot at " << snapshot.position.to_string();
   }
+}
+
+// Results are derived from the log: when the results log lost results a snapshot covers,
+// the engine recovers from an older state (here: none) and writes them again, each once.
+TEST(Engine, ResultsLostBeforeTheSnapshotAreWrittenAgain) {
+  test::MemoryBackend backend;
+  const std::vector<Event> events = generate(6000, 6);
+  const std::vector<Event> first(events.begin(), events.begin() + 4000);
+  const std::atomic<bool> stop{false};
+  backend.append(first);
+  ASSERT_EQ(run_engine(backend, batch_options(), stop).final_snapshot_position,
+            (Position{0, first.size()}));
+  backend.truncate_results(1234);
+  backend.append({events.begin() + 4000, events.end()});
+
+  const EngineSummary two = run_engine(backend, batch_options(), stop);
+  EXPECT_TRUE(two.snapshot_position.is_zero()) << "no snapshot is at or before result 1234";
+  EXPECT_EQ(two.applied_count, events.size());
+  const std::vector<Result> results = backend.results();
+  ASSERT_EQ(results.size(), events.size());
+  for (std::size_t i = 0; i < results.size(); ++i) ASSERT_EQ(results[i].position.minor, i + 1);
+  EXPECT_EQ(backend_export(backend), reference_export(events));
 }
 
 TEST(Engine, FailingResultsLogStopsTheEngineWithTheCause) {

@@ -119,10 +119,10 @@ TEST(FileSnapshotStore, SavesAtomicallyAndLoadsTheNewest) {
   test::TempDir tmp;
   FileSnapshotStore store(snapshots_dir(tmp.path()));
   std::vector<std::string> problems;
-  EXPECT_FALSE(store.load_newest(problems).has_value());
+  EXPECT_FALSE(store.load_newest(problems, Position::last()).has_value());
   store.save(sample(10));
   store.save(sample(20));
-  const auto loaded = store.load_newest(problems);
+  const auto loaded = store.load_newest(problems, Position::last());
   ASSERT_TRUE(loaded.has_value());
   expect_equal(*loaded, sample(20));
   EXPECT_TRUE(problems.empty());
@@ -152,7 +152,7 @@ TEST(FileSnapshotStore, CorruptNewestFallsBackToThePreviousAndSaysWhy) {
   store.save(sample(20));
   corrupt_file(store.list().front());
   std::vector<std::string> problems;
-  const auto loaded = store.load_newest(problems);
+  const auto loaded = store.load_newest(problems, Position::last());
   ASSERT_TRUE(loaded.has_value());
   EXPECT_EQ(loaded->position, (Position{0, 10}));
   ASSERT_EQ(problems.size(), 1u);
@@ -168,7 +168,7 @@ TEST(FileSnapshotStore, AllCorruptGivesNothingAndEveryProblem) {
   corrupt_file(store.list()[0]);
   std::filesystem::resize_file(store.list()[1], 30);
   std::vector<std::string> problems;
-  EXPECT_FALSE(store.load_newest(problems).has_value());
+  EXPECT_FALSE(store.load_newest(problems, Position::last()).has_value());
   ASSERT_EQ(problems.size(), 2u);
   EXPECT_NE(problems[0].find("checksum mismatch"), std::string::npos) << problems[0];
   EXPECT_NE(problems[1].find("truncated"), std::string::npos) << problems[1];

@@ -35,6 +35,9 @@ struct Position {
 
   friend constexpr auto operator<=>(const Position&, const Position&) = default;
 
+  // The greatest position: "no limit" where a limit is asked for.
+  [[nodiscard]] static constexpr Position last() noexcept { return {UINT64_MAX, UINT64_MAX}; }
+
   [[nodiscard]] constexpr bool is_zero() const noexcept { return major == 0 && minor == 0; }
 
   // "major-minor", whatever the backend: "0-42", "1700000000000-3".

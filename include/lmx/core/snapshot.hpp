@@ -5,8 +5,8 @@
 
 #include <vector>
 
-#include "lmx/core/state.hpp"
 #include "lmx/core/position.hpp"
+#include "lmx/core/state.hpp"
 
 namespace lmx {
 

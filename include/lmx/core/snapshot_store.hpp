@@ -10,6 +10,12 @@
 
 namespace lmx {
 
+// Why load_newest() passed over a valid snapshot after its `at_most`.
+[[nodiscard]] inline std::string after_limit(Position at_most) {
+  return "after the end of the results log (" + at_most.to_string() +
+         "): recovering from an older state so that the missing results are written";
+}
+
 class SnapshotStore {
  public:
   virtual ~SnapshotStore() = default;
@@ -19,9 +25,11 @@ class SnapshotStore {
   // an operating error; the snapshots saved before stay valid.
   virtual void save(const Snapshot& snapshot) = 0;
 
-  // The newest snapshot that passes its checksum, or nullopt when there is none. Each
-  // invalid snapshot skipped on the way is described in `problems` (name and why).
-  [[nodiscard]] virtual std::optional<Snapshot> load_newest(std::vector<std::string>& problems) = 0;
+  // The newest snapshot at or before `at_most` that passes its checksum, or nullopt when
+  // there is none. Each snapshot skipped on the way is described in `problems` (name and
+  // why): invalid ones, and valid ones after `at_most`.
+  [[nodiscard]] virtual std::optional<Snapshot> load_newest(std::vector<std::string>& problems,
+                                                            Position at_most) = 0;
 };
 
 }  // namespace lmx

@@ -69,13 +69,18 @@ void FileSnapshotStore::drop_oldest() {
   assert(list().size() <= keep_count_);
 }
 
-std::optional<Snapshot> FileSnapshotStore::load_newest(std::vector<std::string>& problems) {
+std::optional<Snapshot> FileSnapshotStore::load_newest(std::vector<std::string>& problems,
+                                                       Position at_most) {
   for (const std::filesystem::path& file : list()) {
     try {
       Snapshot snapshot = decode_snapshot(read_whole_file(file));
       if (file.filename() != snapshot_file_name(snapshot.position)) {
         throw std::runtime_error("snapshot holds position " + snapshot.position.to_string() +
                                  ", not the one in its name");
+      }
+      if (at_most < snapshot.position) {
+        problems.push_back(file.filename().string() + ": " + after_limit(at_most));
+        continue;
       }
       return snapshot;
     } catch (const std::runtime_error& e) {  // std::system_error too: an unreadable file

@@ -33,7 +33,8 @@ class FileSnapshotStore final : public SnapshotStore {
                              std::size_t keep_count = snapshot_keep_count);
 
   void save(const Snapshot& snapshot) override;
-  [[nodiscard]] std::optional<Snapshot> load_newest(std::vector<std::string>& problems) override;
+  [[nodiscard]] std::optional<Snapshot> load_newest(std::vector<std::string>& problems,
+                                                    Position at_most) override;
 
   // The snapshot files, newest first.
   [[nodiscard]] std::vector<std::filesystem::path> list() const;

@@ -87,10 +87,17 @@ void RedisSnapshotStore::drop_oldest() {
   exec_transaction(connection_, queued, "dropping old snapshots");
 }
 
-std::optional<Snapshot> RedisSnapshotStore::load_newest(std::vector<std::string>& problems) {
+std::optional<Snapshot> RedisSnapshotStore::load_newest(std::vector<std::string>& problems,
+                                                        Position at_most) {
   for (const std::string& name : list()) {
     std::string problem;
-    if (auto snapshot = load(name, problem)) return snapshot;
+    if (auto snapshot = load(name, problem)) {
+      if (at_most < snapshot->position) {
+        problems.push_back(fmt::format("{}: {}", name, after_limit(at_most)));
+        continue;
+      }
+      return snapshot;
+    }
     problems.push_back(fmt::format("{}: {}", name, problem));
   }
   return std::nullopt;

@@ -32,7 +32,8 @@ class RedisSnapshotStore final : public SnapshotStore {
   explicit RedisSnapshotStore(const RedisUrl& url, std::size_t keep_count = snapshot_keep_count);
 
   void save(const Snapshot& snapshot) override;
-  [[nodiscard]] std::optional<Snapshot> load_newest(std::vector<std::string>& problems) override;
+  [[nodiscard]] std::optional<Snapshot> load_newest(std::vector<std::string>& problems,
+                                                    Position at_most) override;
 
   // The snapshot key names, newest first.
   [[nodiscard]] std::vector<std::string> list();
