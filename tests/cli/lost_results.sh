@@ -35,4 +35,16 @@ rm -rf "$d/results"
   fail "run after deleting results failed: $(cat "$tmp/run3.err")"
 check_results "$d" "$tmp/all.jsonl" "after deleting the results"
 check_state "$d" "$tmp/all.jsonl" "after deleting the results"
+# Damage before the tail of the results log stops the engine with what to do, and doing
+# it (moving the results away) repairs it.
+seg=$(find "$d/results" -name '*.seg' | sort | head -1)
+flip_byte "$seg" 200
+if "$lmx" run --log "file:$d" --exit-when-caught-up > /dev/null 2> "$tmp/run4.err"; then
+  fail "a results log damaged before its tail went unnoticed"
+fi
+expect_grep "in the results log $d/results: results are derived" "$tmp/run4.err" "damaged results"
+mv "$d/results" "$tmp/damaged-results"
+"$lmx" run --log "file:$d" --exit-when-caught-up > /dev/null 2> "$tmp/run5.err" ||
+  fail "run after moving damaged results away failed: $(cat "$tmp/run5.err")"
+check_results "$d" "$tmp/all.jsonl" "after moving damaged results away"
 echo "lost_results: ok"

@@ -13,10 +13,10 @@
 #include <stdexcept>
 #include <thread>
 
-#include "backend/file/posix_file.hpp"
-#include "lmx/constants.hpp"
 #include "backend/file/journal_record.hpp"
 #include "backend/file/journal_segment.hpp"
+#include "backend/file/posix_file.hpp"
+#include "lmx/constants.hpp"
 
 namespace lmx {
 
@@ -196,9 +196,9 @@ void JournalReader::wait_for_change(std::chrono::milliseconds timeout) {
 }
 
 void JournalReader::throw_damage(std::string_view problem) const {
-  throw std::runtime_error(fmt::format("{} in segment {} at offset {}", problem,
+  throw std::runtime_error(fmt::format("{} in segment {} at offset {} ({})", problem,
                                        segment_file_name(segment_first_),
-                                       buffer_file_offset_ + begin_));
+                                       buffer_file_offset_ + begin_, damage_advice(dir_)));
 }
 
 std::uint64_t JournalReader::last_sequence() {

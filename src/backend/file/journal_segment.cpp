@@ -8,9 +8,9 @@
 #include <charconv>
 #include <stdexcept>
 
+#include "backend/file/journal_record.hpp"
 #include "backend/file/posix_file.hpp"
 #include "lmx/constants.hpp"
-#include "backend/file/journal_record.hpp"
 
 namespace lmx {
 namespace {
@@ -126,6 +126,21 @@ SegmentScan scan_segment(int fd, std::uint64_t offset, std::uint64_t sequence) {
   }
   assert(scan.end_offset == scan.file_size);
   return scan;
+}
+
+std::string damage_advice(const std::filesystem::path& dir) {
+  if (dir.filename() == "results" ||
+      (dir.filename().empty() && dir.parent_path().filename() == "results")) {
+    return fmt::format(
+        "in the results log {}: results are derived from the events; move that directory "
+        "away and the next lmx run writes every result again",
+        dir.string());
+  }
+  return fmt::format(
+      "in the event journal {}: the events are the source of truth, so lmx stops rather than "
+      "skip them; `lmx inspect journal` lists every damaged record; restore the segment from "
+      "a copy",
+      dir.string());
 }
 
 std::string describe_damage(const std::filesystem::path& segment, const SegmentScan& scan) {

@@ -53,6 +53,11 @@ struct SegmentScan {
 // the caller decides whether a torn tail or damage is an error. Throws on an I/O error.
 [[nodiscard]] SegmentScan scan_segment(int fd, std::uint64_t offset, std::uint64_t sequence);
 
+// What an operator can do about damage before the tail of the journal in `dir`: the
+// results log (a directory named "results") is derived from the events and can be
+// rewritten; the events journal is the source of truth.
+[[nodiscard]] std::string damage_advice(const std::filesystem::path& dir);
+
 // "checksum mismatch in segment 00000000000000000001.seg at offset 4096".
 [[nodiscard]] std::string describe_damage(const std::filesystem::path& segment,
                                           const SegmentScan& scan);

@@ -1,6 +1,7 @@
 #include "backend/file/journal_writer.hpp"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -9,8 +10,8 @@
 #include <cassert>
 #include <cerrno>
 
-#include "backend/file/posix_file.hpp"
 #include "backend/file/journal_segment.hpp"
+#include "backend/file/posix_file.hpp"
 
 namespace lmx {
 namespace {
@@ -111,7 +112,8 @@ void JournalWriter::accept_scan(std::uint64_t from_offset) {
   assert(segment_fd_ >= 0);
   const SegmentScan scan = scan_segment(segment_fd_, from_offset, next_sequence_);
   if (scan.ending == SegmentEnding::damaged) {
-    throw std::runtime_error(describe_damage(segment_path(), scan));
+    throw std::runtime_error(
+        fmt::format("{} ({})", describe_damage(segment_path(), scan), damage_advice(dir_)));
   }
   if (scan.ending == SegmentEnding::torn_tail) {
     spdlog::warn("truncating the torn tail of journal segment {} at offset {} ({}, {} bytes)",
@@ -237,7 +239,8 @@ std::optional<std::string> JournalWriter::read_last_payload() {
   const UniqueFd fd = open_file(previous.path, O_RDONLY);
   const SegmentScan scan = scan_segment(fd.get(), 0, previous.first_sequence);
   if (scan.ending != SegmentEnding::clean || scan.record_count == 0) {
-    throw std::runtime_error(describe_damage(previous.path, scan));
+    throw std::runtime_error(
+        fmt::format("{} ({})", describe_damage(previous.path, scan), damage_advice(dir_)));
   }
   return read_payload_at(fd.get(), scan.last_record_offset, previous.path);
 }
