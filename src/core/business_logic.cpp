@@ -12,6 +12,7 @@ constexpr std::int64_t int64_max = std::numeric_limits<std::int64_t>::max();
 Result result_for(const Event& event, Reason reason) noexcept {
   Result result;
   result.position = event.position;
+  result.entry_checksum = event.entry_checksum;
   result.type = event.type;
   result.reason = reason;
   result.user_id = event.user_id;

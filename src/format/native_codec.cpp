@@ -149,7 +149,7 @@ Decoded<> decode_event(std::string_view bytes, Event& event) noexcept {
 void encode_result(const Result& result, std::string& out) {
   assert_well_formed(result);
   const std::size_t start = out.size();
-  put_le<std::uint8_t>(out, native_codec_version);
+  put_le<std::uint8_t>(out, native_result_version);
   put_le<std::uint8_t>(out, static_cast<std::uint8_t>(result.type));
   put_le<std::uint8_t>(out, static_cast<std::uint8_t>(result.reason));
   put_le(out, result.position.major);
@@ -157,19 +157,27 @@ void encode_result(const Result& result, std::string& out) {
   put_le(out, result.user_id);
   put_le(out, result.balance);
   put_le(out, result.remain);
+  put_le(out, result.entry_checksum);
   LMX_ASSERT(out.size() - start == native_result_size);
 }
 
 Decoded<Result> decode_result(std::string_view bytes) noexcept {
   using Failure = Decoded<Result>;
-  if (bytes.size() != native_result_size) return Failure::failure("a result is 43 bytes");
+  if (bytes.size() != native_result_size && bytes.size() != native_result_v1_size) {
+    return Failure::failure("a result is 47 bytes (43 in version 1)");
+  }
   ByteCursor in(bytes);
   std::uint8_t version = 0;
   std::uint8_t type = 0;
   std::uint8_t reason = 0;
   const bool head = in.read(version) && in.read(type) && in.read(reason);
   LMX_ASSERT(head);  // the size was checked
-  if (version != native_codec_version) return Failure::failure("not a native result of version 1");
+  const std::uint8_t size_version = bytes.size() == native_result_size ? native_result_version : 1;
+  if (version != size_version) {
+    return Failure::failure(bytes.size() == native_result_size
+                                ? "not a native result of version 2"
+                                : "not a native result of version 1");
+  }
   const std::optional<EventType> known_type = event_type_from_code(type);
   if (!known_type) return Failure::failure("unknown event type");
   const std::optional<Reason> known = reason_from_code(reason);
@@ -178,7 +186,8 @@ Decoded<Result> decode_result(std::string_view bytes) noexcept {
   decoded.type = *known_type;
   decoded.reason = *known;
   const bool body = in.read(decoded.position.major) && in.read(decoded.position.minor) &&
-                    in.read(decoded.user_id) && in.read(decoded.balance) && in.read(decoded.remain);
+                    in.read(decoded.user_id) && in.read(decoded.balance) && in.read(decoded.remain) &&
+                    (version == 1 || in.read(decoded.entry_checksum));
   LMX_ASSERT(body);
   LMX_ASSERT(in.remaining() == 0);
   assert_well_formed(decoded);

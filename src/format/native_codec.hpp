@@ -30,12 +30,16 @@
 //                     +---------+----------------+   sku_size_max + 1 means "the source
 //                                                    id was too long" and has no bytes.
 //
-// Result, version 1 (43 bytes):
+// Result, version 2 (47 bytes):
 //
-//   +---------+------+--------+--------------+--------------+---------+---------+--------+
-//   | version | type | reason | position     | position     | user_id | balance | remain |
-//   | u8 = 1  | u8   | u8     | major u64    | minor u64    | i64     | i64     | i64    |
-//   +---------+------+--------+--------------+--------------+---------+---------+--------+
+//   +---------+------+--------+-----------+-----------+---------+---------+--------+----------+
+//   | version | type | reason | position  | position  | user_id | balance | remain | entry    |
+//   | u8 = 2  | u8   | u8     | major u64 | minor u64 | i64     | i64     | i64    | checksum |
+//   |         |      |        |           |           |         |         |        | u32      |
+//   +---------+------+--------+-----------+-----------+---------+---------+--------+----------+
+//
+// `entry checksum` is the answered entry's Event::entry_checksum. Version 1 (43 bytes, no
+// checksum) is still read, as a result whose checksum was not recorded (0).
 //
 // Decoding refuses, with a reason, an unknown version or type, a reason code out of range,
 // a bad size, non-zero reserved flag bits, truncation and trailing bytes.
@@ -55,7 +59,9 @@ inline constexpr std::uint8_t native_codec_version = 1;
 // Largest encoded event: an order storing order_lines_max lines of the longest SKU.
 inline constexpr std::size_t native_event_size_max =
     2 + 8 + 4 + order_lines_max * (1 + sku_size_max + 8);
-inline constexpr std::size_t native_result_size = 3 + 5 * 8;
+inline constexpr std::uint8_t native_result_version = 2;
+inline constexpr std::size_t native_result_size = 3 + 5 * 8 + 4;
+inline constexpr std::size_t native_result_v1_size = 3 + 5 * 8;
 
 // Appends the encoding of `event` (not malformed: a malformed entry is never written).
 void encode_event(const Event& event, std::string& out);

@@ -64,7 +64,8 @@ std::string encode_snapshot(const Snapshot& snapshot) {
   put_le<std::uint64_t>(out, snapshot.users.size());
   put_le<std::uint64_t>(out, snapshot.items.size());
   put_le<std::uint64_t>(out, 0);  // payload_size, stored once the payload is written
-  put_le<std::uint64_t>(out, 0);
+  put_le(out, snapshot.entry_checksum);
+  put_le<std::uint32_t>(out, 0);
   assert(out.size() == snapshot_header_size);
   for (const User& user : snapshot.users) {
     put_le(out, user.user_id);
@@ -94,8 +95,8 @@ SnapshotHeader decode_snapshot_header(std::string_view bytes) {
   if (!in.read(magic)) fail(fmt::format("truncated: {} bytes, not even a magic", bytes.size()));
   if (magic != snapshot_magic) fail("bad magic at offset 0: not an lmx snapshot");
   std::uint16_t version = 0;
-  if (in.read(version) && version != snapshot_version) {
-    fail(fmt::format("unsupported snapshot version {} (this lmx reads {})", version,
+  if (in.read(version) && (version == 0 || version > snapshot_version)) {
+    fail(fmt::format("unsupported snapshot version {} (this lmx reads 1 to {})", version,
                      snapshot_version));
   }
   if (bytes.size() < snapshot_header_size) {
@@ -108,6 +109,7 @@ SnapshotHeader decode_snapshot_header(std::string_view bytes) {
   header.user_count = load_le<std::uint64_t>(h + 24);
   header.item_count = load_le<std::uint64_t>(h + 32);
   header.payload_size = load_le<std::uint64_t>(h + 40);
+  if (version >= 2) header.entry_checksum = load_le<std::uint32_t>(h + 48);
   return header;
 }
 
@@ -131,6 +133,7 @@ Snapshot decode_snapshot(std::string_view bytes) {
   }
   Snapshot snapshot;
   snapshot.position = header.position;
+  snapshot.entry_checksum = header.entry_checksum;
   ByteCursor payload(bytes.substr(snapshot_header_size, header.payload_size));
   decode_users(payload, header.user_count, snapshot.users);
   decode_items(payload, header.item_count, snapshot.items);

@@ -1,17 +1,18 @@
 #pragma once
 // The snapshot format: the bytes of a snapshot file, and of the Redis key that holds one.
-// Version 1, little-endian, a 56-byte header, the payload, then a CRC32C:
+// Version 2, little-endian, a 56-byte header, the payload, then a CRC32C:
 //
 //   offset 0        4         6          8                16               24
 //          +--------+---------+----------+----------------+----------------+
 //          | magic  | version | reserved | position major | position minor |
-//          | "LMXS" | u16 = 1 | u16 = 0  | u64            | u64            |
+//          | "LMXS" | u16 = 2 | u16 = 0  | u64            | u64            |
 //          +--------+---------+----------+----------------+----------------+
-//   offset 24               32               40               48             56
-//          +----------------+----------------+----------------+--------------+
-//          | user_count u64 | item_count u64 | payload_size   | reserved u64 |
-//          |                |                | u64            | = 0          |
-//          +----------------+----------------+----------------+--------------+
+//   offset 24               32               40               48         52         56
+//          +----------------+----------------+----------------+----------+----------+
+//          | user_count u64 | item_count u64 | payload_size   | entry    | reserved |
+//          |                |                | u64            | checksum | u32 = 0  |
+//          |                |                |                | u32      |          |
+//          +----------------+----------------+----------------+----------+----------+
 //   offset 56                                               56 + payload_size
 //          +---------------------------------------------------+--------------+
 //          | payload: user_count users, then item_count items  | crc32c u32   |
@@ -24,11 +25,16 @@
 //          | id size u8   | id bytes[size]    | price i64 | remain i64 |  size 1..sku_size_max
 //          +--------------+-------------------+-----------+------------+
 //
+// `entry checksum` is the Event::entry_checksum of the entry at `position`, so that a
+// restart can tell the snapshot still covers the log as it is, not just as many entries.
+// Version 1 (the same header with those 8 bytes zero) is still read, as a snapshot whose
+// entry checksum was not recorded (0).
+//
 // The CRC32C covers every byte before it. Entities are in the state's own order, so that
 // a restored state iterates (and exports) exactly like the one that was saved.
 //
 // decode_snapshot() throws std::runtime_error saying what and where: "bad magic",
-// "unsupported snapshot version 2", "truncated: ... ends at offset N, expected M bytes" (a
+// "unsupported snapshot version 3", "truncated: ... ends at offset N, expected M bytes" (a
 // short file), "checksum mismatch at offset N" (damage), "count mismatch ...",
 // "invalid item id at offset N".
 
@@ -41,12 +47,13 @@
 namespace lmx {
 
 inline constexpr std::uint32_t snapshot_magic = 0x53584D4Cu;  // "LMXS" in file order
-inline constexpr std::uint16_t snapshot_version = 1;
+inline constexpr std::uint16_t snapshot_version = 2;
 inline constexpr std::size_t snapshot_header_size = 56;
 inline constexpr std::size_t snapshot_checksum_size = 4;
 
 struct SnapshotHeader {
   Position position;
+  std::uint32_t entry_checksum = 0;
   std::uint64_t user_count = 0;
   std::uint64_t item_count = 0;
   std::uint64_t payload_size = 0;

@@ -85,6 +85,24 @@ void control_loop(Pipeline& pipeline, LogReader& reader, const EngineOptions& op
   }
 }
 
+// The newest result in the results log that still answers the log as it is. When the
+// newest one answers an entry the log no longer holds (the log lost a tail the engine had
+// answered, and was appended to again), the results after the newest snapshot are stale:
+// they are discarded, and the replay from that snapshot writes them anew. A snapshot the
+// log no longer holds either is refused afterwards by check_snapshot_within_log().
+Position check_results(ResultWriter& results, Backend& backend, Position newest_snapshot) {
+  const EntryRef last = results.last_answered();
+  if (last.position.is_zero() || !(newest_snapshot < last.position) || backend.holds(last)) {
+    return last.position;
+  }
+  spdlog::warn(
+      "the result for position {} answers an entry the log no longer holds (the log lost "
+      "entries and was appended to again): writing the results after {} anew",
+      last.position.to_string(), newest_snapshot.to_string());
+  results.discard_after(newest_snapshot);
+  return newest_snapshot;
+}
+
 }  // namespace
 
 EngineSummary run_engine(Backend& backend, const EngineOptions& options,
@@ -95,15 +113,17 @@ EngineSummary run_engine(Backend& backend, const EngineOptions& options,
   // Results are derived: when the results log ends before a snapshot (its tail was lost
   // or damaged, or it was deleted), recovery starts from an older state, so that the
   // replay writes every missing result. Never a silent hole.
-  const Position results_through = results->last_position();
   Recovered recovered = restore_snapshot(*store);
-  const Position newest_snapshot = recovered.snapshot_position;
-  if (results_through < newest_snapshot) recovered = restore_snapshot(*store, results_through);
+  const EntryRef newest_snapshot{recovered.snapshot_position, recovered.snapshot_entry_checksum};
+  const Position results_through = check_results(*results, backend, newest_snapshot.position);
+  if (results_through < newest_snapshot.position) {
+    recovered = restore_snapshot(*store, results_through);
+  }
   log_recovery(recovered, backend);
   const std::unique_ptr<LogReader> reader = backend.open_reader(recovered.position);
   // The newest snapshot must be within the log even when an older one is used: a log that
   // lost entries the snapshot applied is refused either way.
-  check_snapshot_within_log(newest_snapshot, *reader);
+  check_snapshot_within_log(newest_snapshot, *reader, backend);
 
   const PipelineOptions pipeline_options{.position = recovered.position,
                                          .snapshot_position = recovered.snapshot_position,

@@ -18,12 +18,14 @@ Recovered restore_snapshot(SnapshotStore& store, Position at_most) {
   if (snapshot) {
     recovered.state.assign(std::move(snapshot->users), std::move(snapshot->items));
     recovered.snapshot_position = snapshot->position;
+    recovered.snapshot_entry_checksum = snapshot->entry_checksum;
     recovered.position = snapshot->position;
   }
   return recovered;
 }
 
-void check_snapshot_within_log(Position snapshot_position, LogReader& reader) {
+void check_snapshot_within_log(EntryRef snapshot, LogReader& reader, Backend& backend) {
+  const Position snapshot_position = snapshot.position;
   if (snapshot_position.is_zero()) return;
   const Position end = reader.end_position();
   if (end < snapshot_position) {
@@ -36,11 +38,19 @@ void check_snapshot_within_log(Position snapshot_position, LogReader& reader) {
         "snapshot away to recover from an older one)",
         snapshot_position.to_string(), end.to_string()));
   }
+  if (!backend.holds(snapshot)) {
+    throw std::runtime_error(fmt::format(
+        "the entry at position {} is not the one the snapshot at that position applied: the "
+        "log lost entries that the snapshot has applied and was appended to again; refusing "
+        "to replay after it (move that snapshot away to recover from an older one)",
+        snapshot_position.to_string()));
+  }
 }
 
 void replay_to_end(Backend& backend, Recovered& recovered) {
   const std::unique_ptr<LogReader> reader = backend.open_reader(recovered.position);
-  check_snapshot_within_log(recovered.snapshot_position, *reader);
+  check_snapshot_within_log({recovered.snapshot_position, recovered.snapshot_entry_checksum},
+                            *reader, backend);
   auto event = std::make_unique<Event>();
   for (;;) {
     const std::size_t count = reader->fetch(replay_batch_size, std::chrono::milliseconds(0));

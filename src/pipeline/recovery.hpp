@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "lmx/core/backend.hpp"
+#include "lmx/core/entry_ref.hpp"
 #include "lmx/core/log_reader.hpp"
 #include "lmx/core/state.hpp"
 
@@ -16,6 +17,7 @@ namespace lmx {
 struct Recovered {
   State state;
   Position snapshot_position;  // zero when no snapshot was usable
+  std::uint32_t snapshot_entry_checksum = 0;  // of the entry at snapshot_position
   Position position;           // last entry applied (snapshot or replay)
   std::uint64_t replayed_count = 0;
   std::vector<std::string> problems;  // invalid snapshots skipped on the way
@@ -27,14 +29,15 @@ struct Recovered {
                                          Position at_most = Position::last());
 
 // Applies every entry after `recovered.position` that is in the log now. Throws, like
-// check_snapshot_within_log(), when the snapshot is ahead of the log.
+// check_snapshot_within_log(), when the log no longer holds the snapshot's entry.
 void replay_to_end(Backend& backend, Recovered& recovered);
 
-// Throws std::runtime_error when the restored snapshot's position is past the end of the
-// log: the log lost entries the snapshot has applied (a tail lost in a power failure after
-// the engine had read it), and replaying after the snapshot would silently skip the
-// entries appended next at those positions. Damage in the log that ends it early is
+// Throws std::runtime_error when the log does not hold the entry a snapshot covers
+// through: the log lost entries the snapshot has applied (a tail lost in a power failure
+// after the engine had read it), whether it ends before the snapshot's position or was
+// appended to again since, and replaying after the snapshot would silently skip or
+// misplace the entries now at those positions. Damage in the log that ends it early is
 // reported as such (the reader's error), not as a lost tail.
-void check_snapshot_within_log(Position snapshot_position, LogReader& reader);
+void check_snapshot_within_log(EntryRef snapshot, LogReader& reader, Backend& backend);
 
 }  // namespace lmx

@@ -20,6 +20,7 @@ void ResultStage::on_event(Output& output, std::int64_t /*sequence*/, bool end_o
   // One result per position, in log order.
   LMX_ASSERT(last_position_ < output.result.position);
   last_position_ = output.result.position;
+  last_entry_checksum_ = output.result.entry_checksum;
   if (skip_through_ < output.result.position) batch_.push_back(output.result);
   if (end_of_batch || batch_.size() >= result_publish_batch_max) write_batch();
 }
@@ -36,6 +37,7 @@ void ResultStage::checkpoint(Output& output) {
   if (output.snapshot == nullptr) return;
   // Every result the snapshot covers is before this slot, so it is durable now.
   LMX_ASSERT(output.snapshot->position == last_position_);
+  output.snapshot->entry_checksum = last_entry_checksum_;
   snapshotter_.save(std::move(output.snapshot));
 }
 

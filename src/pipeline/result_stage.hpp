@@ -2,7 +2,8 @@
 // The result stage: writes the output ring's results to the results log, one write per
 // batch, and at a checkpoint makes them durable before handing the checkpoint's snapshot
 // to the snapshotter. Results at or before `skip_through` are in the log already (written
-// before a restart) and are not written again.
+// before a restart) and are not written again. A snapshot is stamped with the checksum of
+// the entry its last result answers.
 
 #include <cstdint>
 #include <vector>
@@ -27,6 +28,7 @@ class ResultStage {
   const Position skip_through_;
   Snapshotter& snapshotter_;
   Position last_position_;
+  std::uint32_t last_entry_checksum_ = 0;
   std::vector<Result> batch_;
 };
 

@@ -226,12 +226,12 @@ TEST_F(RedisLog, WriterErrorNamesTheCommandAndKeepsTheConnectionInStep) {
 
 TEST_F(RedisLog, ResultsArePublishedReadablyAndTheLastIsFound) {
   RedisResultWriter results(url);
-  EXPECT_TRUE(results.last_position().is_zero());
+  EXPECT_TRUE(results.last_answered().position.is_zero());
   Result accepted{Position{1700, 1}, EventType::topup, Reason::accepted, 7, 500, 0};
   Result rejected{Position{1700, 2}, EventType::order, Reason::insufficient_balance, 7, 500, 0};
   const Result batch[] = {accepted, rejected};
   results.write(batch);
-  EXPECT_EQ(results.last_position(), (Position{1700, 2}));
+  EXPECT_EQ(results.last_answered().position, (Position{1700, 2}));
   const RedisReply entries = admin->command({"XRANGE", results.stream(), "-", "+"});
   ASSERT_EQ(entries->elements, 2u);
   const redisReply* fields = entries->element[1]->element[1];

@@ -15,16 +15,23 @@ namespace lmx::test {
 
 class MemoryBackend : public Backend {
  public:
-  // Appends events; positions are {0, 1}, {0, 2}, ... as in the file journal.
+  // Appends events; positions are {0, 1}, {0, 2}, ... as in the file journal. Each entry
+  // gets a checksum no other entry ever had, like a journal record.
   void append(const std::vector<Event>& events) {
     {
       const std::lock_guard lock(mutex_);
       for (Event e : events) {
         e.position = Position{0, log_.size() + 1};
+        e.entry_checksum = ++entries_made_;
         log_.push_back(e);
       }
     }
     appended_.notify_all();
+  }
+  // Keeps only the first `count` entries, as a journal that lost its tail would.
+  void truncate_log(std::size_t count) {
+    const std::lock_guard lock(mutex_);
+    log_.resize(std::min(count, log_.size()));
   }
 
   std::vector<Result> results() const {
@@ -39,6 +46,11 @@ class MemoryBackend : public Backend {
   void truncate_results(std::size_t count) {
     const std::lock_guard lock(mutex_);
     results_.resize(std::min(count, results_.size()));
+  }
+  // Forgets the newest snapshot, as if the engine had stopped before saving it.
+  void drop_newest_snapshot() {
+    const std::lock_guard lock(mutex_);
+    snapshots_.pop_back();
   }
   // Makes every later results write throw, as a full disk would.
   void fail_result_writes() {
@@ -57,6 +69,12 @@ class MemoryBackend : public Backend {
     return std::make_unique<Snapshots>(*this);
   }
   std::unique_ptr<EngineLock> lock_engine() override { return nullptr; }  // one process
+  bool holds(EntryRef entry) override {
+    const std::lock_guard lock(mutex_);
+    const std::uint64_t index = entry.position.minor;
+    return !entry.position.is_zero() && index <= log_.size() &&
+           (entry.checksum == 0 || log_[index - 1].entry_checksum == entry.checksum);
+  }
   std::string describe() const override { return "memory"; }
 
  private:
@@ -111,9 +129,14 @@ class MemoryBackend : public Backend {
       backend_.results_.insert(backend_.results_.end(), results.begin(), results.end());
     }
     void sync() override {}
-    Position last_position() override {
+    EntryRef last_answered() override {
       const std::lock_guard lock(backend_.mutex_);
-      return backend_.results_.empty() ? Position{} : backend_.results_.back().position;
+      if (backend_.results_.empty()) return EntryRef{};
+      return EntryRef{backend_.results_.back().position, backend_.results_.back().entry_checksum};
+    }
+    void discard_after(Position position) override {
+      const std::lock_guard lock(backend_.mutex_);
+      std::erase_if(backend_.results_, [&](const Result& r) { return position < r.position; });
     }
 
    private:
@@ -143,6 +166,7 @@ class MemoryBackend : public Backend {
   mutable std::mutex mutex_;
   std::condition_variable appended_;
   std::vector<Event> log_;
+  std::uint32_t entries_made_ = 0;
   std::vector<Result> results_;
   std::vector<Snapshot> snapshots_;
   bool fail_results_ = false;

@@ -196,5 +196,61 @@ TEST(Engine, SnapshotAheadOfTheLogIsRefused) {
   EXPECT_THROW((void)backend_export(shortened), std::runtime_error);
 }
 
+// A log that lost a tail the engine had answered (but not snapshotted), then was appended
+// to again: run A's snapshot covers the first 1000 entries and its results all 1500; the
+// log keeps 1200 of them and gets 300 other entries. The results for the new entries at
+// the old positions must answer the new entries, exactly as a fresh engine would.
+TEST(Engine, ResultsForEntriesTheLogNoLongerHoldsAreWrittenAnew) {
+  const std::vector<Event> events = generate(1500, 7);
+  const std::vector<Event> refill = generate(300, 8);
+  test::MemoryBackend backend;
+  const std::atomic<bool> stop{false};
+  backend.append({events.begin(), events.begin() + 1000});
+  (void)run_engine(backend, batch_options(), stop);
+  backend.append({events.begin() + 1000, events.end()});
+  ASSERT_EQ(run_engine(backend, batch_options(), stop).final_snapshot_position,
+            (Position{0, 1500}));
+  backend.drop_newest_snapshot();
+  backend.truncate_log(1200);
+  backend.append(refill);
+
+  const EngineSummary summary = run_engine(backend, batch_options(), stop);
+  EXPECT_EQ(summary.snapshot_position, (Position{0, 1000}));
+  std::vector<Event> now(events.begin(), events.begin() + 1200);
+  now.insert(now.end(), refill.begin(), refill.end());
+  std::vector<Reason> reasons;
+  EXPECT_EQ(backend_export(backend), reference_export(now, &reasons));
+  const std::vector<Result> results = backend.results();
+  ASSERT_EQ(results.size(), now.size());
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    ASSERT_EQ(results[i].position.minor, i + 1);
+    ASSERT_EQ(results[i].reason, reasons[i]) << "position " << i + 1;
+    ASSERT_TRUE(backend.holds({results[i].position, results[i].entry_checksum}));
+  }
+}
+
+// The same lost tail, but a snapshot covers it: the entry at the snapshot's position is
+// another one now, although the log is long enough, and replaying after it would be wrong.
+TEST(Engine, SnapshotOfEntriesTheLogNoLongerHoldsIsRefused) {
+  const std::vector<Event> events = generate(1500, 7);
+  test::MemoryBackend backend;
+  const std::atomic<bool> stop{false};
+  backend.append(events);
+  ASSERT_EQ(run_engine(backend, batch_options(), stop).final_snapshot_position,
+            (Position{0, 1500}));
+  backend.truncate_log(1200);
+  backend.append(generate(400, 8));
+  try {
+    (void)run_engine(backend, batch_options(), stop);
+    FAIL() << "the engine replayed after a snapshot of entries the log no longer holds";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("the entry at position 0-1500 is not the one the "
+                                         "snapshot at that position applied"),
+              std::string::npos)
+        << e.what();
+  }
+  EXPECT_THROW((void)backend_export(backend), std::runtime_error);
+}
+
 }  // namespace
 }  // namespace lmx

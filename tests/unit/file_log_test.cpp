@@ -113,7 +113,7 @@ TEST(FileResultWriter, LastPositionIsThatOfTheNewestResult) {
   test::TempDir tmp;
   {
     FileResultWriter writer(tmp.path(), {.fsync = FsyncPolicy::none});
-    EXPECT_EQ(writer.last_position(), Position{});
+    EXPECT_EQ(writer.last_answered().position, Position{});
     std::vector<Result> results(3);
     for (std::uint64_t i = 0; i < results.size(); ++i) {
       results[i].position = Position{0, i + 10};
@@ -122,12 +122,12 @@ TEST(FileResultWriter, LastPositionIsThatOfTheNewestResult) {
       results[i].balance = static_cast<std::int64_t>(i);
     }
     writer.write(results);
-    EXPECT_EQ(writer.last_position(), (Position{0, 12}));
+    EXPECT_EQ(writer.last_answered().position, (Position{0, 12}));
   }
   // A crash right after a rollover leaves an empty newest segment.
   std::ofstream(results_journal_dir(tmp.path()) / segment_file_name(4)).close();
   FileResultWriter reopened(tmp.path(), {.fsync = FsyncPolicy::none});
-  EXPECT_EQ(reopened.last_position(), (Position{0, 12}));
+  EXPECT_EQ(reopened.last_answered().position, (Position{0, 12}));
   const std::vector<Result> all = read_all_results(tmp.path());
   ASSERT_EQ(all.size(), 3u);
   EXPECT_EQ(all[2].balance, 2);

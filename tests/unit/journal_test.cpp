@@ -115,6 +115,45 @@ TEST(Journal, RollsOverToNewSegmentsNamedByFirstSequence) {
   EXPECT_EQ(read_all(tmp.path(), 30), (Records{{31, "last"}}));
 }
 
+// Cutting after a record inside an older segment deletes the later segments, keeps the
+// records before the cut, and appends carry on densely from it; cutting at a segment's
+// first record leaves that segment empty, and cutting after 0 empties the journal.
+TEST(Journal, TruncateAfterCutsAcrossSegmentsAndAppendsCarryOn) {
+  test::TempDir tmp;
+  JournalWriterOptions small = no_fsync;
+  small.segment_size_max = 200;
+  JournalWriter writer(tmp.path(), small);
+  Records expected;
+  for (std::uint64_t b = 0; b < 10; ++b) {
+    std::vector<std::string> payloads;
+    for (int i = 0; i < 3; ++i) {
+      payloads.push_back("payload-" + std::to_string(expected.size() + 1));
+      expected.emplace_back(expected.size() + 1, payloads.back());
+    }
+    append(writer, payloads);
+  }
+  ASSERT_GT(list_segments(tmp.path()).size(), 3u);
+  writer.truncate_after(8);
+  expected.resize(8);
+  EXPECT_EQ(read_all(tmp.path()), expected);
+  EXPECT_EQ(list_segments(tmp.path()).back().first_sequence, 7u) << "8 is in the segment of 7";
+  EXPECT_EQ(append(writer, {"nine"}), 9u);
+  expected.emplace_back(9, "nine");
+  EXPECT_EQ(read_all(tmp.path()), expected);
+
+  writer.truncate_after(6);  // 7 starts a segment: it stays, empty, as the newest
+  EXPECT_EQ(list_segments(tmp.path()).back().first_sequence, 7u);
+  expected.resize(6);
+  EXPECT_EQ(read_all(tmp.path()), expected);
+  JournalWriter reopened(tmp.path(), small);
+  EXPECT_EQ(append(reopened, {"seven"}), 7u);
+
+  reopened.truncate_after(0);
+  EXPECT_TRUE(read_all(tmp.path()).empty());
+  EXPECT_EQ(append(reopened, {"one"}), 1u);
+  EXPECT_EQ(read_all(tmp.path()), (Records{{1, "one"}}));
+}
+
 TEST(Journal, PartialRecordAtTheTailIsTruncatedOnOpen) {
   test::TempDir tmp;
   {

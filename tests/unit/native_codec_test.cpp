@@ -154,6 +154,7 @@ TEST(NativeCodec, ResultsRoundTripAndRefuseBadBytes) {
   result.user_id = 9;
   result.balance = -1;
   result.remain = INT64_MAX;
+  result.entry_checksum = 0xDEADBEEF;
   std::string bytes;
   encode_result(result, bytes);
   ASSERT_EQ(bytes.size(), native_result_size);
@@ -161,14 +162,38 @@ TEST(NativeCodec, ResultsRoundTripAndRefuseBadBytes) {
   ASSERT_TRUE(decoded) << decoded.error();
   EXPECT_EQ(*decoded, result);
 
-  EXPECT_STREQ(decode_result(bytes.substr(0, bytes.size() - 1)).error(), "a result is 43 bytes");
-  EXPECT_STREQ(decode_result(bytes + 'x').error(), "a result is 43 bytes");
+  const char* const bad_size = "a result is 47 bytes (43 in version 1)";
+  EXPECT_STREQ(decode_result(bytes.substr(0, bytes.size() - 1)).error(), bad_size);
+  EXPECT_STREQ(decode_result(bytes + 'x').error(), bad_size);
+  EXPECT_STREQ(decode_result(bytes.substr(0, native_result_v1_size)).error(),
+               "not a native result of version 1");
   std::string bad_reason = bytes;
   bad_reason[2] = static_cast<char>(reason_count);
   EXPECT_STREQ(decode_result(bad_reason).error(), "unknown reason code");
   std::string bad_type = bytes;
   bad_type[1] = 4;
   EXPECT_STREQ(decode_result(bad_type).error(), "unknown event type");
+}
+
+// Results logs written before results carried the entry checksum stay readable.
+TEST(NativeCodec, ReadsVersion1ResultsAsNotRecordingTheEntryChecksum) {
+  Result result;
+  result.position = Position{0, 7};
+  result.type = EventType::topup;
+  result.reason = Reason::accepted;
+  result.user_id = 3;
+  result.balance = 100;
+  result.entry_checksum = 0x01020304;
+  std::string bytes;
+  encode_result(result, bytes);
+  std::string v1 = bytes.substr(0, native_result_v1_size);
+  v1[0] = 1;
+  const Decoded<Result> decoded = decode_result(v1);
+  ASSERT_TRUE(decoded) << decoded.error();
+  result.entry_checksum = 0;
+  EXPECT_EQ(*decoded, result);
+  bytes[0] = 1;
+  EXPECT_STREQ(decode_result(bytes).error(), "not a native result of version 2");
 }
 
 }  // namespace

@@ -21,6 +21,7 @@ namespace {
 Snapshot sample(std::uint64_t position) {
   Snapshot s;
   s.position = Position{0, position};
+  s.entry_checksum = 0xC0FFEE00u + static_cast<std::uint32_t>(position);
   s.users = {{7, 100}, {-3, 0}, {INT64_MAX, INT64_MIN}};
   s.items = {{Sku::from("apple"), 250, 10}, {Sku::from(std::string(sku_size_max, 'z')), 1, -1}};
   return s;
@@ -28,6 +29,7 @@ Snapshot sample(std::uint64_t position) {
 
 void expect_equal(const Snapshot& a, const Snapshot& b) {
   EXPECT_EQ(a.position, b.position);
+  EXPECT_EQ(a.entry_checksum, b.entry_checksum);
   ASSERT_EQ(a.users.size(), b.users.size());
   for (std::size_t i = 0; i < a.users.size(); ++i) {
     EXPECT_EQ(a.users[i].user_id, b.users[i].user_id);
@@ -69,7 +71,7 @@ TEST(SnapshotCodec, EachKindOfDamageIsNamed) {
   std::string bad_magic = good;
   bad_magic[0] = 'X';
   std::string bad_version = good;
-  bad_version[4] = 2;
+  bad_version[4] = 3;
   std::string flipped = good;
   flipped[snapshot_header_size + 3] ^= 1;
   std::string bad_count = good;
@@ -77,7 +79,7 @@ TEST(SnapshotCodec, EachKindOfDamageIsNamed) {
   std::string bad_id = good;
   bad_id[snapshot_header_size + 3 * 16] = 0;  // first item id of size zero
   EXPECT_NE(decode_error(bad_magic).find("bad magic at offset 0"), std::string::npos);
-  EXPECT_NE(decode_error(bad_version).find("unsupported snapshot version 2"), std::string::npos);
+  EXPECT_NE(decode_error(bad_version).find("unsupported snapshot version 3"), std::string::npos);
   EXPECT_NE(decode_error(good.substr(0, 20)).find("truncated"), std::string::npos);
   EXPECT_NE(decode_error(good.substr(0, good.size() - 1)).find("truncated"), std::string::npos);
   EXPECT_NE(decode_error(good + "x").find("trailing bytes"), std::string::npos);
@@ -89,6 +91,16 @@ TEST(SnapshotCodec, EachKindOfDamageIsNamed) {
       decode_error(reseal(bad_id)).find("at offset " + std::to_string(snapshot_header_size + 48)),
       std::string::npos)
       << decode_error(reseal(bad_id));
+}
+
+// Snapshots saved before the entry checksum was recorded still restore.
+TEST(SnapshotCodec, ReadsVersion1AsNotRecordingTheEntryChecksum) {
+  std::string v1 = encode_snapshot(sample(42));
+  v1[4] = 1;
+  for (std::size_t i = 48; i < 56; ++i) v1[i] = 0;
+  Snapshot expected = sample(42);
+  expected.entry_checksum = 0;
+  expect_equal(decode_snapshot(reseal(v1)), expected);
 }
 
 TEST(SnapshotCodec, EveryTruncationIsRefused) {

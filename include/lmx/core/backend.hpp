@@ -10,6 +10,7 @@
 #include <string>
 
 #include "lmx/core/backend_options.hpp"
+#include "lmx/core/entry_ref.hpp"
 #include "lmx/core/log_reader.hpp"
 #include "lmx/core/log_writer.hpp"
 #include "lmx/core/result_writer.hpp"
@@ -38,6 +39,12 @@ class Backend {
   [[nodiscard]] virtual std::unique_ptr<LogWriter> open_writer() = 0;
   [[nodiscard]] virtual std::unique_ptr<ResultWriter> open_result_writer() = 0;
   [[nodiscard]] virtual std::unique_ptr<SnapshotStore> open_snapshot_store() = 0;
+
+  // True when the log holds `entry`: an entry at its position, with its checksum unless
+  // that is 0. A restarting engine asks it of the newest snapshot and the newest result,
+  // so that a log that lost its tail and was appended to again is not taken for the log
+  // they were made from. Operating errors throw std::runtime_error.
+  [[nodiscard]] virtual bool holds(EntryRef entry) = 0;
 
   // For log lines: "file journal ./data" or "redis 127.0.0.1:6379 stream orders".
   [[nodiscard]] virtual std::string describe() const = 0;

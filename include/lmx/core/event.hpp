@@ -69,6 +69,11 @@ struct OrderLine {
 
 struct Event {
   Position position;
+  // Tells the log entry at `position` from another one put at the same position later: the
+  // file journal's record checksum (its sequences are used again when a lost tail is
+  // appended to anew). Zero on Redis, where a stream never gives an id twice. Results and
+  // snapshots carry it, so that a restart can tell they still answer the log as it is.
+  std::uint32_t entry_checksum = 0;
   EventType type = EventType::malformed;
   bool has_price = false;    // add_item: a price was given
   std::int64_t user_id = 0;  // topup, order
@@ -118,7 +123,7 @@ struct Event {
   }
 
   // Two events are equal when they say the same thing: the position, the type and the
-  // fields that type uses. A decoder reuses a ring slot without clearing what the new type
+  // fields that type uses (not the entry checksum, a property of the log's record). A decoder reuses a ring slot without clearing what the new type
   // does not use (stale lines past line_count, the price of an add_item without one), so
   // those bytes are not compared.
   friend bool operator==(const Event& a, const Event& b) noexcept {

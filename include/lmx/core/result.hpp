@@ -17,6 +17,8 @@ struct Result {
   std::int64_t user_id = 0;  // topup, order
   std::int64_t balance = 0;  // topup, order: the user's balance after the event
   std::int64_t remain = 0;   // add_item: the item's remaining stock after the event
+  std::uint32_t entry_checksum = 0;  // the answered entry's Event::entry_checksum (0: not
+                                     // recorded)
 
   [[nodiscard]] bool accepted() const noexcept { return reason == Reason::accepted; }
 

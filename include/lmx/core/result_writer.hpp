@@ -4,6 +4,7 @@
 
 #include <span>
 
+#include "lmx/core/entry_ref.hpp"
 #include "lmx/core/result.hpp"
 
 namespace lmx {
@@ -21,9 +22,15 @@ class ResultWriter {
   // snapshot, so a snapshot never covers results a power loss could take back.
   virtual void sync() = 0;
 
-  // Position of the newest result already in the results log (zero when none), so that a
-  // restarted engine knows from where results are still missing.
-  [[nodiscard]] virtual Position last_position() = 0;
+  // The entry the newest result in the results log answers (a zero position when there is
+  // none), so that a restarted engine knows from where results are still missing, and can
+  // check that they still answer the entries the log holds.
+  [[nodiscard]] virtual EntryRef last_answered() = 0;
+
+  // Removes every result for a position after `position`: they answer entries the log no
+  // longer holds, and the engine writes them anew. Throws std::runtime_error where the
+  // backend cannot (a Redis stream never gives an id twice, so its results never need it).
+  virtual void discard_after(Position position) = 0;
 };
 
 }  // namespace lmx

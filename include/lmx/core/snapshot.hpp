@@ -12,6 +12,7 @@ namespace lmx {
 
 struct Snapshot {
   Position position;        // every log entry up to and including this one is applied
+  std::uint32_t entry_checksum = 0;  // Event::entry_checksum of that entry (0: not recorded)
   std::vector<User> users;  // in the state's own (log) order
   std::vector<Item> items;
 };

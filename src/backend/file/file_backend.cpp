@@ -31,6 +31,7 @@ class FileBackend final : public Backend {
     return std::make_unique<FileSnapshotStore>(snapshots_dir(dir_));
   }
   std::unique_ptr<EngineLock> lock_engine() override { return lock_data_directory(dir_); }
+  bool holds(EntryRef entry) override { return events_journal_holds(dir_, entry); }
   std::string describe() const override { return "file journal " + dir_.string(); }
 
  private:

@@ -37,6 +37,7 @@ void FileLogReader::decode(std::size_t index, Event& event) {
   const Decoded<> decoded = decode_event(entry.payload, event);
   LMX_ASSERT(decoded.ok() == (event.type != EventType::malformed));
   event.position = Position{0, entry.sequence};
+  event.entry_checksum = entry.crc;
   LMX_ASSERT(!event.position.is_zero());
 }
 
@@ -81,15 +82,28 @@ void FileResultWriter::sync() {
   journal_.sync();
 }
 
-Position FileResultWriter::last_position() {
+EntryRef FileResultWriter::last_answered() {
   const std::optional<std::string> payload = journal_.read_last_payload();
-  if (!payload) return Position{};
+  if (!payload) return EntryRef{};
   const Decoded<Result> result = decode_result(*payload);
   if (!result) {
     throw std::runtime_error("the last record of " + journal_.dir().string() +
                              " is not a result: " + result.error());
   }
-  return result->position;
+  return EntryRef{result->position, result->entry_checksum};
+}
+
+void FileResultWriter::discard_after(Position position) {
+  LMX_ASSERT(position.major == 0);
+  journal_.truncate_after(position.minor);
+}
+
+bool events_journal_holds(const std::filesystem::path& data_dir, EntryRef entry) {
+  if (entry.position.is_zero() || entry.position.major != 0) return false;
+  JournalReader reader(events_journal_dir(data_dir), entry.position.minor - 1);
+  const std::span<const JournalEntry> batch = reader.fetch(1, std::chrono::milliseconds(0));
+  return !batch.empty() && batch.front().sequence == entry.position.minor &&
+         (entry.checksum == 0 || batch.front().crc == entry.checksum);
 }
 
 std::vector<Result> read_all_results(const std::filesystem::path& data_dir) {

@@ -59,12 +59,17 @@ class FileResultWriter final : public ResultWriter {
 
   void write(std::span<const Result> results) override;
   void sync() override;
-  [[nodiscard]] Position last_position() override;
+  [[nodiscard]] EntryRef last_answered() override;
+  // Results are one per event, in order: result k is record k of the results journal.
+  void discard_after(Position position) override;
 
  private:
   JournalWriter journal_;
   JournalBatch batch_;
 };
+
+// Whether the events journal in `data_dir` holds `entry` (Backend::holds).
+[[nodiscard]] bool events_journal_holds(const std::filesystem::path& data_dir, EntryRef entry);
 
 // Reads every result in a results journal, oldest first (tests, `lmx inspect`, tools).
 [[nodiscard]] std::vector<Result> read_all_results(const std::filesystem::path& data_dir);

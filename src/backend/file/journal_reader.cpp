@@ -85,7 +85,7 @@ JournalReader::Parsed JournalReader::parse_next(bool& refilled) {
         fmt::format("sequence {} where {} was expected", view.sequence, expected_sequence_));
   }
   if (view.sequence > after_sequence_)
-    entries_.push_back(JournalEntry{view.sequence, view.payload});
+    entries_.push_back(JournalEntry{view.sequence, view.crc, view.payload});
   begin_ += view.size;
   ++expected_sequence_;
   // Progress since the last refill: a record cut by the end of the buffer is refilled

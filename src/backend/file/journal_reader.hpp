@@ -25,6 +25,8 @@ namespace lmx {
 
 struct JournalEntry {
   std::uint64_t sequence = 0;
+  std::uint32_t crc = 0;     // the record's checksum: tells this entry from another one
+                             // appended at the same sequence after a lost tail
   std::string_view payload;  // valid until the next fetch()
 };
 

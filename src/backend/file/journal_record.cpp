@@ -25,6 +25,7 @@ RecordStatus parse_record(std::string_view bytes, RecordView& view) noexcept {
   const std::uint32_t crc = crc32c_extend(0, h + journal_record_checked_offset,
                                           view.size - journal_record_checked_offset);
   if (crc != load_le<std::uint32_t>(h + journal_record_crc_offset)) return RecordStatus::bad_crc;
+  view.crc = crc;
   return RecordStatus::complete;
 }
 

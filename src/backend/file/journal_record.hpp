@@ -40,6 +40,7 @@ enum class RecordStatus : std::uint8_t {
 
 struct RecordView {
   std::uint64_t sequence = 0;
+  std::uint32_t crc = 0;  // the record's checksum, when complete
   std::string_view payload;
   std::size_t size = 0;  // header + payload: how far the next record starts
 };

@@ -74,7 +74,8 @@ std::vector<SegmentFile> list_segments(const std::filesystem::path& dir) {
   return segments;
 }
 
-SegmentScan scan_segment(int fd, std::uint64_t offset, std::uint64_t sequence) {
+SegmentScan scan_segment(int fd, std::uint64_t offset, std::uint64_t sequence,
+                         std::uint64_t sequence_max) {
   assert(fd >= 0);
   assert(sequence >= 1);
   struct stat st {};
@@ -104,6 +105,7 @@ SegmentScan scan_segment(int fd, std::uint64_t offset, std::uint64_t sequence) {
     RecordView view;
     RecordStatus status = parse_record(rest, view);
     for (; status == RecordStatus::complete; status = parse_record(rest, view)) {
+      if (scan.next_sequence > sequence_max) return scan;
       if (view.sequence != scan.next_sequence) {
         scan.ending = SegmentEnding::damaged;
         scan.problem =

@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -49,9 +50,12 @@ struct SegmentScan {
 };
 
 // Verifies the records of the open segment `fd` from `offset` (a record boundary, where a
-// record with `sequence` is expected) to the end of the file. Never throws on bad bytes:
+// record with `sequence` is expected) to the end of the file, or only through record
+// `sequence_max`. Never throws on bad bytes:
 // the caller decides whether a torn tail or damage is an error. Throws on an I/O error.
-[[nodiscard]] SegmentScan scan_segment(int fd, std::uint64_t offset, std::uint64_t sequence);
+[[nodiscard]] SegmentScan scan_segment(
+    int fd, std::uint64_t offset, std::uint64_t sequence,
+    std::uint64_t sequence_max = std::numeric_limits<std::uint64_t>::max());
 
 // What an operator can do about damage before the tail of the journal in `dir`: the
 // results log (a directory named "results") is derived from the events and can be

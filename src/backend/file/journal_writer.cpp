@@ -225,6 +225,37 @@ std::uint64_t JournalWriter::append(JournalBatch& batch) {
   return next_sequence_ - 1;
 }
 
+void JournalWriter::truncate_after(std::uint64_t sequence) {
+  const JournalLock lock(lock_fd_);
+  sync_tail();
+  if (sequence + 1 >= next_sequence_) return;
+  std::vector<SegmentFile> segments = list_segments(dir_);
+  // The segment the next record after `sequence` belongs in: it stays, cut, as the newest.
+  while (segments.size() > 1 && segments.back().first_sequence > sequence + 1) {
+    std::filesystem::remove(segments.back().path);
+    segments.pop_back();
+  }
+  const SegmentFile& kept = segments.back();
+  const UniqueFd fd = open_file(kept.path, O_RDWR);
+  std::uint64_t end = 0;
+  if (kept.first_sequence <= sequence) {
+    const SegmentScan scan = scan_segment(fd.get(), 0, kept.first_sequence, sequence);
+    if (scan.next_sequence != sequence + 1) {
+      throw std::runtime_error(
+          fmt::format("{} ({})", describe_damage(kept.path, scan), damage_advice(dir_)));
+    }
+    end = scan.end_offset;
+  }
+  if (::ftruncate(fd.get(), static_cast<off_t>(end)) != 0) throw_errno("truncating " + kept.path.string());
+  fdatasync_or_throw(fd.get(), kept.path);
+  fsync_directory(dir_);
+  // Start again from what is on disk, as a writer that has just opened the journal.
+  ::close(segment_fd_);
+  segment_fd_ = -1;
+  segment_first_ = 0;
+  sync_tail();
+}
+
 std::optional<std::string> JournalWriter::read_last_payload() {
   const JournalLock lock(lock_fd_);
   sync_tail();

@@ -77,6 +77,10 @@ class JournalWriter {
   // on the results journal before a snapshot that covers those results is saved.
   void sync();
 
+  // Removes every record after `sequence` (all of them for 0): later segments are deleted,
+  // the one holding `sequence` is cut just after it, and both are made durable.
+  void truncate_after(std::uint64_t sequence);
+
   // The payload of the newest record in the journal, nullopt when it is empty.
   [[nodiscard]] std::optional<std::string> read_last_payload();
 

@@ -18,6 +18,7 @@ SnapshotReport inspect_snapshot(const std::filesystem::path& path) {
     const SnapshotHeader header = decode_snapshot_header(bytes);
     report.header_ok = true;
     report.position = header.position;
+    report.entry_checksum = header.entry_checksum;
     report.user_count = header.user_count;
     report.item_count = header.item_count;
     (void)decode_snapshot(bytes);
@@ -32,8 +33,9 @@ std::string format_snapshot_report(const SnapshotReport& report) {
   std::string text =
       fmt::format("snapshot {}  bytes {}\n", report.path.string(), report.size_bytes);
   if (report.header_ok) {
-    text += fmt::format("position {}  users {}  items {}\n", report.position.to_string(),
-                        report.user_count, report.item_count);
+    text += fmt::format("position {}  entry checksum {:08x}  users {}  items {}\n",
+                        report.position.to_string(), report.entry_checksum, report.user_count,
+                        report.item_count);
   }
   text += report.ok ? "checksum ok\n" : "DAMAGE: " + report.error + "\n";
   return text;

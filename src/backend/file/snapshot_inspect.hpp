@@ -15,6 +15,7 @@ struct SnapshotReport {
   std::uint64_t size_bytes = 0;
   bool header_ok = false;  // the fields below come from a readable header
   Position position;
+  std::uint32_t entry_checksum = 0;
   std::uint64_t user_count = 0;
   std::uint64_t item_count = 0;
   bool ok = false;    // checksum, counts and entities all verified

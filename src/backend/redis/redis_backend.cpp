@@ -32,6 +32,11 @@ class RedisBackend final : public Backend {
     return std::make_unique<RedisSnapshotStore>(url_);
   }
   std::unique_ptr<EngineLock> lock_engine() override { return nullptr; }
+  bool holds(EntryRef entry) override {
+    if (entry.position.is_zero()) return false;
+    RedisConnection connection(url_);
+    return stream_holds(connection, url_.stream, entry.position);
+  }
   std::string describe() const override { return "redis " + url_.to_string(); }
 
  private:

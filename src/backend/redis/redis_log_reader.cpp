@@ -183,6 +183,15 @@ Position stream_end(RedisConnection& connection, std::string_view stream) {
   return *position;
 }
 
+bool stream_holds(RedisConnection& connection, std::string_view stream, Position position) {
+  const std::string id = redis_id(position);
+  const RedisReply reply = connection.idempotent_command({"XRANGE", stream, id, id});
+  if (reply->type != REDIS_REPLY_ARRAY) {
+    throw std::runtime_error(fmt::format("XRANGE {}: unexpected reply shape", stream));
+  }
+  return reply->elements == 1;
+}
+
 RedisReply newest_entry(RedisConnection& connection, std::string_view stream) {
   RedisReply reply = connection.idempotent_command({"XREVRANGE", stream, "+", "-", "COUNT", "1"});
   const redisReply* entry =

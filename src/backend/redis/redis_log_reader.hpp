@@ -80,6 +80,11 @@ class RedisLogReader final : public LogReader {
 // The id of the newest entry of `stream` (zero when it is empty or missing).
 [[nodiscard]] Position stream_end(RedisConnection& connection, std::string_view stream);
 
+// Whether `stream` has an entry with the id `position` (XRANGE id id): a stream never gives
+// an id twice, so the id alone names the entry.
+[[nodiscard]] bool stream_holds(RedisConnection& connection, std::string_view stream,
+                                Position position);
+
 // How many entries `stream` holds after `position`, counted with one
 // `XRANGE <next id> + COUNT redis_lag_count_max + 1`: exact up to redis_lag_count_max,
 // "at least" beyond. Counted because nothing cheaper is exact: ids are not dense (ms-seq

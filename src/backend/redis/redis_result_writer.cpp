@@ -23,7 +23,7 @@ void RedisResultWriter::write(std::span<const Result> results) {
   for (;;) {
     try {
       if (resync) {
-        const Position written = last_position();
+        const Position written = last_answered().position;
         const auto pending = std::find_if(results.begin(), results.end(),
                                           [&](const Result& r) { return written < r.position; });
         results = results.subspan(static_cast<std::size_t>(pending - results.begin()));
@@ -59,17 +59,27 @@ void RedisResultWriter::write_once(std::span<const Result> results) {
   }
 }
 
-Position RedisResultWriter::last_position() {
+EntryRef RedisResultWriter::last_answered() {
   const RedisReply reply = newest_entry(connection_, stream_);
-  if (reply->elements == 0) return Position{};
+  if (reply->elements == 0) return EntryRef{};
   const redisReply* fields = reply->element[0]->element[1];
   for (std::size_t i = 0; i + 1 < fields->elements; i += 2) {
     if (reply_text(*fields->element[i]) != "pos") continue;
     if (const auto position = parse_redis_id(reply_text(*fields->element[i + 1]))) {
-      return *position;
+      return EntryRef{*position, 0};
     }
   }
   throw std::runtime_error(fmt::format("{}: newest result has no valid pos field", stream_));
+}
+
+// A results stream that answers entries its stream no longer has means the stream lost
+// data or was replaced: deleting results would hide that, so the engine stops instead.
+void RedisResultWriter::discard_after(Position position) {
+  throw std::runtime_error(fmt::format(
+      "{} holds results after {} for entries the stream no longer has: the stream lost "
+      "data or was replaced; lmx will not delete results on Redis (move {} and its "
+      "snapshots away to start over)",
+      stream_, position.to_string(), stream_));
 }
 
 }  // namespace lmx

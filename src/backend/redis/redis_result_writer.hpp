@@ -28,7 +28,10 @@ class RedisResultWriter final : public ResultWriter {
   void write(std::span<const Result> results) override;
   // Durability of a Redis Stream is the server's (appendonly / appendfsync): nothing to do.
   void sync() override {}
-  [[nodiscard]] Position last_position() override;
+  // Results on Redis record no entry checksum: the id alone names the entry.
+  [[nodiscard]] EntryRef last_answered() override;
+  // Never needed (ids are not given twice), so refused: see the .cpp.
+  void discard_after(Position position) override;
 
   // The key results go to.
   [[nodiscard]] const std::string& stream() const noexcept { return stream_; }
