@@ -8,6 +8,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev nlohmann-json3-dev libfmt-dev libspdlog-dev libsimdjson-dev
   libhiredis-dev libmsgpack-cxx-dev redis-server
+  cppcheck clang-tidy
 )
 # The Java LMAX Disruptor, the anchor the disruptor benchmark compares against.
 if [[ "${1:-}" == "--bench" ]]; then

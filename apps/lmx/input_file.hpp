@@ -4,9 +4,8 @@
 
 #include <cerrno>
 #include <cstdio>
-#include <cstring>
-#include <stdexcept>
 #include <string>
+#include <system_error>
 
 namespace lmx::cli {
 
@@ -16,7 +15,7 @@ class InputFile {
       : name_(path == "-" ? "stdin" : path),
         file_(path == "-" ? stdin : std::fopen(path.c_str(), "rb")) {
     if (file_ == nullptr) {
-      throw std::runtime_error("cannot open " + path + ": " + std::strerror(errno));
+      throw std::system_error(errno, std::generic_category(), "cannot open " + path);
     }
   }
   ~InputFile() {

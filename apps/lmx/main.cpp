@@ -1,6 +1,5 @@
 // lmx: an LMAX-style event-sourcing engine for an e-commerce back end.
 
-#include <fmt/core.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -13,7 +12,9 @@
 
 #include "commands.hpp"
 
-int main(int argc, char** argv) {
+namespace {
+
+int run(int argc, char** argv) {
   // A write to a socket the server closed (or to a closed pipe) must be an error that lmx
   // reports and handles (a Redis reconnect), not a signal that kills it without a word.
   (void)std::signal(SIGPIPE, SIG_IGN);
@@ -38,13 +39,22 @@ int main(int argc, char** argv) {
   // Logs go to stderr: stdout carries only what a command outputs (exports, reports).
   spdlog::set_default_logger(spdlog::stderr_color_mt("lmx"));
   spdlog::set_level(spdlog::level::from_str(log_level));
+  for (const auto& command : commands) {
+    if (command.app->parsed()) return command.run();
+  }
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Every failure ends here as one line naming the cause (what() says what and where).
   try {
-    for (const auto& command : commands) {
-      if (command.app->parsed()) return command.run();
-    }
+    return run(argc, argv);
   } catch (const std::exception& e) {
-    fmt::print(stderr, "lmx: {}\n", e.what());
-    return 1;
+    std::fprintf(stderr, "lmx: %s\n", e.what());
+  } catch (...) {
+    std::fprintf(stderr, "lmx: stopped by an unknown exception\n");
   }
   return 1;
 }

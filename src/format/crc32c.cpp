@@ -14,13 +14,13 @@ namespace {
 constexpr std::uint32_t polynomial_reflected = 0x82F63B78u;
 
 constexpr std::array<std::uint32_t, 256> make_table() noexcept {
-  std::array<std::uint32_t, 256> table{};
+  std::array<std::uint32_t, 256> made{};
   for (std::uint32_t i = 0; i < 256; ++i) {
     std::uint32_t crc = i;
     for (int bit = 0; bit < 8; ++bit) crc = (crc >> 1) ^ ((crc & 1u) ? polynomial_reflected : 0u);
-    table[i] = crc;
+    made[i] = crc;
   }
-  return table;
+  return made;
 }
 
 constexpr std::array<std::uint32_t, 256> table = make_table();

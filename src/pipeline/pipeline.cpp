@@ -73,6 +73,8 @@ void Pipeline::stop(StopMode mode) {
 void Pipeline::halt_all() noexcept {
   abort_.store(true, std::memory_order_relaxed);  // relaxed: polled, a late look only delays
   reader_.stop();
+  // cppcheck-suppress throwInNoexceptFunction ; processor_for() throws only for a handler
+  // its topology was never given, and the constructor gave it both.
   logic_processor().halt();
   result_processor().halt();
 }

@@ -16,7 +16,7 @@ Recovered restore_snapshot(SnapshotStore& store, Position at_most) {
   Recovered recovered;
   std::optional<Snapshot> snapshot = store.load_newest(recovered.problems, at_most);
   if (snapshot) {
-    recovered.state.assign(std::move(snapshot->users), std::move(snapshot->items));
+    recovered.state.assign(snapshot->users, snapshot->items);
     recovered.snapshot_position = snapshot->position;
     recovered.snapshot_entry_checksum = snapshot->entry_checksum;
     recovered.position = snapshot->position;

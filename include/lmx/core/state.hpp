@@ -39,7 +39,7 @@ class State {
   [[nodiscard]] std::span<const Item> items() const noexcept { return items_; }
 
   // Rebuilds the state from entity lists (a snapshot). Keys must be unique.
-  void assign(std::vector<User> users, std::vector<Item> items);
+  void assign(const std::vector<User>& users, const std::vector<Item>& items);
 
   // Reserves room so that the hot path does not reallocate while the state grows to this.
   void reserve(std::size_t users, std::size_t items);

@@ -9,8 +9,8 @@
 
 #include <algorithm>
 #include <cassert>
-#include <cstring>
 #include <stdexcept>
+#include <system_error>
 #include <thread>
 
 #include "backend/file/journal_record.hpp"
@@ -34,7 +34,7 @@ JournalReader::JournalReader(std::filesystem::path dir, std::uint64_t after_sequ
   }
   if (inotify_fd_ < 0) {
     spdlog::warn("no inotify on {} ({}); polling for appends every {} ms", dir_.string(),
-                 std::strerror(errno), journal_poll_interval_ms);
+                 std::generic_category().message(errno), journal_poll_interval_ms);
   }
 }
 
