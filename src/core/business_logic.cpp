@@ -2,12 +2,9 @@
 
 #include <array>
 #include <cassert>
-#include <limits>
 
 namespace lmx {
 namespace {
-
-constexpr std::int64_t int64_max = std::numeric_limits<std::int64_t>::max();
 
 Result result_for(const Event& event, Reason reason) noexcept {
   Result result;
