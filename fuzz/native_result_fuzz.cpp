@@ -7,10 +7,11 @@
 #include <string_view>
 
 #include "format/native_codec.hpp"
+#include "fuzz_input.hpp"
 #include "lmx/assert.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  const std::string_view bytes(reinterpret_cast<const char*>(data), size);
+  const std::string_view bytes = lmx::fuzz::bytes_of(data, size);
   const lmx::Decoded<lmx::Result> result = lmx::decode_result(bytes);
   if (!result) return 0;
   std::string encoded;
