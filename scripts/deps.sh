@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what lmx needs to build, test and benchmark, from Debian 12's repositories.
+# Installs what lmx needs to build, test, fuzz and benchmark, from Debian 12's repositories.
+# clang builds the fuzz preset; libclang-rt-14-dev holds its libFuzzer and sanitizer runtimes.
 # Idempotent: does nothing when everything is already installed. Needs root (or sudo).
 set -euo pipefail
 
@@ -8,7 +9,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev nlohmann-json3-dev libfmt-dev libspdlog-dev libsimdjson-dev
   libhiredis-dev libmsgpack-cxx-dev redis-server
-  cppcheck clang-tidy
+  cppcheck clang-tidy clang libclang-rt-14-dev
 )
 # The Java LMAX Disruptor, the anchor the disruptor benchmark compares against.
 if [[ "${1:-}" == "--bench" ]]; then

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Builds lmx and runs every test: the whole suite under ASan + UBSan (dev preset), then the
-# concurrency stress suite under ThreadSanitizer (tsan preset). Integration tests get a
-# private redis-server on a free loopback port, stopped on exit.
+# Builds lmx and runs every test: the whole suite under ASan + UBSan (dev preset), a short
+# libFuzzer run of every decoder (fuzz preset, fuzz/run.sh), then the concurrency stress
+# suite under ThreadSanitizer (tsan preset). Integration tests get a private redis-server on
+# a free loopback port, stopped on exit.
 #   LMX_STRESS_SCALE=N  makes the stress tests N times longer (soak runs; default 1).
+#   LMX_FUZZ_SECONDS=N  fuzzes each decoder N seconds (default 20).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh
@@ -16,6 +18,8 @@ export LMX_TEST_REDIS_URL="redis://127.0.0.1:${LMX_REDIS_PORT}"
 cmake --preset dev >/dev/null
 cmake --build --preset dev -j"$jobs"
 ctest --preset dev -j"$jobs"
+
+bash fuzz/run.sh
 
 if compgen -G "tests/stress/*.cpp" >/dev/null; then
   cmake --preset tsan >/dev/null

@@ -172,7 +172,7 @@ void append_json(const Event& event, std::string& out) {
     case EventType::add_item:
       fmt::format_to(std::back_inserter(out), R"({{"type":"{}","item_id":)",
                      event_type_name(event.type));
-      append_string(event.item_id.view(), out);
+      append_string(event.item_id.written_form(), out);
       fmt::format_to(std::back_inserter(out), R"(,"count":{})", event.count);
       if (event.has_price) fmt::format_to(std::back_inserter(out), R"(,"price":{})", event.price);
       out += '}';
@@ -185,7 +185,7 @@ void append_json(const Event& event, std::string& out) {
       LMX_ASSERT(event.line_count <= order_lines_max);
       for (std::uint32_t i = 0; i < event.line_count; ++i) {
         out += i == 0 ? R"({"item_id":)" : R"(,{"item_id":)";
-        append_string(event.lines[i].item_id.view(), out);
+        append_string(event.lines[i].item_id.written_form(), out);
         fmt::format_to(std::back_inserter(out), R"(,"quantity":{}}})", event.lines[i].quantity);
       }
       out += "]}";

@@ -34,7 +34,8 @@ class JsonEventDecoder {
   std::unique_ptr<Parser> parser_;
 };
 
-// Appends the JSON-line form of a well-formed event (no newline) to `out`.
+// Appends the JSON-line form of a well-formed event (no newline) to `out`. An item id too
+// long to have been kept is written as a placeholder of that length (Sku::written_form).
 void append_json(const Event& event, std::string& out);
 
 }  // namespace lmx

@@ -60,7 +60,12 @@ void encode_sku(const Sku& sku, std::string& out) {
   std::uint8_t flags = 0;
   if (!in.read(flags) || (flags & ~flag_has_price) != 0) return false;
   event.has_price = (flags & flag_has_price) != 0;
-  return decode_sku(in, event.item_id) && in.read(event.count) && in.read(event.price);
+  if (!decode_sku(in, event.item_id) || !in.read(event.count) || !in.read(event.price)) {
+    return false;
+  }
+  // The encoder writes 0 when there is no price: any other value would be a second
+  // encoding of the same event, which nothing lmx writes.
+  return event.has_price || event.price == 0;
 }
 
 [[nodiscard]] bool decode_order(ByteCursor& in, Event& event) noexcept {

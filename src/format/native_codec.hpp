@@ -42,7 +42,8 @@
 // checksum) is still read, as a result whose checksum was not recorded (0).
 //
 // Decoding refuses, with a reason, an unknown version or type, a reason code out of range,
-// a bad size, non-zero reserved flag bits, truncation and trailing bytes.
+// a bad size, non-zero reserved flag bits, a non-zero price without has_price, truncation
+// and trailing bytes: every event and result has exactly one encoding.
 
 #include <cstdint>
 #include <string>

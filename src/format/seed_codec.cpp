@@ -369,16 +369,6 @@ class SeedPacker {
   msgpack::packer<StringSink> packer_;
 };
 
-// An id longer than sku_size_max was not kept (Sku stores only that it was too long), so
-// it is written as a placeholder just as long: it reads back as too long, and the business
-// logic rejects the event as invalid_sku, as it would have with the original id.
-std::string_view sku_text(const Sku& sku) noexcept {
-  static constexpr std::string_view too_long(
-      "................................................................", Sku::size_too_long);
-  static_assert(Sku::size_too_long <= 64, "the placeholder must be long enough");
-  return sku.size == Sku::size_too_long ? too_long : sku.view();
-}
-
 }  // namespace
 
 void append_seed_data(const Event& event, std::string& out) {
@@ -401,7 +391,7 @@ void append_seed_data(const Event& event, std::string& out) {
     pack.uint(event.amount);
   } else if (event.type == EventType::add_item) {
     pack.str("ItemID");
-    pack.str(sku_text(event.item_id));
+    pack.str(event.item_id.written_form());
     pack.str("Count");
     pack.uint(event.count);
     if (price) {
@@ -413,7 +403,8 @@ void append_seed_data(const Event& event, std::string& out) {
     pack.int64(event.user_id);
     pack.str("ItemIDs");
     pack.array(event.line_count);
-    for (std::uint32_t i = 0; i < event.line_count; ++i) pack.str(sku_text(event.lines[i].item_id));
+    for (std::uint32_t i = 0; i < event.line_count; ++i)
+      pack.str(event.lines[i].item_id.written_form());
     pack.str("ItemQuantities");
     pack.array(event.line_count);
     for (std::uint32_t i = 0; i < event.line_count; ++i) pack.uint(event.lines[i].quantity);

@@ -50,6 +50,21 @@ void decode_items(ByteCursor& in, std::uint64_t count, std::vector<Item>& items)
   LMX_ASSERT(items.size() == count);
 }
 
+// Reserved fields are zero in every snapshot lmx writes. Checked after the checksum: a
+// snapshot that verifies with other values there was written by something else, and
+// guessing what they mean could restore a wrong state.
+void check_reserved(std::string_view bytes) {
+  LMX_ASSERT(bytes.size() >= snapshot_header_size);
+  if (load_le<std::uint16_t>(bytes.data() + 6) != 0) fail("reserved field at offset 6 is not zero");
+  // Version 1 reserved bytes 48..56; version 2 keeps 52..56 of them (48 is the checksum).
+  if (load_le<std::uint16_t>(bytes.data() + 4) == 1 &&
+      load_le<std::uint32_t>(bytes.data() + 48) != 0) {
+    fail("reserved field at offset 48 is not zero");
+  }
+  if (load_le<std::uint32_t>(bytes.data() + 52) != 0)
+    fail("reserved field at offset 52 is not zero");
+}
+
 }  // namespace
 
 std::string encode_snapshot(const Snapshot& snapshot) {
@@ -133,6 +148,7 @@ Snapshot decode_snapshot(std::string_view bytes) {
     fail(fmt::format("checksum mismatch at offset {} (stored {:08x}, computed {:08x})",
                      checksum_offset, stored, computed));
   }
+  check_reserved(bytes);
   Snapshot snapshot;
   snapshot.position = header.position;
   snapshot.entry_checksum = header.entry_checksum;

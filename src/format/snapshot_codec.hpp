@@ -35,8 +35,8 @@
 //
 // decode_snapshot() throws std::runtime_error saying what and where: "bad magic",
 // "unsupported snapshot version 3", "truncated: ... ends at offset N, expected M bytes" (a
-// short file), "checksum mismatch at offset N" (damage), "count mismatch ...",
-// "invalid item id at offset N".
+// short file), "checksum mismatch at offset N" (damage), "reserved field at offset N is not
+// zero", "count mismatch ...", "invalid item id at offset N".
 
 #include <cstdint>
 #include <string>

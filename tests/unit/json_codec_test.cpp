@@ -160,5 +160,20 @@ TEST_F(JsonCodec, EncodeDecodeRoundTrip) {
   EXPECT_EQ(event.lines[1].quantity, 1);
 }
 
+// Found by fuzz/json_event_fuzz.cpp: writing back an event whose item id was too long to
+// keep failed an assertion instead of writing an id that reads back as too long.
+TEST_F(JsonCodec, TooLongItemIdIsWrittenAsAPlaceholderThatReadsBackTooLong) {
+  ASSERT_TRUE(decode(
+      R"({"type":"add_item","item_id":"cpud_priceip000000000000000000000000000000000000000000000000000000000ricete","count":10,"price":2500})"));
+  const Event long_id = event;
+  std::string text;
+  append_json(long_id, text);
+  EXPECT_EQ(text, R"({"type":"add_item","item_id":")" + std::string(sku_size_max + 1, '.') +
+                      R"(","count":10,"price":2500})");
+  ASSERT_TRUE(decode(text));
+  EXPECT_EQ(event, long_id);
+  EXPECT_EQ(event.item_id.size, Sku::size_too_long);
+}
+
 }  // namespace
 }  // namespace lmx

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "support/printers.hpp"
+#include "support/seed_vectors.hpp"
 
 namespace lmx {
 namespace {
@@ -123,6 +124,19 @@ TEST(NativeCodec, BadVersionTypeFlagsAndSkuSizeAreRefused) {
     EXPECT_FALSE(decode_event(bytes, decoded));
     EXPECT_EQ(decoded.type, EventType::malformed);
   }
+}
+
+// Found by fuzz/native_event_fuzz.cpp: an add_item without a price whose price field is not
+// zero decoded like one whose field is zero, a second encoding of the same event.
+TEST(NativeCodec, PriceBytesWithoutHasPriceAreRefused) {
+  const std::string bytes = test::from_hex("0102000000000100ffff1717171717171717ffff");
+  Event decoded;
+  EXPECT_STREQ(decode_event(bytes, decoded).error(), "the body is truncated or holds a bad field");
+  EXPECT_EQ(decoded.type, EventType::malformed);
+  std::string zero_price;
+  encode_event(Event::make_add_item(Sku::from(""), 0x1717ffff00010000, false, 0), zero_price);
+  EXPECT_EQ(zero_price, std::string(bytes).replace(12, 8, 8, '\0'));
+  EXPECT_TRUE(decode_event(zero_price, decoded).ok());
 }
 
 TEST(NativeCodec, RandomBytesNeverCrashAndFailuresAreMalformed) {

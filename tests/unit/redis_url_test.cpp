@@ -63,6 +63,19 @@ TEST(RedisUrl, RefusesWithAReason) {
   EXPECT_NE(parse_error("redis://[::1").find("']'"), std::string::npos);
 }
 
+// Found by fuzz/redis_url_fuzz.cpp: a host holding a bracket and a stream holding '%' were
+// accepted but printed as URLs that do not parse back to them.
+TEST(RedisUrl, PrintedFormParsesBackToTheSamePlace) {
+  EXPECT_NE(parse_error("redis://[[]").find("'['"), std::string::npos);
+  EXPECT_NE(parse_error("redis://a]b").find("'['"), std::string::npos);
+  const RedisUrl url = parse_ok("redis://h/2?stream=50%25%20off");
+  EXPECT_EQ(url.stream, "50% off");
+  EXPECT_EQ(url.to_string(), "redis://h:6379/2?stream=50%25%20off");
+  const RedisUrl printed = parse_ok(url.to_string());
+  EXPECT_EQ(printed.stream, url.stream);
+  EXPECT_EQ(printed.host, url.host);
+}
+
 TEST(RedisUrl, ErrorNeverEchoesThePassword) {
   EXPECT_EQ(parse_error("rediss://u:secret@h").find("secret"), std::string::npos);
 }

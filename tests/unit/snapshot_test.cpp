@@ -13,6 +13,7 @@
 #include "format/crc32c.hpp"
 #include "format/snapshot_codec.hpp"
 #include "lmx/core/state.hpp"
+#include "support/seed_vectors.hpp"
 #include "temp_dir.hpp"
 
 namespace lmx {
@@ -101,6 +102,19 @@ TEST(SnapshotCodec, ReadsVersion1AsNotRecordingTheEntryChecksum) {
   Snapshot expected = sample(42);
   expected.entry_checksum = 0;
   expect_equal(decode_snapshot(reseal(v1)), expected);
+}
+
+// Found by fuzz/snapshot_fuzz.cpp: an empty snapshot with a good checksum and a non-zero
+// reserved field loaded, although lmx never writes one.
+TEST(SnapshotCodec, ReservedFieldsThatAreNotZeroAreRefusedAfterTheChecksum) {
+  const std::string fuzzed = reseal(test::from_hex(
+      "4c4d58530100000000000000b60a0a000000000000000000000000000000000000000000000000000000"
+      "00000000000000001c1c1c1c1c401c1c0000"));
+  EXPECT_EQ(decode_error(fuzzed), "snapshot reserved field at offset 48 is not zero");
+  std::string reserved_16 = encode_snapshot(sample(5));
+  reserved_16[6] = 1;
+  EXPECT_EQ(decode_error(reseal(reserved_16)), "snapshot reserved field at offset 6 is not zero");
+  EXPECT_NE(decode_error(reserved_16).find("checksum mismatch"), std::string::npos);
 }
 
 TEST(SnapshotCodec, EveryTruncationIsRefused) {

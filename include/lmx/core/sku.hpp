@@ -38,6 +38,16 @@ struct Sku {
     return {bytes.data(), size};
   }
 
+  // The id as a text format (JSON, the seed's msgpack) writes it. An id too long to have
+  // been kept is written as a placeholder just as long: it reads back as too long, and the
+  // business logic rejects it as invalid_sku, as it would have the original id.
+  [[nodiscard]] std::string_view written_form() const noexcept {
+    static constexpr std::string_view too_long_placeholder(
+        "................................................................", size_too_long);
+    static_assert(size_too_long <= 64, "the placeholder must be long enough");
+    return size == size_too_long ? too_long_placeholder : view();
+  }
+
   friend bool operator==(const Sku& a, const Sku& b) noexcept {
     if (a.size != b.size) return false;
     const std::size_t stored = a.size <= sku_size_max ? a.size : 0;

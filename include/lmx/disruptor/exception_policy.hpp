@@ -61,4 +61,9 @@ struct LogAndContinue {
   }
 };
 
+// Spelled out so that `LogAndContinue{callable}` deduces the callable's type with compilers
+// that do not deduce template arguments of aggregates (clang before 17).
+template <class Report>
+LogAndContinue(Report) -> LogAndContinue<Report>;
+
 }  // namespace lmx::disruptor

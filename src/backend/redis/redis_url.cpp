@@ -35,6 +35,21 @@ bool percent_decode(std::string_view text, std::string& out) {
   return true;
 }
 
+// Escapes what would not read back as itself in a printed URL ('%') and what would not
+// show in a log line (spaces, control and non-ASCII bytes).
+std::string percent_encode(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte > ' ' && byte < 0x7f && c != '%') {
+      out += c;
+      continue;
+    }
+    out += fmt::format("%{:02X}", byte);
+  }
+  return out;
+}
+
 template <class Int>
 bool parse_number(std::string_view text, Int& out) {
   const char* end = text.data() + text.size();
@@ -74,6 +89,8 @@ const char* parse_host_port(std::string_view text, RedisUrl& url) {
     }
   }
   if (url.host.empty()) return "the host is empty";
+  // Brackets only enclose an IPv6 host; inside a name they would print as another URL.
+  if (url.host.find_first_of("[]") != std::string::npos) return "the host holds '[' or ']'";
   if (!port.empty() && (!parse_number(port, url.port) || url.port == 0)) {
     return "the port must be a number from 1 to 65535";
   }
@@ -128,7 +145,7 @@ Decoded<RedisUrl> RedisUrl::parse(std::string_view text) {
 std::string RedisUrl::to_string() const {
   const bool ipv6 = host.find(':') != std::string::npos;
   return fmt::format("redis://{}{}{}:{}/{}?stream={}", ipv6 ? "[" : "", host, ipv6 ? "]" : "", port,
-                     db, stream);
+                     db, percent_encode(stream));
 }
 
 }  // namespace lmx

@@ -27,7 +27,8 @@ struct RedisUrl {
   // Parses `text`, or says what is wrong with it (never echoing it: it may hold a password).
   [[nodiscard]] static Decoded<RedisUrl> parse(std::string_view text);
 
-  // host:port/db?stream=..., without credentials: safe to log.
+  // redis://host:port/db?stream=..., without credentials: safe to log, and parses back to
+  // the same host, port, db and stream (the stream percent-encoded where it must be).
   [[nodiscard]] std::string to_string() const;
 };
 
