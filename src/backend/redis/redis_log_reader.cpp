@@ -28,8 +28,8 @@ std::string_view text_of(const redisReply* reply) noexcept {
 
 }  // namespace
 
-RedisLogReader::RedisLogReader(const RedisUrl& url, Position after)
-    : connection_(url), stream_(url.stream), next_after_(after) {
+RedisLogReader::RedisLogReader(const RedisUrl& url, Position after, RedisRetryPolicy retry)
+    : connection_(url, retry), stream_(url.stream), next_after_(after) {
   positions_.reserve(redis_read_count_max);
 }
 
@@ -148,12 +148,12 @@ void RedisLogReader::decode(std::size_t index, Event& event) {
 }
 
 Position RedisLogReader::end_position() {
-  if (!control_) control_.emplace(connection_.url());
+  if (!control_) control_.emplace(connection_.url(), connection_.retry_policy());
   return stream_end(*control_, stream_);
 }
 
 LogLag RedisLogReader::lag_after(Position position) {
-  if (!control_) control_.emplace(connection_.url());
+  if (!control_) control_.emplace(connection_.url(), connection_.retry_policy());
   return stream_lag_after(*control_, stream_, position);
 }
 
