@@ -12,6 +12,7 @@
 
 #include "commands.hpp"
 #include "lmx/core/engine.hpp"
+#include "lmx/core/interrupted.hpp"
 #include "log_options.hpp"
 #include "summary.hpp"
 
@@ -22,6 +23,7 @@ struct RunOptions {
   LogOptions log;
   std::string snapshot_interval = "30s";
   std::string status_interval = "5s";
+  std::string redis_outage_max;  // empty: ride out any outage
   bool exit_when_caught_up = false;
 };
 
@@ -48,9 +50,23 @@ int run_run(const RunOptions& options) {
   engine.exit_when_caught_up = options.exit_when_caught_up;
   engine.on_status = [](const std::string& line) { spdlog::info("status: {}", line); };
 
-  const std::unique_ptr<Backend> backend =
-      open_backend(options.log.url, options.log.backend_options());
-  const EngineSummary summary = run_engine(*backend, engine, stop_requested);
+  BackendOptions backend_options = options.log.backend_options();
+  backend_options.stop = &stop_requested;
+  if (!options.redis_outage_max.empty()) {
+    backend_options.redis_outage_max = parse_duration(options.redis_outage_max);
+  }
+  const std::unique_ptr<Backend> backend = open_backend(options.log.url, backend_options);
+  EngineSummary summary;
+  try {
+    summary = run_engine(*backend, engine, stop_requested);
+  } catch (const Interrupted& e) {
+    spdlog::error(
+        "{}; stopped without its final writes (results not yet published, the final "
+        "snapshot): the server cannot take them; the next lmx run replays the log from the "
+        "newest snapshot and writes them",
+        e.what());
+    return exit_code_interrupted;
+  }
   const double rate =
       summary.seconds > 0 ? static_cast<double>(summary.applied_count) / summary.seconds : 0;
   fmt::print(
@@ -84,6 +100,10 @@ Command add_run(CLI::App& app) {
   cmd->add_option("--status-interval", options->status_interval,
                   "Time between status lines on stderr (events/s, position, lag, last snapshot)")
       ->capture_default_str();
+  cmd->add_option("--redis-outage-max", options->redis_outage_max,
+                  "Redis backend: how long to keep reconnecting to a server that stopped "
+                  "answering before giving up (e.g. 30s, 5m); default: until it answers or "
+                  "lmx is stopped");
   cmd->add_flag("--exit-when-caught-up", options->exit_when_caught_up,
                 "Stop at the end of the log instead of waiting for new entries");
   return {cmd, [options] { return run_run(*options); }};

@@ -120,11 +120,10 @@ inline constexpr std::uint32_t redis_connect_timeout_ms = 2000;
 inline constexpr std::uint32_t redis_io_timeout_ms = 10000;
 
 // Reconnecting: the first retry waits redis_reconnect_backoff_ms_first, each next one twice
-// as long up to redis_reconnect_backoff_ms_max; after redis_reconnect_attempts_max failed
-// attempts (about 35 s of outage with these values) the error reaches the caller.
+// as long up to redis_reconnect_backoff_ms_max (a server back up is found within that
+// long); how long an outage may last is the caller's choice (`lmx run --redis-outage-max`).
 inline constexpr std::uint32_t redis_reconnect_backoff_ms_first = 10;
 inline constexpr std::uint32_t redis_reconnect_backoff_ms_max = 1000;
-inline constexpr std::uint32_t redis_reconnect_attempts_max = 40;
 
 static_assert(redis_io_timeout_ms > redis_block_ms_max,
               "a blocked XREAD must answer before the socket timeout declares the server lost");

@@ -11,6 +11,7 @@
 #include <thread>
 #include <utility>
 
+#include "lmx/core/interrupted.hpp"
 #include "pipeline/rings.hpp"
 
 namespace lmx {
@@ -48,6 +49,9 @@ class StageThread {
     if (!failure_) return;
     try {
       std::rethrow_exception(failure_);
+    } catch (const Interrupted& e) {
+      // Kept apart from failures: the caller exits with its own status and message.
+      throw Interrupted(fmt::format("{}: {}", name_, e.what()));
     } catch (const std::exception& e) {
       throw std::runtime_error(fmt::format("{} failed: {}", name_, e.what()));
     }

@@ -5,29 +5,12 @@
 # Starts its own redis-server on a free loopback port; skipped when redis-server is missing.
 set -euo pipefail
 lmx=$1
-command -v redis-server >/dev/null || { echo "SKIP: no redis-server"; exit 77; }
-tmp=$(mktemp -d)
-engine_pid=""
-# shellcheck source-path=SCRIPTDIR source=../../scripts/redis_private.sh
-source "$(dirname "$0")/../../scripts/redis_private.sh"
-# This script's own server, never the one the test suite shares (inherited variables).
-unset LMX_REDIS_PORT LMX_REDIS_DIR
-cleanup() {
-  if [[ -n "$engine_pid" ]]; then kill -9 "$engine_pid" 2>/dev/null || true; fi
-  redis_private_stop
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; tail -20 "$tmp"/engine*.log >&2 || true; exit 1; }
+# shellcheck source-path=SCRIPTDIR source=lib/redis_engine.bash
+source "$(dirname "$0")/lib/redis_engine.bash"
 
 start_engine() {
   "$lmx" run --log "$url" --snapshot-interval 300ms --status-interval 1s > "$tmp/engine$1.out" 2> "$tmp/engine$1.log" &
   engine_pid=$!
-}
-results() { redis-cli -p "$port" XLEN orders:results; }
-wait_results() {  # wait_results N: until the results stream holds at least N entries
-  for _ in $(seq 600); do [[ $(results) -ge $1 ]] && return; sleep 0.1; done
-  fail "results stream stuck at $(results) of $1"
 }
 
 # With AOF and a graceful shutdown, a restart loses nothing the server acknowledged.

@@ -2,6 +2,7 @@
 // How a backend is opened: the durability of the file journal and the entry format written
 // to a Redis Stream. Plain values, chosen on the command line (`--fsync`, `--format`).
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -34,6 +35,10 @@ struct BackendOptions {
   JournalWriterOptions journal;              // file backend: fsync policy of the events journal
   EntryFormat format = EntryFormat::native;  // Redis: how produced entries are written
   std::string snapshot_dir;  // Redis: keep snapshots in this directory instead of Redis keys
+  // Redis: how long the engine rides out an unreachable server (zero: until it answers).
+  std::chrono::milliseconds redis_outage_max{0};
+  // Redis: the engine's stop flag; a reconnection waiting for the server ends when it is set.
+  const std::atomic<bool>* stop = nullptr;
 };
 
 }  // namespace lmx

@@ -14,27 +14,29 @@ namespace {
 class RedisBackend final : public Backend {
  public:
   RedisBackend(RedisUrl url, const BackendOptions& options)
-      : url_(std::move(url)), options_(options) {}
+      : url_(std::move(url)),
+        options_(options),
+        retry_{.outage_max = options.redis_outage_max, .interrupt = options.stop} {}
 
   std::unique_ptr<LogReader> open_reader(Position after) override {
-    return std::make_unique<RedisLogReader>(url_, after);
+    return std::make_unique<RedisLogReader>(url_, after, retry_);
   }
   std::unique_ptr<LogWriter> open_writer() override {
     return std::make_unique<RedisLogWriter>(url_, options_.format);
   }
   std::unique_ptr<ResultWriter> open_result_writer() override {
-    return std::make_unique<RedisResultWriter>(url_);
+    return std::make_unique<RedisResultWriter>(url_, retry_);
   }
   std::unique_ptr<SnapshotStore> open_snapshot_store() override {
     if (!options_.snapshot_dir.empty()) {
       return std::make_unique<FileSnapshotStore>(options_.snapshot_dir);
     }
-    return std::make_unique<RedisSnapshotStore>(url_);
+    return std::make_unique<RedisSnapshotStore>(url_, snapshot_keep_count, retry_);
   }
   std::unique_ptr<EngineLock> lock_engine() override { return nullptr; }
   bool holds(EntryRef entry) override {
     if (entry.position.is_zero()) return false;
-    RedisConnection connection(url_);
+    RedisConnection connection(url_, retry_);
     return stream_holds(connection, url_.stream, entry.position);
   }
   std::string describe() const override { return "redis " + url_.to_string(); }
@@ -42,6 +44,7 @@ class RedisBackend final : public Backend {
  private:
   RedisUrl url_;
   BackendOptions options_;
+  RedisRetryPolicy retry_;
 };
 
 }  // namespace

@@ -33,7 +33,8 @@ std::string_view reply_text(const redisReply& reply) noexcept {
   return {reply.str, reply.len};
 }
 
-RedisConnection::RedisConnection(RedisUrl url) : url_(std::move(url)) {
+RedisConnection::RedisConnection(RedisUrl url, RedisRetryPolicy retry)
+    : url_(std::move(url)), retry_(retry) {
   connect();
 }
 
@@ -141,18 +142,8 @@ RedisReply RedisConnection::idempotent_command(std::initializer_list<std::string
 // that refuses them.
 void RedisConnection::reconnect() {
   for (;;) {
-    if (failures_ >= redis_reconnect_attempts_max) {
-      throw RedisConnectionError(
-          fmt::format("{}: gave up after {} attempts to reconnect", url_.to_string(), failures_));
-    }
-    if (failures_ > 0) {
-      const std::uint32_t backoff_ms =
-          std::min(redis_reconnect_backoff_ms_first << std::min(failures_ - 1, 16u),
-                   redis_reconnect_backoff_ms_max);
-      spdlog::warn("{}: reconnecting in {} ms (attempt {}/{})", url_.to_string(), backoff_ms,
-                   failures_ + 1, redis_reconnect_attempts_max);
-      std::this_thread::sleep_for(std::chrono::milliseconds(backoff_ms));
-    }
+    if (failures_ == 0) outage_start_ = std::chrono::steady_clock::now();
+    if (failures_ > 0) wait_before_retry();
     ++failures_;
     context_.reset();
     try {
@@ -162,6 +153,39 @@ void RedisConnection::reconnect() {
     } catch (const RedisConnectionError& e) {
       spdlog::warn("{}", e.what());
     }
+  }
+}
+
+// Sleeps the backoff in short slices, so that a stop request ends the wait within one.
+void RedisConnection::wait_before_retry() {
+  assert(failures_ > 0);
+  const auto outage = std::chrono::steady_clock::now() - outage_start_;
+  const auto outage_s = std::chrono::duration_cast<std::chrono::seconds>(outage).count();
+  if (retry_.outage_max.count() > 0 && outage >= retry_.outage_max) {
+    throw RedisConnectionError(
+        fmt::format("{}: unreachable for {} s, longer than the {} ms allowed (--redis-outage-max); "
+                    "start lmx again once the server answers",
+                    url_.to_string(), outage_s, retry_.outage_max.count()));
+  }
+  const std::uint32_t backoff_ms =
+      std::min(redis_reconnect_backoff_ms_first << std::min(failures_ - 1, 16u),
+               redis_reconnect_backoff_ms_max);
+  spdlog::warn("{}: unreachable for {} s; retrying in {} ms (attempt {}, {})", url_.to_string(),
+               outage_s, backoff_ms, failures_ + 1,
+               retry_.outage_max.count() > 0
+                   ? fmt::format("giving up after {} ms", retry_.outage_max.count())
+                   : std::string("until it answers or lmx is stopped"));
+  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(backoff_ms);
+  for (;;) {
+    // relaxed: the flag carries no data; a late look only delays the stop by one slice.
+    if (retry_.interrupt != nullptr && retry_.interrupt->load(std::memory_order_relaxed)) {
+      throw Interrupted(fmt::format("{}: stopped while the server was unreachable (for {} s)",
+                                    url_.to_string(), outage_s));
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= until) return;
+    std::this_thread::sleep_for(
+        std::min<std::chrono::steady_clock::duration>(until - now, std::chrono::milliseconds(50)));
   }
 }
 

@@ -10,6 +10,8 @@
 
 #include <hiredis/hiredis.h>
 
+#include <atomic>
+#include <chrono>
 #include <initializer_list>
 #include <memory>
 #include <span>
@@ -19,12 +21,21 @@
 #include <vector>
 
 #include "backend/redis/redis_url.hpp"
+#include "lmx/core/interrupted.hpp"
 
 namespace lmx {
 
 class RedisConnectionError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
+};
+
+// How long a connection waits for a server that stopped answering, and what ends the wait.
+struct RedisRetryPolicy {
+  // Zero: retry until the server answers again or interrupt is set.
+  std::chrono::milliseconds outage_max{0};
+  // The engine's stop flag (null: never interrupted). Read only between attempts.
+  const std::atomic<bool>* interrupt = nullptr;
 };
 
 struct RedisReplyDeleter {
@@ -35,7 +46,7 @@ using RedisReply = std::unique_ptr<redisReply, RedisReplyDeleter>;
 class RedisConnection {
  public:
   // Connects (one attempt) and authenticates. Throws as described above.
-  explicit RedisConnection(RedisUrl url);
+  explicit RedisConnection(RedisUrl url, RedisRetryPolicy retry = {});
   RedisConnection(const RedisConnection&) = delete;
   RedisConnection& operator=(const RedisConnection&) = delete;
 
@@ -59,18 +70,21 @@ class RedisConnection {
   [[nodiscard]] RedisReply idempotent_command(std::initializer_list<std::string_view> argv);
 
   // Drops the connection and connects again, waiting with capped exponential backoff
-  // (each attempt logged) when earlier attempts found no answering server. Throws
-  // RedisConnectionError after redis_reconnect_attempts_max attempts without an answer;
-  // an AUTH refusal throws at once.
+  // (each attempt logged with how long the server has been unreachable) when earlier
+  // attempts found no answering server. Throws RedisConnectionError once the outage lasted
+  // longer than the policy's outage_max, lmx::Interrupted when the policy's interrupt flag
+  // is set after an attempt failed; an AUTH refusal throws at once.
   void reconnect();
 
   // True after an I/O error: the connection must be reconnected before use.
   [[nodiscard]] bool broken() const noexcept { return !context_ || context_->err != 0; }
 
   [[nodiscard]] const RedisUrl& url() const noexcept { return url_; }
+  [[nodiscard]] const RedisRetryPolicy& retry_policy() const noexcept { return retry_; }
 
  private:
   void connect();
+  void wait_before_retry();
   void handshake();
   [[noreturn]] void throw_io_error(std::string_view what);
 
@@ -79,8 +93,10 @@ class RedisConnection {
   };
 
   RedisUrl url_;
+  RedisRetryPolicy retry_;
   std::unique_ptr<redisContext, ContextDeleter> context_;
   std::uint32_t failures_ = 0;  // reconnections since the server last answered
+  std::chrono::steady_clock::time_point outage_start_;  // when failures_ left zero
   // Reused for every command, so that appending allocates nothing once warmed up.
   std::vector<const char*> argv_;
   std::vector<std::size_t> argv_sizes_;

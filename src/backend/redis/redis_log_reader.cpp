@@ -28,8 +28,8 @@ std::string_view text_of(const redisReply* reply) noexcept {
 
 }  // namespace
 
-RedisLogReader::RedisLogReader(const RedisUrl& url, Position after)
-    : connection_(url), stream_(url.stream), next_after_(after) {
+RedisLogReader::RedisLogReader(const RedisUrl& url, Position after, RedisRetryPolicy retry)
+    : connection_(url, retry), stream_(url.stream), next_after_(after) {
   positions_.reserve(redis_read_count_max);
 }
 
@@ -66,8 +66,10 @@ bool RedisLogReader::receive() {
   // The last batch is handed out: freeing it before hiredis builds the next reply lets the
   // allocator reuse that (cache-hot) memory.
   release_reply();
-  for (;;) {
+  for (bool reconnected = false;;) {
     try {
+      if (reconnected) check_still_holds_last_read();
+      reconnected = false;
       if (!read_in_flight_) send_read();
       read_in_flight_ = false;  // consumed below, or lost with the connection
       take_reply(connection_.reply("XREAD"));
@@ -76,6 +78,7 @@ bool RedisLogReader::receive() {
       spdlog::warn("reading {} after {}: {}; reconnecting", stream_, redis_id(next_after_),
                    e.what());
       connection_.reconnect();
+      reconnected = true;
     }
   }
   try {
@@ -85,6 +88,19 @@ bool RedisLogReader::receive() {
     spdlog::warn("reading {} after {}: {}", stream_, redis_id(next_after_), e.what());
   }
   return !positions_.empty();
+}
+
+// A server restarted without persistence (or a stream deleted and written again) hands out
+// new entries after the old position, which the engine would apply on top of a state built
+// from entries that are gone. The entry read last must still be there.
+void RedisLogReader::check_still_holds_last_read() {
+  if (next_after_.is_zero() || stream_holds(connection_, stream_, next_after_)) return;
+  throw std::runtime_error(fmt::format(
+      "after reconnecting, {} no longer holds entry {}, the last one lmx read: the server "
+      "lost data (restarted without persistence?) or the stream was replaced; stopping rather "
+      "than apply new entries on top of a state built from entries that are gone (to start "
+      "over on what the stream holds now, delete {}:results and the stream's snapshots)",
+      stream_, redis_id(next_after_), stream_));
 }
 
 void RedisLogReader::release_reply() noexcept {
@@ -148,12 +164,12 @@ void RedisLogReader::decode(std::size_t index, Event& event) {
 }
 
 Position RedisLogReader::end_position() {
-  if (!control_) control_.emplace(connection_.url());
+  if (!control_) control_.emplace(connection_.url(), connection_.retry_policy());
   return stream_end(*control_, stream_);
 }
 
 LogLag RedisLogReader::lag_after(Position position) {
-  if (!control_) control_.emplace(connection_.url());
+  if (!control_) control_.emplace(connection_.url(), connection_.retry_policy());
   return stream_lag_after(*control_, stream_, position);
 }
 

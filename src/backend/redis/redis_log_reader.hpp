@@ -29,7 +29,7 @@ class RedisLogReader final : public LogReader {
  public:
   // Reads url.stream strictly after `after` (the zero position: from the first entry).
   // Connects at once; throws if Redis cannot be reached or refuses the credentials.
-  RedisLogReader(const RedisUrl& url, Position after);
+  RedisLogReader(const RedisUrl& url, Position after, RedisRetryPolicy retry = {});
 
   [[nodiscard]] std::size_t fetch(std::size_t count_max,
                                   std::chrono::milliseconds timeout) override;
@@ -45,6 +45,7 @@ class RedisLogReader final : public LogReader {
   void send_read();
   bool receive();
   void take_reply(RedisReply reply);
+  void check_still_holds_last_read();
   void release_reply() noexcept;
 
   RedisConnection connection_;

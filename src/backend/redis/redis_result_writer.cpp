@@ -11,8 +11,8 @@
 
 namespace lmx {
 
-RedisResultWriter::RedisResultWriter(const RedisUrl& url)
-    : connection_(url), stream_(url.stream + ":results"), texts_(5) {}
+RedisResultWriter::RedisResultWriter(const RedisUrl& url, RedisRetryPolicy retry)
+    : connection_(url, retry), stream_(url.stream + ":results"), texts_(5) {}
 
 // A lost connection or a restarted server must not stop the engine: reconnect (with the
 // connection's capped backoff) and send again only the results the stream does not hold

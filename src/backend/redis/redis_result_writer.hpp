@@ -23,7 +23,7 @@ namespace lmx {
 class RedisResultWriter final : public ResultWriter {
  public:
   // Writes to `<url.stream>:results`. Connects at once; throws if Redis cannot be reached.
-  explicit RedisResultWriter(const RedisUrl& url);
+  explicit RedisResultWriter(const RedisUrl& url, RedisRetryPolicy retry = {});
 
   void write(std::span<const Result> results) override;
   // Durability of a Redis Stream is the server's (appendonly / appendfsync): nothing to do.

@@ -1,6 +1,7 @@
 #include "backend/redis/redis_snapshot_store.hpp"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cassert>
@@ -38,8 +39,9 @@ void exec_transaction(RedisConnection& connection, std::size_t queued, std::stri
 
 }  // namespace
 
-RedisSnapshotStore::RedisSnapshotStore(const RedisUrl& url, std::size_t keep_count)
-    : connection_(url),
+RedisSnapshotStore::RedisSnapshotStore(const RedisUrl& url, std::size_t keep_count,
+                                       RedisRetryPolicy retry)
+    : connection_(url, retry),
       stream_(url.stream),
       index_key_(url.stream + ":snapshots"),
       keep_count_(keep_count) {
@@ -50,11 +52,25 @@ std::string RedisSnapshotStore::key(Position position) const {
   return fmt::format("{}:snapshot:{:020}-{:020}", stream_, position.major, position.minor);
 }
 
+// A connection found dead on use (the server restarted, or dropped it) is reconnected and
+// the whole save sent again: SET and ZADD of the same key and value may run twice.
 void RedisSnapshotStore::save(const Snapshot& snapshot) {
   const std::string bytes = encode_snapshot(snapshot);
   assert(decode_snapshot_header(bytes).position == snapshot.position);
-  if (connection_.broken()) connection_.reconnect();
   const std::string name = key(snapshot.position);
+  for (;;) {
+    try {
+      if (connection_.broken()) connection_.reconnect();
+      save_once(name, bytes);
+      return;
+    } catch (const RedisConnectionError& e) {
+      spdlog::warn("saving snapshot {}: {}; reconnecting", name, e.what());
+      connection_.reconnect();  // throws when the server stays unreachable
+    }
+  }
+}
+
+void RedisSnapshotStore::save_once(const std::string& name, const std::string& bytes) {
   (void)connection_.command({"SET", name, bytes});
   connection_.append({"MULTI"});
   connection_.append({"ZADD", index_key_, "0", name});

@@ -19,9 +19,9 @@
 #include <string>
 #include <vector>
 
-#include "lmx/constants.hpp"
 #include "backend/redis/redis_connection.hpp"
 #include "backend/redis/redis_url.hpp"
+#include "lmx/constants.hpp"
 #include "lmx/core/snapshot_store.hpp"
 
 namespace lmx {
@@ -29,7 +29,8 @@ namespace lmx {
 class RedisSnapshotStore final : public SnapshotStore {
  public:
   // Stores snapshots of url.stream. Connects at once; throws if Redis cannot be reached.
-  explicit RedisSnapshotStore(const RedisUrl& url, std::size_t keep_count = snapshot_keep_count);
+  explicit RedisSnapshotStore(const RedisUrl& url, std::size_t keep_count = snapshot_keep_count,
+                              RedisRetryPolicy retry = {});
 
   void save(const Snapshot& snapshot) override;
   [[nodiscard]] std::optional<Snapshot> load_newest(std::vector<std::string>& problems,
@@ -42,6 +43,7 @@ class RedisSnapshotStore final : public SnapshotStore {
   [[nodiscard]] const std::string& index_key() const noexcept { return index_key_; }
 
  private:
+  void save_once(const std::string& name, const std::string& bytes);
   void drop_oldest();
   [[nodiscard]] std::optional<Snapshot> load(const std::string& key, std::string& problem);
 
