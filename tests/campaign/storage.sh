@@ -33,7 +33,7 @@ done
 # the journal only.
 : > "$tmp/all.jsonl"
 for part in 1 2 3 4; do
-  "$lmx" produce --log "file:$d" --input "$tmp/part$part.jsonl" 2> /dev/null
+  "$lmx" produce --log "file:$d" --fsync none --input "$tmp/part$part.jsonl" 2> /dev/null
   cat "$tmp/part$part.jsonl" >> "$tmp/all.jsonl"
   if ((part < 4)); then
     "$lmx" run --log "file:$d" --exit-when-caught-up > /dev/null 2> "$tmp/setup.err" ||
@@ -180,7 +180,8 @@ check_results_prefix "$tmp/actual.results" "$tmp/all.jsonl" "full disk: results 
 if "$lmx" produce --log "file:$d" --input "$tmp/partmore.jsonl" 2> "$tmp/produce.err"; then
   fail "full disk: lmx produce succeeded with no room"
 fi
-expect_grep "No space left on device" "$tmp/produce.err" "full disk: lmx produce"
+expect_grep "write to $d/journal/[0-9]+\.seg at offset [0-9]+: No space left on device" \
+  "$tmp/produce.err" "full disk: lmx produce"
 mount -o remount,size=64m "$mnt"
 "$lmx" produce --log "file:$d" --input /dev/null 2> /dev/null # repairs what the full disk tore
 if "$lmx" run --log "file:$d" --exit-when-caught-up > "$tmp/run.out" 2> "$tmp/run.err"; then
@@ -198,6 +199,10 @@ if "$lmx" run --log "file:$d" --exit-when-caught-up > "$tmp/run.out" 2> "$tmp/ru
 fi
 expect_grep "Read-only file system" "$tmp/run.err" "read-only directory: lmx run"
 expect_grep "$d" "$tmp/run.err" "read-only directory: the error names no path"
+"$lmx" apply "$tmp/all.jsonl" > "$tmp/expected.export"
+"$lmx" export --log "file:$d" > "$tmp/actual.export" 2> "$tmp/export.err" ||
+  fail "read-only directory: lmx export failed: $(cat "$tmp/export.err")"
+expect_same "$tmp/expected.export" "$tmp/actual.export" "read-only directory: export"
 mount -o remount,rw "$mnt"
 "$lmx" run --log "file:$d" --exit-when-caught-up > "$tmp/run.out" 2> "$tmp/run.err" ||
   fail "read-only directory made writable: lmx run failed: $(cat "$tmp/run.err")"
