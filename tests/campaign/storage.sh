@@ -92,12 +92,12 @@ check_recovered() {
   k=$(sed -n 's/^segments [0-9]*  records \([0-9]*\)  .*/\1/p' "$tmp/journal.report")
   head -n "${k:-0}" "$tmp/all.jsonl" > "$tmp/survived.jsonl"
   for stage in "after the fault" "after producing more"; do
-    "$lmx" apply "$tmp/survived.jsonl" > "$tmp/expected.export"
+    reference "$tmp/survived.jsonl"
     "$lmx" export --log "file:$d" > "$tmp/actual.export" 2> "$tmp/export.err" ||
       fail "$1, $stage: lmx export failed: $(cat "$tmp/export.err")"
     expect_same "$tmp/expected.export" "$tmp/actual.export" "$1, $stage: export"
     "$lmx" inspect results "$d" > "$tmp/actual.results" || fail "$1, $stage: no results log"
-    check_results_prefix "$tmp/actual.results" "$tmp/survived.jsonl" "$1, $stage" complete
+    check_results_prefix "$tmp/actual.results" "$1, $stage" complete
     [[ $stage == "after the fault" ]] || break
     "$lmx" produce --log "file:$d" --input "$tmp/partmore.jsonl" 2> "$tmp/produce.err" ||
       fail "$1: produce after recovery failed: $(cat "$tmp/produce.err")"
@@ -131,10 +131,10 @@ refused=0
 for ((round = 1; round <= rounds; round++)); do
   rm -rf "$d"
   cp -a "$tmp/pristine" "$d"
-  picked=(${faults[$(((round - 1) % ${#faults[@]}))]})
+  picked=("${faults[$(((round - 1) % ${#faults[@]}))]}")
   # From the second pass over the list on, every other round adds a second, random fault.
   if ((round > ${#faults[@]} && round % 2 == 0)); then
-    picked+=(${faults[$(random_below ${#faults[@]})]})
+    picked+=("${faults[$(random_below ${#faults[@]})]}")
   fi
   damaged=()
   for fault in "${picked[@]}"; do
@@ -176,7 +176,8 @@ expect_grep "No space left on device" "$tmp/run.err" "full disk: lmx run"
 expect_grep "write to $d/results/[0-9]+\.seg at offset [0-9]+: No space left on device" \
   "$tmp/run.err" "full disk: the error names no file and offset"
 "$lmx" inspect results "$d" > "$tmp/actual.results" 2> /dev/null || : > "$tmp/actual.results"
-check_results_prefix "$tmp/actual.results" "$tmp/all.jsonl" "full disk: results left behind"
+reference "$tmp/all.jsonl"
+check_results_prefix "$tmp/actual.results" "full disk: results left behind"
 if "$lmx" produce --log "file:$d" --input "$tmp/partmore.jsonl" 2> "$tmp/produce.err"; then
   fail "full disk: lmx produce succeeded with no room"
 fi
@@ -199,7 +200,7 @@ if "$lmx" run --log "file:$d" --exit-when-caught-up > "$tmp/run.out" 2> "$tmp/ru
 fi
 expect_grep "Read-only file system" "$tmp/run.err" "read-only directory: lmx run"
 expect_grep "$d" "$tmp/run.err" "read-only directory: the error names no path"
-"$lmx" apply "$tmp/all.jsonl" > "$tmp/expected.export"
+reference "$tmp/all.jsonl"
 "$lmx" export --log "file:$d" > "$tmp/actual.export" 2> "$tmp/export.err" ||
   fail "read-only directory: lmx export failed: $(cat "$tmp/export.err")"
 expect_same "$tmp/expected.export" "$tmp/actual.export" "read-only directory: export"

@@ -19,12 +19,17 @@ random_below() {
   echo $(((RANDOM << 15 | RANDOM) % $1))
 }
 
-# check_results_prefix RESULTS EVENTS WHAT: RESULTS ('<position> <reason>' lines) holds one
-# result for each of the first K positions, in order, each the reason `lmx apply` gives the
-# event at that position; with "complete", K must be every event of EVENTS.
+# reference EVENTS: `lmx apply` of the JSON-lines EVENTS, its export to
+# $tmp/expected.export and each event's result to $tmp/reference.results.
+reference() {
+  "$lmx" apply --results "$tmp/reference.results" "$1" > "$tmp/expected.export"
+}
+
+# check_results_prefix RESULTS WHAT [complete]: RESULTS ('<position> <reason>' lines) holds
+# one result for each of the first K positions, in order, each the reason `lmx apply` gave
+# the event at that position (the last `reference`); with "complete", K must be all of them.
 check_results_prefix() {
-  local results=$1 events=$2 what=$3 complete=${4:-}
-  "$lmx" apply --results "$tmp/reference.results" "$events" > /dev/null
+  local results=$1 what=$2 complete=${3:-}
   local k
   k=$(wc -l < "$results")
   if [[ $complete == complete ]]; then
