@@ -104,6 +104,7 @@ EngineSummary run_engine(Backend& backend, const EngineOptions& options,
   // The newest snapshot must be within the log even when an older one is used: a log that
   // lost entries the snapshot applied is refused either way.
   check_snapshot_within_log(newest_snapshot, *reader);
+  check_results_within_log(results_through, *reader);
 
   const PipelineOptions pipeline_options{.position = recovered.position,
                                          .snapshot_position = recovered.snapshot_position,

@@ -38,6 +38,20 @@ void check_snapshot_within_log(Position snapshot_position, LogReader& reader) {
   }
 }
 
+void check_results_within_log(Position results_through, LogReader& reader) {
+  if (results_through.is_zero()) return;
+  const Position end = reader.end_position();
+  if (end < results_through) {
+    // As above: damage that ends the log early is reported as damage.
+    (void)reader.fetch(1, std::chrono::milliseconds(0));
+    throw std::runtime_error(fmt::format(
+        "the results log ends at position {}, ahead of the end of the log (position {}): the "
+        "log lost entries that have results, which new entries at those positions would "
+        "keep; refusing to run (move the results log away: it is rebuilt from the log)",
+        results_through.to_string(), end.to_string()));
+  }
+}
+
 void replay_to_end(Backend& backend, Recovered& recovered) {
   const std::unique_ptr<LogReader> reader = backend.open_reader(recovered.position);
   check_snapshot_within_log(recovered.snapshot_position, *reader);

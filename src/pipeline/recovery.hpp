@@ -37,4 +37,9 @@ void replay_to_end(Backend& backend, Recovered& recovered);
 // reported as such (the reader's error), not as a lost tail.
 void check_snapshot_within_log(Position snapshot_position, LogReader& reader);
 
+// Throws std::runtime_error when the results log goes past the end of the log: the log
+// lost entries that have results, and the entries appended next at those positions would
+// keep the lost entries' results (the engine writes no result a position already has).
+void check_results_within_log(Position results_through, LogReader& reader);
+
 }  // namespace lmx
