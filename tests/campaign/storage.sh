@@ -110,15 +110,15 @@ check_recovered() {
 
 # check_refused WHAT FILES...: the engine's error names one of the damaged files (by its
 # name; a removed directory by its path), and for damage inside a file, an offset. A journal
-# cut short under the newest snapshot is named by the two positions instead (the snapshot
-# store has no file names for Redis), with what to do.
+# cut short under the newest snapshot or under the results log is named by the two positions
+# instead (the engine sees them through backend interfaces), with what to do.
 check_refused() {
   local what=$1 named=false f
   shift
   for f in "$@"; do
     grep -qF -- "$(basename "$f")" "$tmp/run.err" && named=true
   done
-  grep -Eq "the snapshot at position [0-9]+-[0-9]+ is ahead of the end of the log \(position" \
+  grep -Eq "(at|ends at) position [0-9]+-[0-9]+,? (is )?ahead of the end of the log \(position" \
     "$tmp/run.err" && named=true
   $named || fail "$what: the refusal names none of $*: $(cat "$tmp/run.err")"
   if grep -q "checksum\|bad record\|mid-record" "$tmp/run.err"; then
