@@ -50,7 +50,7 @@ std::unique_ptr<EngineLock> lock_data_directory(const std::filesystem::path& dir
   if (status != 0) throw_errno("cannot lock " + path.string());
   const std::string pid = std::to_string(::getpid()) + "\n";
   if (::ftruncate(fd.get(), 0) != 0) throw_errno("cannot write " + path.string());
-  pwrite_full(fd.get(), pid.data(), pid.size(), 0);
+  pwrite_full(fd.get(), pid.data(), pid.size(), 0, path);
   return std::make_unique<DirectoryLock>(std::move(fd));
 }
 

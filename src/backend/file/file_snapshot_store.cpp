@@ -55,7 +55,7 @@ void FileSnapshotStore::save(const Snapshot& snapshot) {
   temp_path += ".tmp";
   {
     const UniqueFd fd = open_file(temp_path, O_WRONLY | O_CREAT | O_TRUNC);
-    pwrite_full(fd.get(), bytes.data(), bytes.size(), 0);
+    pwrite_full(fd.get(), bytes.data(), bytes.size(), 0, temp_path);
     fdatasync_or_throw(fd.get(), temp_path);
   }
   std::filesystem::rename(temp_path, final_path);

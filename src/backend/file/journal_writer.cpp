@@ -211,7 +211,8 @@ std::uint64_t JournalWriter::append(JournalBatch& batch) {
     seal_record(batch.bytes_.data() + batch.record_offsets_[i], first + i);
   }
   try {
-    pwrite_full(segment_fd_, batch.bytes_.data(), batch.bytes_.size(), tail_offset_);
+    pwrite_full(segment_fd_, batch.bytes_.data(), batch.bytes_.size(), tail_offset_,
+                segment_path());
   } catch (...) {
     // Leave no partial batch behind (disk full): the journal stays as it was.
     [[maybe_unused]] const int rc = ::ftruncate(segment_fd_, static_cast<off_t>(tail_offset_));

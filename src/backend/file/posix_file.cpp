@@ -66,13 +66,15 @@ std::size_t pread_full(int fd, char* data, std::size_t size, std::uint64_t offse
   return done;
 }
 
-void pwrite_full(int fd, const char* data, std::size_t size, std::uint64_t offset) {
+void pwrite_full(int fd, const char* data, std::size_t size, std::uint64_t offset,
+                 const std::filesystem::path& path) {
   assert(fd >= 0);
   std::size_t done = 0;
   while (done < size) {
     const ssize_t n = ::pwrite(fd, data + done, size - done, static_cast<off_t>(offset + done));
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) throw_errno("write at offset " + std::to_string(offset + done));
+    if (n < 0)
+      throw_errno("write to " + path.string() + " at offset " + std::to_string(offset + done));
     done += static_cast<std::size_t>(n);
   }
 }

@@ -45,8 +45,10 @@ void create_data_directories(const std::filesystem::path& path);
 // Reads up to `size` bytes at `offset`; fewer only at the end of the file.
 [[nodiscard]] std::size_t pread_full(int fd, char* data, std::size_t size, std::uint64_t offset);
 
-// Writes all of `size` bytes at `offset`, or throws.
-void pwrite_full(int fd, const char* data, std::size_t size, std::uint64_t offset);
+// Writes all of `size` bytes at `offset`, or throws naming `path` (the file behind `fd`) and
+// the offset: "write to DIR/results/…seg at offset 65536: No space left on device".
+void pwrite_full(int fd, const char* data, std::size_t size, std::uint64_t offset,
+                 const std::filesystem::path& path);
 
 void fdatasync_or_throw(int fd, const std::filesystem::path& what);
 

@@ -1,0 +1,47 @@
+# Shared by the fault campaigns in tests/campaign (sourced, not a test of its own). Builds on
+# tests/cli/lib/recovery.bash. Each script sets $lmx and $tmp before sourcing this.
+#   LMX_CAMPAIGN_ROUNDS  rounds to run (default: the script's short form, the one CTest runs)
+#   LMX_CAMPAIGN_SEED    seeds $RANDOM, so a failing run can be repeated exactly (default 1)
+
+# shellcheck source-path=SCRIPTDIR source=../../cli/lib/recovery.bash
+source "$(dirname "${BASH_SOURCE[0]}")/../../cli/lib/recovery.bash"
+
+campaign_seed=${LMX_CAMPAIGN_SEED:-1}
+RANDOM=$campaign_seed
+
+# campaign_rounds SHORT: the number of rounds to run.
+campaign_rounds() {
+  echo "${LMX_CAMPAIGN_ROUNDS:-$1}"
+}
+
+# random_below N: a seeded random number in [0, N), for N up to 2^30.
+random_below() {
+  echo $(((RANDOM << 15 | RANDOM) % $1))
+}
+
+# reference EVENTS: `lmx apply` of the JSON-lines EVENTS, its export to
+# $tmp/expected.export and each event's result to $tmp/reference.results.
+reference() {
+  "$lmx" apply --results "$tmp/reference.results" "$1" > "$tmp/expected.export"
+}
+
+# check_results_prefix RESULTS WHAT [complete]: RESULTS ('<position> <reason>' lines) holds
+# one result for each of the first K positions, in order, each the reason `lmx apply` gave
+# the event at that position (the last `reference`); with "complete", K must be all of them.
+check_results_prefix() {
+  local results=$1 what=$2 complete=${3:-}
+  local k
+  k=$(wc -l < "$results")
+  if [[ $complete == complete ]]; then
+    expect_same "$tmp/reference.results" "$results" "$what: results per position"
+  else
+    head -n "$k" "$tmp/reference.results" > "$tmp/reference.prefix"
+    expect_same "$tmp/reference.prefix" "$results" "$what: results per position"
+  fi
+}
+
+# check_conservation EVENTS RESULTS EXPORT WHAT: money and stock conserved (conservation.py).
+check_conservation() {
+  python3 "$(dirname "${BASH_SOURCE[0]}")/conservation.py" "$1" "$2" "$3" > "$tmp/conservation.out" \
+    2>&1 || fail "$4: $(cat "$tmp/conservation.out")"
+}
