@@ -60,6 +60,17 @@ Result apply_add_item(State& state, const Event& event) {
   return result;
 }
 
+Result apply_set_price(State& state, const Event& event) {
+  if (!event.item_id.valid()) return reject(event, Reason::invalid_sku);
+  if (event.price < 0) return reject(event, Reason::invalid_price);
+  Item* item = state.find_item(event.item_id);
+  if (item == nullptr) item = &state.add_item(event.item_id, event.price);
+  item->price = event.price;
+  Result result = result_for(event, Reason::accepted);
+  result.remain = item->remain;
+  return result;
+}
+
 // One distinct item of an order, after lines with the same item id are merged.
 struct MergedLine {
   const Sku* item_id = nullptr;
@@ -127,6 +138,8 @@ Result dispatch(State& state, const Event& event) {
       return apply_add_item(state, event);
     case EventType::order:
       return apply_order(state, event);
+    case EventType::set_price:
+      return apply_set_price(state, event);
     case EventType::malformed:
       break;
   }

@@ -86,6 +86,13 @@ const char* decode_add_item(const object& obj, Event& event) {
   return nullptr;
 }
 
+const char* decode_set_price(const object& obj, Event& event) {
+  element value;
+  if (obj.at_key("item_id").get(value) != simdjson::SUCCESS) return "a required field is missing";
+  if (const char* e = get_sku(value, event.item_id)) return e;
+  return get_int64(obj, "price", event.price);
+}
+
 const char* decode_order(const object& obj, Event& event) {
   if (const char* e = get_int64(obj, "user_id", event.user_id)) return e;
   simdjson::dom::array lines;
@@ -117,6 +124,8 @@ const char* decode_body(const object& obj, EventType type, Event& event) {
       return decode_add_item(obj, event);
     case EventType::order:
       return decode_order(obj, event);
+    case EventType::set_price:
+      return decode_set_price(obj, event);
     case EventType::malformed:
       break;
   }
@@ -190,6 +199,12 @@ void append_json(const Event& event, std::string& out) {
       }
       out += "]}";
       assert(out.back() == '}');
+      return;
+    case EventType::set_price:
+      fmt::format_to(std::back_inserter(out), R"({{"type":"{}","item_id":)",
+                     event_type_name(event.type));
+      append_string(event.item_id.view(), out);
+      fmt::format_to(std::back_inserter(out), R"(,"price":{}}})", event.price);
       return;
     case EventType::malformed:
       break;

@@ -88,6 +88,8 @@ void encode_sku(const Sku& sku, std::string& out) {
       return decode_add_item(in, event);
     case EventType::order:
       return decode_order(in, event);
+    case EventType::set_price:
+      return decode_sku(in, event.item_id) && in.read(event.price);
     case EventType::malformed:
       return false;
   }
@@ -120,6 +122,10 @@ void encode_event(const Event& event, std::string& out) {
         encode_sku(event.lines[i].item_id, out);
         put_le(out, event.lines[i].quantity);
       }
+      break;
+    case EventType::set_price:
+      encode_sku(event.item_id, out);
+      put_le(out, event.price);
       break;
     case EventType::malformed:
       break;

@@ -24,6 +24,9 @@
 //                     +-------------+----------------+---------------------------+
 //                     stored = min(line_count, order_lines_max): an order with too many
 //                     lines keeps its true count so that the business logic rejects it.
+//   type 4 set_price  +-----+-----------+
+//                     | sku | price i64 |
+//                     +-----+-----------+
 //
 //   sku               +---------+----------------+
 //                     | size u8 | bytes[size]    |   size 0..sku_size_max; the value

@@ -41,6 +41,10 @@ Key key_for(EventType type, std::string_view name) noexcept {
       if (name == "ItemIDs") return Key::item_ids;
       if (name == "ItemQuantities") return Key::item_quantities;
       break;
+    case EventType::set_price:
+      if (name == "ItemID") return Key::item_id;
+      if (name == "Price") return Key::price;
+      break;
     case EventType::malformed:
       break;
   }
@@ -271,7 +275,7 @@ class SeedVisitor : public msgpack::null_visitor {
   Key array_key_ = Key::unknown;  // ItemIDs or ItemQuantities while inside that array
 };
 
-// The keys each type requires (`Type` and `Price` are optional).
+// The keys each type requires (`Type` is optional, and so is `Price` of an AddItem).
 std::uint32_t required_keys(EventType type) noexcept {
   switch (type) {
     case EventType::topup:
@@ -280,6 +284,8 @@ std::uint32_t required_keys(EventType type) noexcept {
       return bit(Key::item_id) | bit(Key::count);
     case EventType::order:
       return bit(Key::user_id) | bit(Key::item_ids) | bit(Key::item_quantities);
+    case EventType::set_price:
+      return bit(Key::item_id) | bit(Key::price);
     case EventType::malformed:
       break;
   }
@@ -296,9 +302,8 @@ const char* check_complete(const SeedVisitor& v, EventType type, std::string_vie
     return "the payload's Type differs from the type field";
   }
   if (v.id_count != v.quantity_count) return "ItemIDs and ItemQuantities differ in length";
-  event.has_price = (v.seen & bit(Key::price)) != 0;
+  event.has_price = type == EventType::add_item && (v.seen & bit(Key::price)) != 0;
   event.line_count = v.id_count;
-  LMX_ASSERT(!event.has_price || type == EventType::add_item);
   return nullptr;
 }
 
@@ -379,7 +384,7 @@ void append_seed_data(const Event& event, std::string& out) {
   LMX_ASSERT(event.line_count <= order_lines_max);
   SeedPacker pack(out);
   const bool price = event.type == EventType::add_item && event.has_price;
-  pack.map(event.type == EventType::order || price ? 5 : 4);
+  pack.map(event.type == EventType::order || price ? 5 : 4);  // set_price: 4
   pack.str("ID");
   pack.str("");
   pack.str("Type");
@@ -398,6 +403,11 @@ void append_seed_data(const Event& event, std::string& out) {
       pack.str("Price");
       pack.uint(event.price);
     }
+  } else if (event.type == EventType::set_price) {
+    pack.str("ItemID");
+    pack.str(sku_text(event.item_id));
+    pack.str("Price");
+    pack.int64(event.price);
   } else {
     pack.str("UserID");
     pack.int64(event.user_id);

@@ -9,6 +9,9 @@
 //                        "Price": uint}                 Price optional (an lmx extension)
 //   T = "OrderType" D = {"ID": "", "Type": "OrderType", "UserID": int,
 //                        "ItemIDs": [str], "ItemQuantities": [uint]}    parallel arrays
+//   T = "SetPrice"  D = {"ID": "", "Type": "SetPrice",  "ItemID": str, "Price": int}
+//                                                       an lmx extension: the Go producer
+//                                                       has no such type
 //
 // D is one MessagePack map with string keys, in any order. Decoding rules:
 // - Every msgpack integer encoding is accepted for every integer field (fixint, uint8..64,
@@ -55,6 +58,7 @@ inline constexpr std::array<std::string_view, event_type_count> seed_type_names 
     "TopUp",
     "AddItem",
     "OrderType",
+    "SetPrice",
 };
 
 [[nodiscard]] constexpr std::string_view seed_type_name(EventType type) noexcept {

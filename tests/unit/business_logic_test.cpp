@@ -32,6 +32,10 @@ Event order(std::int64_t user, std::initializer_list<std::pair<std::string, std:
   return e;
 }
 
+Event set_price(const std::string& id, std::int64_t price) {
+  return Event::make_set_price(Sku::from(id), price);
+}
+
 class BusinessLogic : public ::testing::Test {
  protected:
   Reason run(const Event& e) { return apply(state, e).reason; }
@@ -231,6 +235,34 @@ TEST_F(BusinessLogic, ResultCarriesPosition) {
   EXPECT_EQ(r.position, (Position{17, 3}));
   EXPECT_EQ(r.type, EventType::topup);
   EXPECT_EQ(r.user_id, 1);
+}
+
+// set_price gives an unknown item a price and no stock, so that restocks without a price
+// (the Go producer's AddItem) and orders work; a known item keeps its stock.
+TEST_F(BusinessLogic, SetPriceCreatesAnItemWithoutStockOrRepricesOne) {
+  const Result created = apply(state, set_price("gpu", 400));
+  EXPECT_EQ(created.reason, Reason::accepted);
+  EXPECT_EQ(created.type, EventType::set_price);
+  EXPECT_EQ(created.remain, 0);
+  EXPECT_EQ(state.find_item(Sku::from("gpu"))->price, 400);
+  EXPECT_EQ(run(restock("gpu", 3)), Reason::accepted);
+  ASSERT_EQ(run(topup(1, 1000)), Reason::accepted);
+  EXPECT_EQ(run(order(1, {{"gpu", 2}})), Reason::accepted);
+  EXPECT_EQ(balance(1), 200);
+
+  const Result repriced = apply(state, set_price("gpu", 0));
+  EXPECT_EQ(repriced.reason, Reason::accepted);
+  EXPECT_EQ(repriced.remain, 1) << "the result carries the item's stock";
+  EXPECT_EQ(state.find_item(Sku::from("gpu"))->price, 0);
+  EXPECT_EQ(remain("gpu"), 1);
+}
+
+TEST_F(BusinessLogic, SetPriceRulesInOrder) {
+  EXPECT_EQ(run(set_price("", -1)), Reason::invalid_sku) << "the SKU is checked first";
+  EXPECT_EQ(run(set_price(std::string(33, 'x'), 5)), Reason::invalid_sku);
+  EXPECT_EQ(run(set_price("cpu", -1)), Reason::invalid_price);
+  EXPECT_TRUE(state.items().empty()) << "a rejected set_price creates nothing";
+  EXPECT_EQ(run(set_price(std::string(32, 'x'), max64)), Reason::accepted);
 }
 
 }  // namespace

@@ -115,6 +115,10 @@ INSTANTIATE_TEST_SUITE_P(
         R"({"type":"add_item","item_id":"a","price":1})",
         R"({"type":"add_item","item_id":"a","count":1,"price":"1"})",
         R"({"type":"add_item","item_id":"a","count":1,"price":1.5})",
+        R"({"type":"set_price","item_id":7,"price":1})", R"({"type":"set_price","price":1})",
+        R"({"type":"set_price","item_id":"a"})", R"({"type":"set_price","item_id":"a","price":null})",
+        R"({"type":"set_price","item_id":"a","price":"1"})",
+        R"({"type":"set_price","item_id":"a","price":1.5})",
         R"({"type":"order","user_id":1})", R"({"type":"order","user_id":1,"lines":{}})",
         R"({"type":"order","user_id":1,"lines":[7]})",
         R"({"type":"order","user_id":1,"lines":[{"quantity":1}]})",
@@ -143,6 +147,17 @@ TEST_F(JsonCodec, RepeatedKeyIsMalformedAndSaysSo) {
 TEST_F(JsonCodec, NumberOutOfRangeIsNamedAsSuch) {
   EXPECT_FALSE(decode(R"({"type":"topup","user_id":1,"amount":1e309})"));
   EXPECT_STREQ(error, "a number is out of range");
+}
+
+TEST_F(JsonCodec, SetPrice) {
+  ASSERT_TRUE(decode(R"({"price":-3,"item_id":"gpu","type":"set_price","count":"ignored"})"));
+  EXPECT_EQ(event.type, EventType::set_price);
+  EXPECT_EQ(event.item_id.view(), "gpu");
+  EXPECT_EQ(event.price, -3);
+  EXPECT_FALSE(event.has_price) << "has_price is an add_item field";
+  std::string text;
+  append_json(event, text);
+  EXPECT_EQ(text, R"({"type":"set_price","item_id":"gpu","price":-3})");
 }
 
 TEST_F(JsonCodec, EncodeDecodeRoundTrip) {

@@ -38,6 +38,8 @@ std::vector<Event> sample_events() {
       order_with_lines(1),
       order_with_lines(order_lines_max),
       order_with_lines(order_lines_max + 3),
+      Event::make_set_price(Sku::from("gpu"), 2500),
+      Event::make_set_price(Sku::from(std::string(sku_size_max + 1, 'z')), INT64_MIN),
   };
 }
 
@@ -116,7 +118,7 @@ TEST(NativeCodec, BadVersionTypeFlagsAndSkuSizeAreRefused) {
   std::vector<std::string> bad(5, topup);
   bad[0][0] = 2;                                          // version
   bad[1][1] = 0;                                          // type malformed
-  bad[2][1] = 4;                                          // unknown type
+  bad[2][1] = 5;                                          // unknown type
   bad[3] = add_item, bad[3][2] = 2;                       // reserved flag bit
   bad[4] = add_item, bad[4][3] = char(sku_size_max + 2);  // impossible SKU size
   for (const std::string& bytes : bad) {
@@ -185,7 +187,7 @@ TEST(NativeCodec, ResultsRoundTripAndRefuseBadBytes) {
   bad_reason[2] = static_cast<char>(reason_count);
   EXPECT_STREQ(decode_result(bad_reason).error(), "unknown reason code");
   std::string bad_type = bytes;
-  bad_type[1] = 4;
+  bad_type[1] = 5;
   EXPECT_STREQ(decode_result(bad_type).error(), "unknown event type");
 }
 

@@ -88,9 +88,39 @@ TEST(SeedCodec, EncoderRoundTripsEveryEventShape) {
       Event::make_topup(7, -5),
       Event::make_add_item(Sku::from("cpu"), 3, true, 0),
       Event::make_add_item(Sku::from("cpu"), -3, false, 0),
+      Event::make_set_price(Sku::from("gpu"), 2500),
+      Event::make_set_price(Sku::from("gpu"), -1),
       order,
   };
   for (const Event& event : events) EXPECT_EQ(round_trip(event), event);
+}
+
+// A team coming from the Go producer writes a catalog of SetPrice entries once; its
+// AddItem entries, which carry no price, then stock the items instead of being refused.
+TEST(SeedCodec, CatalogOfSetPriceLetsTheGoProducersAddItemsStock) {
+  const std::vector<test::SeedVector> run = test::load_seed_vectors("seed_producer_run");
+  State state;
+  std::size_t add_items = 0;
+  for (const test::SeedVector& v : run) {
+    Event event;
+    ASSERT_EQ(seed_entry_error(v.entry_fields(), event), nullptr) << v.id;
+    if (event.type != EventType::add_item) continue;
+    ++add_items;
+    const Event price = round_trip(Event::make_set_price(event.item_id, 100));
+    ASSERT_EQ(apply(state, price).reason, Reason::accepted);
+  }
+  ASSERT_GT(add_items, 0u);
+  for (const test::SeedVector& v : run) {
+    Event event;
+    ASSERT_EQ(seed_entry_error(v.entry_fields(), event), nullptr) << v.id;
+    const Result result = apply(state, event);
+    if (event.type == EventType::add_item) {
+      EXPECT_EQ(result.reason, Reason::accepted) << v.id;
+      EXPECT_EQ(result.remain, state.find_item(event.item_id)->remain);
+    } else {
+      EXPECT_EQ(reason_name(result.reason), v.expect) << v.id;
+    }
+  }
 }
 
 TEST(SeedCodec, TooLongItemIdStaysTooLong) {
@@ -222,6 +252,24 @@ TEST(SeedCodec, NilPriceMeansNoPriceAndNilArraysAnEmptyOrder) {
   EXPECT_EQ(event.line_count, 0u);
   State state;
   EXPECT_EQ(apply(state, event).reason, Reason::empty_order);
+}
+
+// SetPrice (an lmx extension) needs both keys, and a Price that is an integer.
+TEST(SeedCodec, SetPriceWithoutAnIntegerPriceIsMalformed) {
+  Event event;
+  // {"ItemID": "cpu", "Price": 7}
+  ASSERT_EQ(seed_error("SetPrice", from_hex("82a64974656d4944a3637075a5507269636507"), event),
+            nullptr);
+  EXPECT_EQ(event.type, EventType::set_price);
+  EXPECT_EQ(event.price, 7);
+  // {"ItemID": "cpu", "Price": nil}, {"ItemID": "cpu"}, {"ItemID": "cpu", "Price": "1"}
+  EXPECT_STREQ(seed_error("SetPrice", from_hex("82a64974656d4944a3637075a55072696365c0"), event),
+               "a required key is missing");
+  EXPECT_STREQ(seed_error("SetPrice", from_hex("81a64974656d4944a3637075"), event),
+               "a required key is missing");
+  EXPECT_NE(seed_error("SetPrice", from_hex("82a64974656d4944a3637075a55072696365a131"), event),
+            nullptr);
+  EXPECT_EQ(event.type, EventType::malformed);
 }
 
 TEST(SeedCodec, RepeatedKeyReplacesTheEarlierValue) {

@@ -23,9 +23,10 @@ enum class EventType : std::uint8_t {
   topup = 1,
   add_item = 2,
   order = 3,
+  set_price = 4,  // sets an item's price, creating it with no stock if need be
 };
 
-inline constexpr std::size_t event_type_count = 4;
+inline constexpr std::size_t event_type_count = 5;
 
 // lmx's own name of each type, indexed by code: the `type` of JSON lines, of native Redis
 // entries and of Redis results. Adding a type is one line here (and one per format that
@@ -35,6 +36,7 @@ inline constexpr std::array<std::string_view, event_type_count> event_type_names
     "topup",
     "add_item",
     "order",
+    "set_price",
 };
 
 [[nodiscard]] constexpr std::string_view event_type_name(EventType type) noexcept {
@@ -57,7 +59,7 @@ inline constexpr std::array<std::string_view, event_type_count> event_type_names
   return std::nullopt;
 }
 
-static_assert(static_cast<std::size_t>(EventType::order) + 1 == event_type_count,
+static_assert(static_cast<std::size_t>(EventType::set_price) + 1 == event_type_count,
               "event_type_count and event_type_names must grow with EventType");
 
 struct OrderLine {
@@ -78,9 +80,9 @@ struct Event {
   bool has_price = false;    // add_item: a price was given
   std::int64_t user_id = 0;  // topup, order
   std::int64_t amount = 0;   // topup
-  Sku item_id;               // add_item
+  Sku item_id;               // add_item, set_price
   std::int64_t count = 0;    // add_item
-  std::int64_t price = 0;    // add_item, when has_price
+  std::int64_t price = 0;    // add_item when has_price, set_price
   // order: how many lines the entry had. It may exceed order_lines_max (the business
   // logic then rejects the order as too_many_lines); only the first
   // order_lines_max lines are stored.
@@ -112,6 +114,14 @@ struct Event {
     return e;
   }
 
+  [[nodiscard]] static Event make_set_price(const Sku& item_id, std::int64_t price) noexcept {
+    Event e;
+    e.type = EventType::set_price;
+    e.item_id = item_id;
+    e.price = price;
+    return e;
+  }
+
   // Appends one order line; lines past order_lines_max are counted but not stored.
   void add_line(const Sku& item, std::int64_t quantity) noexcept {
     if (line_count < order_lines_max) lines[line_count] = OrderLine{item, quantity};
@@ -134,6 +144,8 @@ struct Event {
       case EventType::add_item:
         return a.item_id == b.item_id && a.count == b.count && a.has_price == b.has_price &&
                (!a.has_price || a.price == b.price);
+      case EventType::set_price:
+        return a.item_id == b.item_id && a.price == b.price;
       case EventType::order:
         return a.user_id == b.user_id && a.line_count == b.line_count &&
                std::equal(a.lines.begin(), a.lines.begin() + a.stored_line_count(),
@@ -153,7 +165,9 @@ struct Event {
 inline void assert_well_formed(const Event& event) noexcept {
   LMX_ASSERT(static_cast<std::size_t>(event.type) < event_type_count);
   LMX_ASSERT(!event.has_price || event.type == EventType::add_item);
-  if (event.type == EventType::add_item) LMX_ASSERT(event.item_id.size <= Sku::size_too_long);
+  if (event.type == EventType::add_item || event.type == EventType::set_price) {
+    LMX_ASSERT(event.item_id.size <= Sku::size_too_long);
+  }
   if (event.type != EventType::order) return;
   // One check per stored line: plain assert, off where NDEBUG is set.
   for (std::size_t i = 0; i < event.stored_line_count(); ++i) {
