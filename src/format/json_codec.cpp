@@ -203,7 +203,7 @@ void append_json(const Event& event, std::string& out) {
     case EventType::set_price:
       fmt::format_to(std::back_inserter(out), R"({{"type":"{}","item_id":)",
                      event_type_name(event.type));
-      append_string(event.item_id.view(), out);
+      append_string(event.item_id.written_form(), out);
       fmt::format_to(std::back_inserter(out), R"(,"price":{}}})", event.price);
       return;
     case EventType::malformed:

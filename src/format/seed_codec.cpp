@@ -405,7 +405,7 @@ void append_seed_data(const Event& event, std::string& out) {
     }
   } else if (event.type == EventType::set_price) {
     pack.str("ItemID");
-    pack.str(sku_text(event.item_id));
+    pack.str(event.item_id.written_form());
     pack.str("Price");
     pack.int64(event.price);
   } else {
