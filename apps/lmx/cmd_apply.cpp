@@ -10,6 +10,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <system_error>
 
 #include "commands.hpp"
 #include "json_event_input.hpp"
@@ -32,7 +33,7 @@ std::unique_ptr<std::FILE, int (*)(std::FILE*)> open_results(const std::string& 
   if (path.empty()) return {nullptr, &std::fclose};
   std::FILE* file = std::fopen(path.c_str(), "w");
   if (file == nullptr) {
-    throw std::runtime_error("cannot write results to " + path + ": " + std::strerror(errno));
+    throw std::system_error(errno, std::generic_category(), "cannot write results to " + path);
   }
   return {file, &std::fclose};
 }

@@ -2,51 +2,85 @@
 // generator (--events). A malformed input line is refused (reported with its line number,
 // not appended); well-formed events that break a business rule are appended, and the
 // engine rejects them with their reason.
+//
+// When appending fails midway (disk full, file size limit, Redis gone), it says exactly how
+// many events the log writer confirmed, and the --skip that resumes after them.
 
 #include <fmt/core.h>
 
+#include <cassert>
+#include <chrono>
+#include <exception>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "commands.hpp"
 #include "json_event_input.hpp"
-#include "workload.hpp"
+#include "lmx/constants.hpp"
 #include "log_options.hpp"
 #include "progress.hpp"
+#include "workload.hpp"
 
 namespace lmx::cli {
 namespace {
+
+using Clock = std::chrono::steady_clock;
 
 // Events appended per batch: one journal write (and one fsync with --fsync always), or one
 // pipelined round trip to Redis.
 constexpr std::size_t produce_batch_size = 4096;
 
+constexpr auto produce_flush_delay = std::chrono::milliseconds(produce_flush_delay_ms);
+
 struct ProduceOptions {
   LogOptions log;
   std::string input;
   std::uint64_t events = 0;
+  std::uint64_t skip = 0;
   WorkloadConfig workload;
 };
 
-// Collects events into batches and appends each full batch.
+// Collects events into batches and appends each full batch, or a partial one whose first
+// event has waited produce_flush_delay (deadline()). Each event keeps its ordinal in the
+// input (its line number, or its number in the workload): after a failed append, the
+// ordinal of the last event the writer confirmed is where a re-run resumes (--skip).
 class Appender {
  public:
-  Appender(LogWriter& writer, std::uint64_t total) : writer_(writer), progress_(total) {
+  // `total`: events the run will append, 0 when unknown. `skip`: ordinals already done.
+  Appender(LogWriter& writer, std::uint64_t total, std::uint64_t skip)
+      : writer_(writer), progress_(total), resume_(skip) {
     batch_.resize(produce_batch_size);
+    ordinals_.resize(produce_batch_size);
   }
 
   Event& slot() { return batch_[filled_]; }
 
-  void commit() {
+  // Takes the slot's event, which came from input `ordinal`; appends a full batch.
+  void commit(std::uint64_t ordinal) {
+    if (filled_ == 0) deadline_ = Clock::now() + produce_flush_delay;
+    ordinals_[filled_] = ordinal;
     if (++filled_ == batch_.size()) flush();
+  }
+
+  // When the events held must be appended, full batch or not; max() when none is held.
+  [[nodiscard]] Clock::time_point deadline() const {
+    return filled_ == 0 ? Clock::time_point::max() : deadline_;
   }
 
   void flush() {
     if (filled_ == 0) return;
-    last_ = writer_.append(std::span<const Event>(batch_.data(), filled_));
-    if (first_.is_zero()) first_ = first_of_batch();
-    appended_ += filled_;
+    Position last;
+    try {
+      last = writer_.append(std::span<const Event>(batch_.data(), filled_));
+    } catch (const AppendError& e) {
+      failed(e.appended(), e.in_doubt(), e.last_appended());
+      throw;
+    } catch (...) {
+      failed(0, filled_, Position{});  // a writer that does not say how far it got
+      throw;
+    }
+    confirmed(filled_, last);
     filled_ = 0;
     progress_.update(appended_);
   }
@@ -54,39 +88,83 @@ class Appender {
   void summary(std::uint64_t refused) {
     progress_.finish();
     const double seconds = progress_.seconds();
-    fmt::print(
-        stderr, "appended {} events{} in {:.2f} s ({:.0f} events/s){}\n", appended_,
-        appended_ ? fmt::format(" (positions {}..{})", first_.to_string(), last_.to_string()) : "",
-        seconds, seconds > 0 ? static_cast<double>(appended_) / seconds : 0.0,
-        refused ? fmt::format("; refused {} malformed lines", refused) : "");
+    fmt::print(stderr, "appended {} events{} in {:.2f} s ({:.0f} events/s){}\n", appended_,
+               positions(), seconds, seconds > 0 ? static_cast<double>(appended_) / seconds : 0.0,
+               refused ? fmt::format("; refused {} malformed lines", refused) : "");
+  }
+
+  // After a failure: exactly what the writer confirmed, and the --skip that resumes after
+  // it. `what` names the input ("of 400000 events", "from events.jsonl").
+  void report_failure(const std::string& what) {
+    progress_.finish();
+    const std::string done =
+        fmt::format("lmx: appended {} {} before the failure{}", appended_, what, positions());
+    if (in_doubt_ == 0) {
+      fmt::print(stderr, "{}; to resume, re-run with --skip {}\n", done, resume_);
+      return;
+    }
+    fmt::print(stderr,
+               "{}; {} more {} not confirmed, and may be in the log too: look at the end of "
+               "the log, then re-run with --skip {} if none of them is there, up to --skip {} "
+               "if all are\n",
+               done, in_doubt_, in_doubt_ == 1 ? "was" : "were", resume_, in_doubt_end_);
   }
 
  private:
-  // Journal positions are dense, so the first of the first batch is derivable; for other
-  // logs the summary shows the last position of the first batch instead.
-  Position first_of_batch() const {
-    if (last_.major == 0) return Position{0, last_.minor - filled_ + 1};
-    return last_;
+  // The first `count` events of the batch are in the log, the last of them at `last`.
+  void confirmed(std::size_t count, Position last) {
+    if (count == 0) return;
+    last_ = last;
+    // Journal positions are dense, so the first of the first batch is derivable; for other
+    // logs the summary shows the last position of the first batch instead.
+    if (first_.is_zero()) first_ = last.major == 0 ? Position{0, last.minor - count + 1} : last;
+    appended_ += count;
+    resume_ = ordinals_[count - 1];
+  }
+
+  // The append of the batch failed: its first `appended` events are in the log, the
+  // `in_doubt` after them may be.
+  void failed(std::size_t appended, std::size_t in_doubt, Position last) {
+    assert(appended + in_doubt <= filled_);
+    confirmed(appended, last);
+    in_doubt_ = in_doubt;
+    if (in_doubt > 0) in_doubt_end_ = ordinals_[appended + in_doubt - 1];
+  }
+
+  [[nodiscard]] std::string positions() const {
+    if (appended_ == 0) return "";
+    return fmt::format(" (positions {}..{})", first_.to_string(), last_.to_string());
   }
 
   LogWriter& writer_;
   Progress progress_;
   std::vector<Event> batch_;
+  std::vector<std::uint64_t> ordinals_;  // of each event in batch_
   std::size_t filled_ = 0;
+  Clock::time_point deadline_;
   std::uint64_t appended_ = 0;
+  std::uint64_t resume_;  // ordinal of the last event confirmed (the --skip of a re-run)
+  std::size_t in_doubt_ = 0;
+  std::uint64_t in_doubt_end_ = 0;  // ordinal of the last event in doubt
   Position first_;
   Position last_;
 };
 
-int produce_from_input(const ProduceOptions& options, Appender& appender) {
-  JsonEventInput input(options.input);
+int produce_from_input(const ProduceOptions& options, Appender& appender, JsonEventInput& input) {
+  input.skip_lines(options.skip);
   std::uint64_t refused = 0;
   for (;;) {
+    JsonEventInput::Next next = JsonEventInput::Next::end;
     try {
-      if (!input.next(appender.slot())) break;
+      next = input.next(appender.slot(), appender.deadline());
     } catch (const std::runtime_error&) {
       appender.flush();  // the lines read before the error are good: append them
       throw;
+    }
+    if (next == JsonEventInput::Next::end) break;
+    if (next == JsonEventInput::Next::timeout) {  // a slow pipe: append what it gave so far
+      appender.flush();
+      continue;
     }
     if (appender.slot().type == EventType::malformed) {
       ++refused;
@@ -94,7 +172,7 @@ int produce_from_input(const ProduceOptions& options, Appender& appender) {
                  input.error());
       continue;
     }
-    appender.commit();
+    appender.commit(input.line_number());
   }
   appender.flush();
   appender.summary(refused);
@@ -104,8 +182,8 @@ int produce_from_input(const ProduceOptions& options, Appender& appender) {
 int produce_generated(const ProduceOptions& options, Appender& appender) {
   Workload workload(options.workload);
   for (std::uint64_t i = 0; i < options.events; ++i) {
-    workload.next(appender.slot());
-    appender.commit();
+    workload.next(appender.slot());  // skipped events are generated too: the next depend on them
+    if (i >= options.skip) appender.commit(i + 1);
   }
   appender.flush();
   appender.summary(0);
@@ -116,9 +194,22 @@ int run_produce(const ProduceOptions& options) {
   const std::unique_ptr<Backend> backend =
       open_backend(options.log.url, options.log.backend_options());
   const std::unique_ptr<LogWriter> writer = backend->open_writer();
-  Appender appender(*writer, options.input.empty() ? options.events : 0);
-  if (!options.input.empty()) return produce_from_input(options, appender);
-  return produce_generated(options, appender);
+  const bool generated = options.input.empty();
+  std::unique_ptr<JsonEventInput> input;
+  if (!generated) input = std::make_unique<JsonEventInput>(options.input);
+  Appender appender(*writer, generated ? options.events - options.skip : 0, options.skip);
+  try {
+    if (!generated) return produce_from_input(options, appender, *input);
+    return produce_generated(options, appender);
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "lmx: {}\n", e.what());
+    appender.report_failure(generated ? options.skip == 0
+                                            ? fmt::format("of {} events", options.events)
+                                            : fmt::format("more of {} events (after --skip {})",
+                                                          options.events, options.skip)
+                                      : fmt::format("events from {}", input->name()));
+    return 1;
+  }
 }
 
 }  // namespace
@@ -127,6 +218,12 @@ Command add_produce(CLI::App& app) {
   auto options = std::make_shared<ProduceOptions>();
   CLI::App* cmd = app.add_subcommand(
       "produce", "Append events to the log: JSON lines from --input, or a seeded workload");
+  cmd->footer(fmt::format(
+      "Events are appended in batches of {}; from a pipe, within {} ms of arriving, batch "
+      "full or not. If appending fails midway (disk full, file size limit, Redis gone), "
+      "produce exits 1 saying exactly how many events the log confirmed and the --skip "
+      "that resumes after them.",
+      produce_batch_size, produce_flush_delay_ms));
   add_log_option(*cmd, options->log);
   add_fsync_option(*cmd, options->log);
   add_format_option(*cmd, options->log);
@@ -135,6 +232,10 @@ Command add_produce(CLI::App& app) {
                                 "refused and make the exit status 1");
   auto* events = cmd->add_option("--events", options->events, "Generate this many events");
   input->excludes(events);
+  auto* skip = cmd->add_option("--skip", options->skip,
+                               "Pass over the first N lines of --input, or the first N of the "
+                               "--events generated, and append the rest: how a failed run "
+                               "resumes (its last message gives N)");
   cmd->add_option("--users", options->workload.users, "Generated users (ids 1..U)")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
@@ -142,9 +243,13 @@ Command add_produce(CLI::App& app) {
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   cmd->add_option("--seed", options->workload.seed, "Generator seed")->capture_default_str();
-  cmd->callback([input, events] {
+  cmd->callback([options, input, events, skip] {
     if (input->count() == 0 && events->count() == 0) {
       throw CLI::ValidationError("produce", "give --input FILE|- or --events N");
+    }
+    if (skip->count() > 0 && events->count() > 0 && options->skip > options->events) {
+      throw CLI::ValidationError("--skip", fmt::format("--skip {} is more than --events {}",
+                                                       options->skip, options->events));
     }
   });
   return {cmd, [options] { return run_produce(*options); }};

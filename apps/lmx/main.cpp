@@ -18,6 +18,10 @@ int run(int argc, char** argv) {
   // A write to a socket the server closed (or to a closed pipe) must be an error that lmx
   // reports and handles (a Redis reconnect), not a signal that kills it without a word.
   (void)std::signal(SIGPIPE, SIG_IGN);
+  // Likewise a write past the file size limit (ulimit -f) must fail with EFBIG, which the
+  // journal writer handles like a full disk (the partial batch cut off, `lmx produce`
+  // saying how much it appended), instead of killing lmx mid-batch.
+  (void)std::signal(SIGXFSZ, SIG_IGN);
   CLI::App app{"lmx: an LMAX-style event-sourcing engine (users, balances, stock, orders)"};
   app.set_version_flag("--version", "lmx " LMX_VERSION);
   app.require_subcommand(1);

@@ -24,6 +24,13 @@ inline constexpr std::size_t order_lines_max = 64;
 inline constexpr std::size_t json_chunk_size = 16u << 20;
 inline constexpr std::size_t json_line_size_max = 1u << 20;
 
+// Longest time `lmx produce --input` holds events read from a pipe (or FIFO, socket,
+// terminal) before appending them as a partial batch, counted from the first event of the
+// batch: the bound on how long a line from `tail -f events | lmx produce --input -` waits
+// to be appended. Shorter means less latency and more, smaller appends (each one journal
+// write and fsync, or one Redis round trip): at most 1000 / this of them per second.
+inline constexpr std::uint32_t produce_flush_delay_ms = 50;
+
 // Largest payload one journal record may carry. The reader's buffer holds at least one
 // whole record, and a header announcing more than this is treated as corruption, so a
 // flipped bit in a length field cannot make a reader allocate or wait for gigabytes.

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <optional>
 #include <thread>
 
 #include "backend/redis/redis_log_reader.hpp"
@@ -69,6 +71,55 @@ TEST(RedisConnection, RestartedServerLosesAndDoublesNothing) {
     ++restarts;
   });
   EXPECT_EQ(restarts, 2);
+}
+
+// A connection killed while a large batch is being appended: the AppendError counts as
+// appended exactly a prefix the stream holds (with the id of its last entry), and the
+// stream holds no more than that plus the events in doubt. Appending the rest after what
+// the stream holds (a producer's resume) leaves each event in it once.
+TEST(RedisConnection, AKilledAppendSaysHowFarItGot) {
+  LMX_REQUIRE_REDIS();
+  test::PrivateRedis server;
+  constexpr std::size_t count = 200000;
+  const std::vector<Event> events = numbered_topups(count);
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    const RedisUrl url = server.url(fmt::format("orders-{}", attempt));
+    RedisConnection admin(url);
+    RedisLogWriter writer(url, EntryFormat::native);
+    std::atomic<bool> done = false;
+    std::thread killer([&] {
+      RedisConnection killer_connection(url);
+      while (!done && killer_connection.command({"XLEN", url.stream})->integer < 10000) {
+        std::this_thread::sleep_for(1ms);
+      }
+      // Every normal client but this one: the writer's connection (and admin's) go.
+      if (!done) (void)killer_connection.command({"CLIENT", "KILL", "TYPE", "normal"});
+    });
+    std::optional<AppendError> failure;
+    try {
+      (void)writer.append(events);
+    } catch (const AppendError& e) {
+      failure = e;
+    }
+    done = true;
+    killer.join();
+    if (!failure) continue;  // the batch was appended before the kill: try again
+    const std::size_t held =
+        static_cast<std::size_t>(admin.idempotent_command({"XLEN", url.stream})->integer);
+    EXPECT_GE(failure->appended(), 8192u) << "two chunks were confirmed before the kill";
+    EXPECT_GE(held, failure->appended()) << failure->what();
+    EXPECT_LE(held, failure->appended() + failure->in_doubt()) << failure->what();
+    const RedisReply nth = admin.idempotent_command(
+        {"XRANGE", url.stream, "-", "+", "COUNT", std::to_string(failure->appended())});
+    ASSERT_EQ(nth->elements, failure->appended());
+    EXPECT_EQ(reply_text(*nth->element[nth->elements - 1]->element[0]),
+              redis_id(failure->last_appended()));
+    (void)writer.append(std::span(events).subspan(held));  // reconnects
+    RedisLogReader reader(url, Position{});
+    read_numbered_through(reader, count, [] {});
+    return;
+  }
+  GTEST_SKIP() << "every batch was appended before the connection could be killed";
 }
 
 TEST(RedisConnection, UnreachableServerIsReportedWithItsAddress) {

@@ -216,9 +216,11 @@ TEST_F(RedisLog, WriterErrorNamesTheCommandAndKeepsTheConnectionInStep) {
   try {
     (void)writer.append(events);
     FAIL() << "XADD to a string key succeeded";
-  } catch (const std::runtime_error& e) {
+  } catch (const AppendError& e) {
     EXPECT_NE(std::string(e.what()).find("XADD"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("WRONGTYPE"), std::string::npos) << e.what();
+    EXPECT_EQ(e.appended(), 0u) << "every XADD was refused";
+    EXPECT_EQ(e.in_doubt(), 0u) << "every XADD was answered";
   }
   (void)admin->command({"DEL", url.stream});
   EXPECT_FALSE(writer.append(events).is_zero());

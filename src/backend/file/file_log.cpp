@@ -56,11 +56,18 @@ FileLogWriter::FileLogWriter(const std::filesystem::path& data_dir, JournalWrite
     : journal_(events_journal_dir(data_dir), options) {}
 
 Position FileLogWriter::append(std::span<const Event> events) {
-  batch_.clear();
-  for (const Event& event : events) {
-    batch_.add([&event](std::string& out) { encode_event(event, out); });
+  std::uint64_t last = 0;
+  try {
+    batch_.clear();
+    for (const Event& event : events) {
+      batch_.add([&event](std::string& out) { encode_event(event, out); });
+    }
+    last = journal_.append(batch_);
+  } catch (const AppendError&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw AppendError(e.what(), 0, 0);  // before the write: none of the batch is in the log
   }
-  const std::uint64_t last = journal_.append(batch_);
   assert(last >= events.size());
   return Position{0, last};
 }

@@ -9,9 +9,12 @@
 
 #include <cassert>
 #include <cerrno>
+#include <cstring>
+#include <system_error>
 
 #include "backend/file/journal_segment.hpp"
 #include "backend/file/posix_file.hpp"
+#include "lmx/core/log_writer.hpp"
 
 namespace lmx {
 namespace {
@@ -213,15 +216,31 @@ std::uint64_t JournalWriter::append(JournalBatch& batch) {
   try {
     pwrite_full(segment_fd_, batch.bytes_.data(), batch.bytes_.size(), tail_offset_,
                 segment_path());
-  } catch (...) {
-    // Leave no partial batch behind (disk full): the journal stays as it was.
-    [[maybe_unused]] const int rc = ::ftruncate(segment_fd_, static_cast<off_t>(tail_offset_));
-    throw;
+  } catch (const std::exception& e) {
+    // Leave no partial batch behind (disk full, file size limit): the journal stays as it
+    // was. If even that fails, the next writer keeps the whole records that reached the
+    // file and truncates the rest, so any of the batch may be in the journal.
+    const bool cut = ::ftruncate(segment_fd_, static_cast<off_t>(tail_offset_)) == 0;
+    const int cut_errno = errno;
+    throw AppendError(
+        fmt::format("{}{}", e.what(),
+                    cut ? ""
+                        : "; cutting the partial batch off failed too: " +
+                              std::generic_category().message(cut_errno)),
+        0, cut ? 0 : batch.record_count());
   }
   last_record_offset_ = tail_offset_ + batch.record_offsets_.back();
   tail_offset_ += batch.bytes_.size();
   next_sequence_ += batch.record_count();
-  sync_after_write();
+  try {
+    sync_after_write();
+  } catch (const std::exception& e) {
+    // The records are in the file, where readers see them, but may not survive a crash.
+    throw AppendError(fmt::format("{}: the {} records just written are in the journal, but "
+                                  "may not survive a crash",
+                                  e.what(), batch.record_count()),
+                      0, batch.record_count());
+  }
   assert(next_sequence_ - 1 == first + batch.record_count() - 1);
   return next_sequence_ - 1;
 }

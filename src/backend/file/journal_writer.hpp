@@ -71,6 +71,8 @@ class JournalWriter {
 
   // Appends the batch with the next sequences and returns the last one (the journal's
   // last sequence, 0 when empty, if the batch is empty). The batch is left as it was.
+  // Throws AppendError (lmx/core/log_writer.hpp) once the write has begun, saying whether
+  // records of the batch may be in the journal; any other exception means none is.
   std::uint64_t append(JournalBatch& batch);
 
   // Makes every record appended so far durable, whatever the policy: the engine calls it

@@ -4,9 +4,10 @@
 // Redis assigns the ids; the returned position is the last one's (for an empty batch, the
 // newest entry's in the stream).
 //
-// A broken connection fails the append in progress (some of the batch may be in the log,
-// as LogWriter says) and is reconnected, with backoff, by the next append: resending a
-// batch automatically could write it twice.
+// A broken connection fails the append in progress and is reconnected, with backoff, by
+// the next append: resending a batch automatically could write it twice. The AppendError
+// counts as appended the events whose XADD returned an id, in order from the first; the
+// ones sent after them whose replies were lost are in doubt.
 
 #include <string>
 #include <vector>
@@ -27,7 +28,8 @@ class RedisLogWriter final : public LogWriter {
   Position append(std::span<const Event> events) override;
 
  private:
-  Position append_chunk(std::span<const Event> events);
+  struct Progress;
+  Position append_chunk(std::span<const Event> events, Progress& progress);
 
   RedisConnection connection_;
   std::string stream_;
@@ -36,9 +38,20 @@ class RedisLogWriter final : public LogWriter {
   std::vector<std::string_view> argv_;  // reused for each XADD
 };
 
-// Reads the ids of `count` pipelined XADD replies; throws the first error after reading all
-// of them, so the connection stays in step with its commands.
+// What the replies to pipelined XADDs said so far: kept up to date reply by reply, so that
+// it still tells what the server confirmed when reading them throws.
+struct XaddTally {
+  std::size_t read = 0;     // replies read
+  std::size_t leading = 0;  // ids returned before the first reply that was not one
+  Position leading_last;    // the last of those ids
+  std::size_t ids_end = 0;  // one past the last reply that was an id
+};
+
+// Reads the ids of `count` pipelined XADD replies and returns the greatest; throws the first
+// error after reading all of them, so the connection stays in step with its commands (a
+// lost connection throws RedisConnectionError at once). `tally`, when given, is updated as
+// each reply is read.
 [[nodiscard]] Position read_xadd_replies(RedisConnection& connection, std::size_t count,
-                                         std::string_view stream);
+                                         std::string_view stream, XaddTally* tally = nullptr);
 
 }  // namespace lmx
