@@ -37,6 +37,11 @@ Event order(std::size_t line_count) {
   return e;
 }
 
+Event with_id(Event event, std::string_view id) {
+  event.id = CommandId::from(id);
+  return event;
+}
+
 // Every shape an event takes that JSON and the seed format can also carry.
 std::vector<NamedEvent> sample_events() {
   return {
@@ -48,6 +53,10 @@ std::vector<NamedEvent> sample_events() {
        Event::make_add_item(Sku::from(std::string(sku_size_max + 1, 'x')), 1, true, 1)},
       {"order_empty", order(0)},
       {"order_two_lines", order(2)},
+      {"topup_with_id", with_id(Event::make_topup(7, 500), "t-1")},
+      {"order_with_longest_id", with_id(order(2), std::string(command_id_size_max, 'o'))},
+      {"set_price_with_too_long_id", with_id(Event::make_set_price(Sku::from("cpu"), 1),
+                                             std::string(command_id_size_max + 1, 'i'))},
   };
 }
 
@@ -126,10 +135,25 @@ void write_entry_corpus(CorpusWriter& corpus) {
 
 void write_result_corpus(CorpusWriter& corpus) {
   const std::vector<std::pair<std::string, Result>> results = {
-      {"accepted_topup", Result{Position{0, 1}, EventType::topup, Reason::accepted, 7, 500, 0}},
-      {"rejected_order",
-       Result{Position{1700000000000, 3}, EventType::order, Reason::out_of_stock, 7, 500, 0}},
-      {"malformed", Result{Position{0, 9}, EventType::malformed, Reason::malformed, 0, 0, 0}},
+      {"accepted_topup", Result{.position = Position{0, 1},
+                                .type = EventType::topup,
+                                .reason = Reason::accepted,
+                                .user_id = 7,
+                                .balance = 500}},
+      {"rejected_order", Result{.position = Position{1700000000000, 3},
+                                .type = EventType::order,
+                                .reason = Reason::out_of_stock,
+                                .user_id = 7,
+                                .balance = 500}},
+      {"malformed",
+       Result{
+           .position = Position{0, 9}, .type = EventType::malformed, .reason = Reason::malformed}},
+      {"duplicate", Result{.position = Position{0, 12},
+                           .type = EventType::order,
+                           .reason = Reason::duplicate,
+                           .user_id = 7,
+                           .original_position = Position{0, 4},
+                           .original_reason = Reason::insufficient_balance}},
   };
   for (const auto& [name, result] : results) {
     std::string bytes;
@@ -146,6 +170,10 @@ void write_snapshot_corpus(CorpusWriter& corpus) {
   snapshot.items = {{Sku::from("cpu"), 2500, 10},
                     {Sku::from(std::string(sku_size_max, 'z')), 1, 0}};
   corpus.write("snapshot_fuzz", "users_and_items", encode_snapshot(snapshot));
+  snapshot.id_horizon = 3;
+  snapshot.ids = {{Position{0, 40}, Reason::accepted, CommandId::from("t-1")},
+                  {Position{0, 41}, Reason::out_of_stock, CommandId::from(std::string(64, 'o'))}};
+  corpus.write("snapshot_fuzz", "command_ids", encode_snapshot(snapshot));
 }
 
 void write_url_corpus(CorpusWriter& corpus) {

@@ -36,6 +36,14 @@ void append_canonical_export(const State& state, std::string& out) {
   }
 }
 
+void append_recorded_id(const RecordedId& record, std::string& out) {
+  out += "{\"id\":";
+  out += nlohmann::json(std::string(record.id.view()))
+             .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  fmt::format_to(std::back_inserter(out), ",\"position\":\"{}\",\"reason\":\"{}\"}}\n",
+                 record.position.to_string(), reason_name(record.reason));
+}
+
 bool write_canonical_export(const State& state, std::FILE* file) {
   std::string text;
   append_canonical_export(state, text);

@@ -13,6 +13,7 @@
 #include <system_error>
 
 #include "commands.hpp"
+#include "result_line.hpp"
 #include "json_event_input.hpp"
 #include "lmx/core/business_logic.hpp"
 #include "lmx/core/reason.hpp"
@@ -49,7 +50,7 @@ int run_apply(const ApplyOptions& options) {
     const Result result = apply(state, *event);
     ++counts[static_cast<std::size_t>(result.reason)];
     if (results) {
-      fmt::print(results.get(), "{} {}\n", event->position.to_string(), reason_name(result.reason));
+      fmt::print(results.get(), "{}\n", result_line(result));
     }
   }
   if (results && std::fflush(results.get()) != 0) {

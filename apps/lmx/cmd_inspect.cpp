@@ -12,11 +12,13 @@
 #include <stdexcept>
 #include <string>
 
-#include "commands.hpp"
-#include "lmx/core/reason.hpp"
 #include "backend/file/file_log.hpp"
 #include "backend/file/journal_inspect.hpp"
 #include "backend/file/snapshot_inspect.hpp"
+#include "canonical_export.hpp"
+#include "commands.hpp"
+#include "lmx/core/reason.hpp"
+#include "result_line.hpp"
 
 namespace lmx::cli {
 namespace {
@@ -28,7 +30,7 @@ int print_results(const std::filesystem::path& data_dir) {
                              results_journal_dir(data_dir).string() + " is not a directory)");
   }
   for (const Result& result : read_all_results(data_dir)) {
-    fmt::print("{} {}\n", result.position.to_string(), reason_name(result.reason));
+    fmt::print("{}\n", result_line(result));
   }
   return 0;
 }
@@ -47,7 +49,10 @@ Command add_inspect(CLI::App& app) {
   CLI::App* results = cmd->add_subcommand(
       "results", "Print the results journal of a data directory: '<position> <reason>' per line");
   results->add_option("dir", *path, "A data directory (its results/ journal is read)")->required();
-  return {cmd, [path, journal, results] {
+  auto list_ids = std::make_shared<bool>(false);
+  snapshot->add_flag("--ids", *list_ids,
+                     "Also list the recorded command ids, oldest first, one JSON object per line");
+  return {cmd, [path, journal, results, list_ids] {
             if (results->parsed()) return print_results(*path);
             if (journal->parsed()) {
               const JournalReport report = inspect_journal(*path);
@@ -56,6 +61,11 @@ Command add_inspect(CLI::App& app) {
             }
             const SnapshotReport report = inspect_snapshot(*path);
             fmt::print("{}", format_snapshot_report(report));
+            if (*list_ids) {
+              std::string lines;
+              for (const RecordedId& record : report.ids) append_recorded_id(record, lines);
+              fmt::print("{}", lines);
+            }
             return report.ok ? 0 : 1;
           }};
 }

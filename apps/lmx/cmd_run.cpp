@@ -8,9 +8,11 @@
 #include <atomic>
 #include <csignal>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "commands.hpp"
+#include "lmx/constants.hpp"
 #include "lmx/core/engine.hpp"
 #include "lmx/core/interrupted.hpp"
 #include "log_options.hpp"
@@ -25,6 +27,7 @@ struct RunOptions {
   std::string status_interval = "5s";
   std::string redis_outage_max;  // empty: ride out any outage
   bool exit_when_caught_up = false;
+  std::optional<std::uint64_t> id_horizon;  // unset: the state's own (default for a new one)
 };
 
 // Set by SIGINT/SIGTERM; the engine's control loop polls it.
@@ -48,6 +51,7 @@ int run_run(const RunOptions& options) {
   engine.snapshot_interval = parse_duration(options.snapshot_interval);
   engine.status_interval = parse_duration(options.status_interval);
   engine.exit_when_caught_up = options.exit_when_caught_up;
+  engine.id_horizon = options.id_horizon;
   engine.on_status = [](const std::string& line) { spdlog::info("status: {}", line); };
 
   BackendOptions backend_options = options.log.backend_options();
@@ -104,6 +108,13 @@ Command add_run(CLI::App& app) {
                   "Redis backend: how long to keep reconnecting to a server that stopped "
                   "answering before giving up (e.g. 30s, 5m); default: until it answers or "
                   "lmx is stopped");
+  cmd->add_option("--id-horizon", options->id_horizon,
+                  fmt::format("Command ids the state keeps recorded: a retry older than the "
+                              "last this-many recorded ids is applied again (~130 bytes each). "
+                              "Set once, when the state starts empty; kept in its snapshots. "
+                              "Default {}",
+                              id_horizon_default))
+      ->check(CLI::Range(id_horizon_default, id_horizon_max));
   cmd->add_flag("--exit-when-caught-up", options->exit_when_caught_up,
                 "Stop at the end of the log instead of waiting for new entries");
   return {cmd, [options] { return run_run(*options); }};

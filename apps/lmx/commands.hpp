@@ -18,6 +18,7 @@ Command add_produce(CLI::App& app);
 Command add_run(CLI::App& app);
 Command add_export(CLI::App& app);
 Command add_query(CLI::App& app);
+Command add_digest(CLI::App& app);
 Command add_inspect(CLI::App& app);
 
 }  // namespace lmx::cli

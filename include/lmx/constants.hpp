@@ -14,6 +14,17 @@ namespace lmx {
 // each byte here costs one byte per order line in every ring slot and per item in state.
 inline constexpr std::size_t sku_size_max = 32;
 
+// Longest client command id, in bytes. Ids are stored inline in events (one per ring slot)
+// and in the id record, so each byte here costs one byte per input slot and per recorded id.
+inline constexpr std::size_t command_id_size_max = 64;
+
+// Recorded command ids the state keeps at least (and, by default, at most): a retry of a
+// command whose id is older than the last this-many recorded ids is applied again. Each
+// recorded id costs about 130 bytes (an 88-byte record plus its hash slots) while kept,
+// and the same again in a snapshot's copy; `lmx run --id-horizon` raises it up to the max.
+inline constexpr std::uint64_t id_horizon_default = 1'000'000;
+inline constexpr std::uint64_t id_horizon_max = 100'000'000;
+
 // Most lines one order may carry. Ring slots hold the lines inline (no allocation on the
 // hot path), so a slot is about `order_lines_max * 48` bytes.
 inline constexpr std::size_t order_lines_max = 64;
@@ -54,6 +65,9 @@ inline constexpr std::uint32_t journal_fsync_interval_ms = 100;
 inline constexpr std::uint32_t journal_poll_interval_ms = 10;
 
 static_assert(sku_size_max < 255, "Sku stores its size in one byte, with one value for 'too long'");
+static_assert(command_id_size_max < 255,
+              "CommandId stores its size in one byte, with one value for 'too long'");
+static_assert(id_horizon_max < UINT32_MAX, "the id record indexes its records with 32 bits");
 static_assert(journal_payload_size_max + 64 <= journal_read_chunk_size,
               "a journal reader's buffer must hold one whole record with its header");
 static_assert(json_line_size_max < json_chunk_size, "a whole line must fit in one chunk");

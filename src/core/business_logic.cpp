@@ -146,11 +146,28 @@ Result dispatch(State& state, const Event& event) {
   return reject(event, Reason::malformed);
 }
 
+// The command id rules, before the type's own: an invalid id records nothing; a recorded
+// one is a duplicate, answered with the first outcome; otherwise the id is recorded with
+// whatever outcome the type's rules give.
+Result apply_with_id(State& state, const Event& event) {
+  if (event.type == EventType::malformed || !event.id.present) return dispatch(state, event);
+  if (!event.id.valid()) return reject(event, Reason::invalid_id);
+  if (const RecordedId* first = state.ids().find(event.id)) {
+    Result result = reject(event, Reason::duplicate);
+    result.original_position = first->position;
+    result.original_reason = first->reason;
+    return result;
+  }
+  const Result result = dispatch(state, event);
+  state.ids().record(event.id, event.position, result.reason);
+  return result;
+}
+
 }  // namespace
 
 Result apply(State& state, const Event& event) {
   assert_well_formed(event);
-  const Result result = dispatch(state, event);
+  const Result result = apply_with_id(state, event);
   assert_well_formed(result);
   LMX_ASSERT(result.position == event.position);
   LMX_ASSERT(result.type == event.type);

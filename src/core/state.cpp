@@ -4,6 +4,8 @@
 #include <stdexcept>
 #include <utility>
 
+#include "lmx/core/snapshot.hpp"
+
 namespace lmx {
 namespace {
 
@@ -89,7 +91,20 @@ bool operator==(const State& a, const State& b) noexcept {
     const Item& y = b.items_[i];
     if (!(x.item_id == y.item_id) || x.price != y.price || x.remain != y.remain) return false;
   }
-  return true;
+  return a.ids_ == b.ids_;
+}
+
+Snapshot snapshot_of(const State& state, Position position) {
+  Snapshot snapshot;
+  snapshot.position = position;
+  snapshot.users.assign(state.users().begin(), state.users().end());
+  snapshot.items.assign(state.items().begin(), state.items().end());
+  const IdRecord& ids = state.ids();
+  snapshot.id_horizon = ids.horizon();
+  snapshot.ids.reserve(ids.size());
+  snapshot.ids.assign(ids.oldest().begin(), ids.oldest().end());
+  snapshot.ids.insert(snapshot.ids.end(), ids.newest().begin(), ids.newest().end());
+  return snapshot;
 }
 
 }  // namespace lmx

@@ -68,6 +68,17 @@ bool has_repeated_key(const object& obj) {
   return std::adjacent_find(keys.begin(), keys.end()) != keys.end();
 }
 
+// `id`: absent or null is no id; a string (of any length: the business logic judges it)
+// is the command id; anything else is malformed.
+const char* get_id(const object& obj, CommandId& out) {
+  element value;
+  if (obj.at_key("id").get(value) != simdjson::SUCCESS || value.is_null()) return nullptr;
+  std::string_view text;
+  if (value.get_string().get(text) != simdjson::SUCCESS) return "id is not a string";
+  out = CommandId::from(text);
+  return nullptr;
+}
+
 const char* decode_topup(const object& obj, Event& event) {
   if (const char* e = get_int64(obj, "user_id", event.user_id)) return e;
   return get_int64(obj, "amount", event.amount);
@@ -153,7 +164,9 @@ Decoded<> JsonEventDecoder::decode(std::string_view line, Event& event) {
   }
   // "malformed" names no event an input may hold.
   const EventType decoded = event_type_from_name(type).value_or(EventType::malformed);
-  if (const char* e = decode_body(obj, decoded, event)) {
+  const char* error = get_id(obj, event.id);
+  if (error == nullptr) error = decode_body(obj, decoded, event);
+  if (const char* e = error) {
     event.reset();
     return Decoded<>::failure(e);
   }
@@ -169,10 +182,7 @@ void append_string(std::string_view text, std::string& out) {
              .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-}  // namespace
-
-void append_json(const Event& event, std::string& out) {
-  assert_well_formed(event);
+void append_fields(const Event& event, std::string& out) {
   switch (event.type) {
     case EventType::topup:
       fmt::format_to(std::back_inserter(out), R"({{"type":"{}","user_id":{},"amount":{}}})",
@@ -210,6 +220,19 @@ void append_json(const Event& event, std::string& out) {
       break;
   }
   assert(false && "append_json takes well-formed events only");
+}
+
+}  // namespace
+
+void append_json(const Event& event, std::string& out) {
+  assert_well_formed(event);
+  append_fields(event, out);
+  if (!event.id.present) return;
+  LMX_ASSERT(out.back() == '}');
+  out.pop_back();
+  out += R"(,"id":)";
+  append_string(event.id.written_form(), out);
+  out += '}';
 }
 
 }  // namespace lmx

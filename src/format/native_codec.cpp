@@ -1,6 +1,7 @@
 #include "format/native_codec.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cassert>
 #include <cstring>
 
@@ -56,6 +57,31 @@ void encode_sku(const Sku& sku, std::string& out) {
   return true;
 }
 
+constexpr std::uint8_t id_size_none = 0xFF;
+
+void encode_id(const CommandId& id, std::string& out) {
+  if (!id.present) {
+    put_le<std::uint8_t>(out, id_size_none);
+    return;
+  }
+  put_le<std::uint8_t>(out, id.size);
+  if (id.size <= command_id_size_max) out.append(id.bytes.data(), id.size);
+}
+
+[[nodiscard]] bool decode_id(ByteCursor& in, CommandId& id) noexcept {
+  std::uint8_t size = 0;
+  if (!in.read(size)) return false;
+  if (size == id_size_none) return true;  // reset() left the event without an id
+  if (size > CommandId::size_too_long) return false;
+  id.present = true;
+  id.size = size;
+  if (size == CommandId::size_too_long) return true;
+  std::string_view bytes;
+  if (!in.read_bytes(size, bytes)) return false;
+  std::memcpy(id.bytes.data(), bytes.data(), bytes.size());
+  return true;
+}
+
 [[nodiscard]] bool decode_add_item(ByteCursor& in, Event& event) noexcept {
   std::uint8_t flags = 0;
   if (!in.read(flags) || (flags & ~flag_has_price) != 0) return false;
@@ -104,6 +130,7 @@ void encode_event(const Event& event, std::string& out) {
   const std::size_t start = out.size();
   put_le<std::uint8_t>(out, native_codec_version);
   put_le<std::uint8_t>(out, static_cast<std::uint8_t>(event.type));
+  encode_id(event.id, out);
   switch (event.type) {
     case EventType::topup:
       put_le(out, event.user_id);
@@ -138,15 +165,18 @@ Decoded<> decode_event(std::string_view bytes, Event& event) noexcept {
   ByteCursor in(bytes);
   std::uint8_t version = 0;
   std::uint8_t type = 0;
-  if (!in.read(version) || version != native_codec_version) {
-    return Decoded<>::failure("not a native event of version 1");
+  if (!in.read(version) || version == 0 || version > native_codec_version) {
+    return Decoded<>::failure("not a native event of version 1 or 2");
   }
   if (!in.read(type)) return Decoded<>::failure("the event ends before its type");
   const std::optional<EventType> known = event_type_from_code(type);
   // A malformed event is never written, so its code is refused like an unknown one.
   if (!known || *known == EventType::malformed) return Decoded<>::failure("unknown event type");
   const char* error = nullptr;
-  if (!decode_body(in, *known, event)) error = "the body is truncated or holds a bad field";
+  if (version >= 2 && !decode_id(in, event.id)) error = "the command id is truncated or bad";
+  if (error == nullptr && !decode_body(in, *known, event)) {
+    error = "the body is truncated or holds a bad field";
+  }
   if (error == nullptr && in.remaining() != 0) error = "bytes after the end of the event";
   if (error != nullptr) {
     event.reset();
@@ -169,13 +199,24 @@ void encode_result(const Result& result, std::string& out) {
   put_le(out, result.balance);
   put_le(out, result.remain);
   put_le(out, result.entry_checksum);
+  put_le(out, result.original_position.major);
+  put_le(out, result.original_position.minor);
+  put_le<std::uint8_t>(out, static_cast<std::uint8_t>(result.original_reason));
   LMX_ASSERT(out.size() - start == native_result_size);
 }
 
 Decoded<Result> decode_result(std::string_view bytes) noexcept {
   using Failure = Decoded<Result>;
-  if (bytes.size() != native_result_size && bytes.size() != native_result_v1_size) {
-    return Failure::failure("a result is 47 bytes (43 in version 1)");
+  // Each version has its own size, so the size says which version the bytes must claim.
+  std::uint8_t size_version = 0;
+  if (bytes.size() == native_result_size) {
+    size_version = native_result_version;
+  } else if (bytes.size() == native_result_v2_size) {
+    size_version = 2;
+  } else if (bytes.size() == native_result_v1_size) {
+    size_version = 1;
+  } else {
+    return Failure::failure("a result is 64 bytes (47 in version 2, 43 in version 1)");
   }
   ByteCursor in(bytes);
   std::uint8_t version = 0;
@@ -183,11 +224,11 @@ Decoded<Result> decode_result(std::string_view bytes) noexcept {
   std::uint8_t reason = 0;
   const bool head = in.read(version) && in.read(type) && in.read(reason);
   LMX_ASSERT(head);  // the size was checked
-  const std::uint8_t size_version = bytes.size() == native_result_size ? native_result_version : 1;
   if (version != size_version) {
-    return Failure::failure(bytes.size() == native_result_size
-                                ? "not a native result of version 2"
-                                : "not a native result of version 1");
+    static constexpr std::array<const char*, 3> wrong = {"not a native result of version 1",
+                                                         "not a native result of version 2",
+                                                         "not a native result of version 3"};
+    return Failure::failure(wrong[size_version - 1]);
   }
   const std::optional<EventType> known_type = event_type_from_code(type);
   if (!known_type) return Failure::failure("unknown event type");
@@ -197,9 +238,27 @@ Decoded<Result> decode_result(std::string_view bytes) noexcept {
   decoded.type = *known_type;
   decoded.reason = *known;
   const bool body = in.read(decoded.position.major) && in.read(decoded.position.minor) &&
-                    in.read(decoded.user_id) && in.read(decoded.balance) && in.read(decoded.remain) &&
-                    (version == 1 || in.read(decoded.entry_checksum));
+                    in.read(decoded.user_id) && in.read(decoded.balance) &&
+                    in.read(decoded.remain) && (version == 1 || in.read(decoded.entry_checksum));
   LMX_ASSERT(body);
+  if (version >= 3) {
+    std::uint8_t original = 0;
+    const bool tail = in.read(decoded.original_position.major) &&
+                      in.read(decoded.original_position.minor) && in.read(original);
+    LMX_ASSERT(tail);
+    const std::optional<Reason> original_reason = reason_from_code(original);
+    if (!original_reason) return Failure::failure("unknown original reason code");
+    decoded.original_reason = *original_reason;
+    // Only a duplicate tells a first outcome, and that outcome is one the id record keeps.
+    const bool told =
+        decoded.original_reason != Reason::accepted || !decoded.original_position.is_zero();
+    if (told != (decoded.reason == Reason::duplicate) ||
+        decoded.original_reason == Reason::duplicate ||
+        decoded.original_reason == Reason::invalid_id ||
+        decoded.original_reason == Reason::malformed) {
+      return Failure::failure("the original outcome does not fit the reason");
+    }
+  }
   LMX_ASSERT(in.remaining() == 0);
   assert_well_formed(decoded);
   return decoded;

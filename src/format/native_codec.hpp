@@ -4,15 +4,24 @@
 // byte. Positions are not in an event's bytes: the log assigns them. A result carries the
 // position of the input entry it answers.
 //
-// Event, version 1:
+// Event, version 2:
 //
-//   +---------+---------+---------------------------------+
-//   | version | type    | body, by type                   |
-//   | u8 = 1  | u8      |                                 |
-//   +---------+---------+---------------------------------+
+//   +---------+---------+------------+---------------------------------+
+//   | version | type    | command id | body, by type                   |
+//   | u8 = 2  | u8      |            |                                 |
+//   +---------+---------+------------+---------------------------------+
+//
+//   command id        +---------+----------------+
+//                     | size u8 | bytes[size]    |   size 0xFF: the event has no id (no
+//                     +---------+----------------+   bytes); 0..command_id_size_max: an
+//                     id of that many bytes (0 is an empty id, kept so that the business
+//                     logic rejects it as invalid_id); command_id_size_max + 1: the source
+//                     id was too long (no bytes).
+//
+// Version 1 (no command id field) is still read, as events without ids.
 //
 //   type 1 topup      +-------------+-------------+
-//                     | user_id i64 | amount i64  |                         (18 bytes)
+//                     | user_id i64 | amount i64  |        (19 bytes with no id)
 //                     +-------------+-------------+
 //   type 2 add_item   +-------+-----+-----------+-----------+
 //                     | flags | sku | count i64 | price i64 |   flags bit 0: has_price,
@@ -33,16 +42,23 @@
 //                     +---------+----------------+   sku_size_max + 1 means "the source
 //                                                    id was too long" and has no bytes.
 //
-// Result, version 2 (47 bytes):
+// Result, version 3 (64 bytes):
 //
 //   +---------+------+--------+-----------+-----------+---------+---------+--------+----------+
 //   | version | type | reason | position  | position  | user_id | balance | remain | entry    |
-//   | u8 = 2  | u8   | u8     | major u64 | minor u64 | i64     | i64     | i64    | checksum |
+//   | u8 = 3  | u8   | u8     | major u64 | minor u64 | i64     | i64     | i64    | checksum |
 //   |         |      |        |           |           |         |         |        | u32      |
 //   +---------+------+--------+-----------+-----------+---------+---------+--------+----------+
+//   offset 47
+//   +--------------------+--------------------+-----------------+
+//   | original position  | original position  | original reason |
+//   | major u64          | minor u64          | u8              |
+//   +--------------------+--------------------+-----------------+
 //
-// `entry checksum` is the answered entry's Event::entry_checksum. Version 1 (43 bytes, no
-// checksum) is still read, as a result whose checksum was not recorded (0).
+// `entry checksum` is the answered entry's Event::entry_checksum. `original position` and
+// `original reason` tell a duplicate's first outcome (zero for any other reason). Version 2
+// (47 bytes, without the original) and version 1 (43 bytes, nor the checksum) are still
+// read, with those fields zero.
 //
 // Decoding refuses, with a reason, an unknown version or type, a reason code out of range,
 // a bad size, non-zero reserved flag bits, a non-zero price without has_price, truncation
@@ -58,13 +74,15 @@
 
 namespace lmx {
 
-inline constexpr std::uint8_t native_codec_version = 1;
+inline constexpr std::uint8_t native_codec_version = 2;
 
-// Largest encoded event: an order storing order_lines_max lines of the longest SKU.
+// Largest encoded event: an order with the longest command id, storing order_lines_max
+// lines of the longest SKU.
 inline constexpr std::size_t native_event_size_max =
-    2 + 8 + 4 + order_lines_max * (1 + sku_size_max + 8);
-inline constexpr std::uint8_t native_result_version = 2;
-inline constexpr std::size_t native_result_size = 3 + 5 * 8 + 4;
+    2 + 1 + command_id_size_max + 8 + 4 + order_lines_max * (1 + sku_size_max + 8);
+inline constexpr std::uint8_t native_result_version = 3;
+inline constexpr std::size_t native_result_size = 3 + 5 * 8 + 4 + 2 * 8 + 1;
+inline constexpr std::size_t native_result_v2_size = 3 + 5 * 8 + 4;
 inline constexpr std::size_t native_result_v1_size = 3 + 5 * 8;
 
 // Appends the encoding of `event` (not malformed: a malformed entry is never written).

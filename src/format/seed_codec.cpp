@@ -20,12 +20,14 @@ enum class Key : std::uint8_t {
   count,
   price,
   item_ids,
-  item_quantities
+  item_quantities,
+  id
 };
 
 // The keys each event type reads; any other key is ignored.
 Key key_for(EventType type, std::string_view name) noexcept {
   if (name == "Type") return Key::type;
+  if (name == "ID") return Key::id;
   switch (type) {
     case EventType::topup:
       if (name == "UserID") return Key::user_id;
@@ -89,6 +91,7 @@ class SeedVisitor : public msgpack::null_visitor {
       seen &= ~bit(Key::price);
       return true;
     }
+    if (key_ == Key::id) return set_id({});
     if (key_ == Key::item_ids || key_ == Key::item_quantities) return start_list();
     return scalar_of_other_type();
   }
@@ -118,6 +121,8 @@ class SeedVisitor : public msgpack::null_visitor {
           type_value = text;
         else if (key_ == Key::item_id)
           return set_sku(text, event_.item_id) && mark_seen();
+        else if (key_ == Key::id)
+          return set_id(text);
         else if (key_ != Key::unknown)
           return fail("a field holds a string where another type belongs");
         return mark_seen();
@@ -262,6 +267,21 @@ class SeedVisitor : public msgpack::null_visitor {
     return true;
   }
 
+  // ID: nil or "" (what the Go producer always writes) is no id, as a repeated key's
+  // last value says; any other string is the command id, UTF-8 like a SKU.
+  bool set_id(std::string_view text) {
+    if (text.empty()) {
+      event_.id.present = false;
+      event_.id.size = 0;
+      return true;
+    }
+    if (!simdjson::validate_utf8(text.data(), text.size())) {
+      return fail("the command id is not valid UTF-8");
+    }
+    event_.id = CommandId::from(text);
+    return true;
+  }
+
   bool fail(const char* why) {
     error = why;
     return false;
@@ -386,7 +406,12 @@ void append_seed_data(const Event& event, std::string& out) {
   const bool price = event.type == EventType::add_item && event.has_price;
   pack.map(event.type == EventType::order || price ? 5 : 4);  // set_price: 4
   pack.str("ID");
-  pack.str("");
+  // An empty id cannot be written as "" (no id, here): it is written as one too long to
+  // keep, which the business logic rejects as invalid_id just the same.
+  const CommandId& id = event.id;
+  pack.str(!id.present    ? std::string_view{}
+           : id.size == 0 ? CommandId::too_long_text()
+                          : id.written_form());
   pack.str("Type");
   pack.str(seed_type_name(event.type));
   if (event.type == EventType::topup) {

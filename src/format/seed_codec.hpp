@@ -24,7 +24,10 @@
 //   msgpack value (trailing bytes included), `data` not a map, a required key missing, a
 //   field of the wrong msgpack type, `Type` present and different from `type`, ItemIDs and
 //   ItemQuantities of different lengths, nesting deeper than seed_depth_max.
-// - Keys that the entry's type does not use are ignored, whatever their value (`ID` too).
+// - `ID` is the command id: nil or "" (all the Go producer writes) is none; another string
+//   is the id (not valid UTF-8: malformed); another msgpack type is malformed. An id lmx
+//   writes that is empty (invalid_id in JSON) is written as one too long, invalid_id too.
+// - Keys that the entry's type does not use are ignored, whatever their value.
 //   A repeated key replaces its earlier value, lists included, as Go's decoder does.
 
 #include <array>

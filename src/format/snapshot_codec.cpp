@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cassert>
+#include <optional>
 #include <stdexcept>
 
 #include "format/bytes.hpp"
@@ -14,6 +15,7 @@ namespace {
 
 constexpr std::size_t user_size = 16;
 constexpr std::size_t item_size_min = 1 + 1 + 16;
+constexpr std::size_t id_size_min = 16 + 1 + 1 + 1;
 
 [[noreturn]] void fail(const std::string& why) {
   throw std::runtime_error("snapshot " + why);
@@ -30,13 +32,13 @@ void decode_users(ByteCursor& in, std::uint64_t count, std::vector<User>& users)
   }
 }
 
-void decode_items(ByteCursor& in, std::uint64_t count, std::vector<Item>& items) {
+void decode_items(ByteCursor& in, std::size_t base, std::uint64_t count, std::vector<Item>& items) {
   if (count > in.remaining() / item_size_min) {
     fail(fmt::format("count mismatch: {} items do not fit in the payload", count));
   }
   items.resize(count);
   for (Item& item : items) {
-    const std::size_t offset = snapshot_header_size + in.offset();
+    const std::size_t offset = base + in.offset();
     std::uint8_t size = 0;
     std::string_view id;
     if (!in.read(size) || !in.read_bytes(size, id) || !in.read(item.price) ||
@@ -50,11 +52,42 @@ void decode_items(ByteCursor& in, std::uint64_t count, std::vector<Item>& items)
   LMX_ASSERT(items.size() == count);
 }
 
+// Reasons an id is recorded with: any but those that record nothing.
+bool recordable(std::uint8_t code) noexcept {
+  const std::optional<Reason> reason = reason_from_code(code);
+  return reason && *reason != Reason::malformed && *reason != Reason::invalid_id &&
+         *reason != Reason::duplicate;
+}
+
+void decode_ids(ByteCursor& in, std::size_t base, std::uint64_t count,
+                std::vector<RecordedId>& ids) {
+  if (count > in.remaining() / id_size_min) {
+    fail(fmt::format("count mismatch: {} ids do not fit in the payload", count));
+  }
+  ids.resize(count);
+  for (RecordedId& record : ids) {
+    const std::size_t offset = base + in.offset();
+    std::uint8_t reason = 0;
+    std::uint8_t size = 0;
+    std::string_view id;
+    if (!in.read(record.position.major) || !in.read(record.position.minor) || !in.read(reason) ||
+        !in.read(size) || !in.read_bytes(size, id)) {
+      fail(fmt::format("count mismatch: the payload ends inside id {} at offset {}",
+                       &record - ids.data(), offset));
+    }
+    record.id = CommandId::from(id);
+    if (!record.id.valid() || !recordable(reason)) {
+      fail(fmt::format("invalid command id at offset {}", offset));
+    }
+    record.reason = static_cast<Reason>(reason);
+  }
+}
+
 // Reserved fields are zero in every snapshot lmx writes. Checked after the checksum: a
 // snapshot that verifies with other values there was written by something else, and
 // guessing what they mean could restore a wrong state.
 void check_reserved(std::string_view bytes) {
-  LMX_ASSERT(bytes.size() >= snapshot_header_size);
+  LMX_ASSERT(bytes.size() >= snapshot_v2_header_size);
   if (load_le<std::uint16_t>(bytes.data() + 6) != 0) fail("reserved field at offset 6 is not zero");
   // Version 1 reserved bytes 48..56; version 2 keeps 52..56 of them (48 is the checksum).
   if (load_le<std::uint16_t>(bytes.data() + 4) == 1 &&
@@ -70,7 +103,8 @@ void check_reserved(std::string_view bytes) {
 std::string encode_snapshot(const Snapshot& snapshot) {
   std::string out;
   out.reserve(snapshot_header_size + snapshot.users.size() * user_size +
-              snapshot.items.size() * (item_size_min + sku_size_max) + snapshot_checksum_size);
+              snapshot.items.size() * (item_size_min + sku_size_max) +
+              snapshot.ids.size() * (id_size_min + command_id_size_max) + snapshot_checksum_size);
   put_le(out, snapshot_magic);
   put_le(out, snapshot_version);
   put_le(out, std::uint16_t{0});
@@ -81,6 +115,8 @@ std::string encode_snapshot(const Snapshot& snapshot) {
   put_le<std::uint64_t>(out, 0);  // payload_size, stored once the payload is written
   put_le(out, snapshot.entry_checksum);
   put_le<std::uint32_t>(out, 0);
+  put_le<std::uint64_t>(out, snapshot.ids.size());
+  put_le(out, snapshot.id_horizon);
   assert(out.size() == snapshot_header_size);
   for (const User& user : snapshot.users) {
     put_le(out, user.user_id);
@@ -93,9 +129,19 @@ std::string encode_snapshot(const Snapshot& snapshot) {
     put_le(out, item.price);
     put_le(out, item.remain);
   }
+  LMX_ASSERT(snapshot.ids.size() <= snapshot.id_horizon);
+  for (const RecordedId& record : snapshot.ids) {
+    LMX_ASSERT(record.id.valid());
+    put_le(out, record.position.major);
+    put_le(out, record.position.minor);
+    put_le(out, static_cast<std::uint8_t>(record.reason));
+    put_le(out, record.id.size);
+    out.append(record.id.view());
+  }
   const std::size_t payload_size = out.size() - snapshot_header_size;
-  LMX_ASSERT(payload_size >=
-             snapshot.users.size() * user_size + snapshot.items.size() * item_size_min);
+  LMX_ASSERT(payload_size >= snapshot.users.size() * user_size +
+                                 snapshot.items.size() * item_size_min +
+                                 snapshot.ids.size() * id_size_min);
   store_le<std::uint64_t>(out.data() + 40, payload_size);
   put_le(out, crc32c(out));
   LMX_ASSERT(out.size() == snapshot_header_size + payload_size + snapshot_checksum_size);
@@ -116,28 +162,34 @@ SnapshotHeader decode_snapshot_header(std::string_view bytes) {
     fail(fmt::format("unsupported snapshot version {} (this lmx reads 1 to {})", version,
                      snapshot_version));
   }
-  if (bytes.size() < snapshot_header_size) {
-    fail(fmt::format("truncated: the file ends at offset {} inside the {}-byte header",
-                     bytes.size(), snapshot_header_size));
-  }
   SnapshotHeader header;
+  header.header_size = version >= 3 ? snapshot_header_size : snapshot_v2_header_size;
+  if (bytes.size() < header.header_size) {
+    fail(fmt::format("truncated: the file ends at offset {} inside the {}-byte header",
+                     bytes.size(), header.header_size));
+  }
   const char* h = bytes.data();
   header.position = Position{load_le<std::uint64_t>(h + 8), load_le<std::uint64_t>(h + 16)};
   header.user_count = load_le<std::uint64_t>(h + 24);
   header.item_count = load_le<std::uint64_t>(h + 32);
   header.payload_size = load_le<std::uint64_t>(h + 40);
   if (version >= 2) header.entry_checksum = load_le<std::uint32_t>(h + 48);
+  if (version >= 3) {
+    header.id_count = load_le<std::uint64_t>(h + 56);
+    header.id_horizon = load_le<std::uint64_t>(h + 64);
+  }
   return header;
 }
 
 Snapshot decode_snapshot(std::string_view bytes) {
   const SnapshotHeader header = decode_snapshot_header(bytes);
-  const std::uint64_t room = bytes.size() - snapshot_header_size;
+  const std::size_t base = header.header_size;
+  const std::uint64_t room = bytes.size() - base;
   if (header.payload_size > room || room - header.payload_size < snapshot_checksum_size) {
     fail(fmt::format("truncated: the file ends at offset {}, expected {} bytes", bytes.size(),
-                     snapshot_header_size + header.payload_size + snapshot_checksum_size));
+                     base + header.payload_size + snapshot_checksum_size));
   }
-  const std::size_t checksum_offset = snapshot_header_size + header.payload_size;
+  const std::size_t checksum_offset = base + header.payload_size;
   if (bytes.size() > checksum_offset + snapshot_checksum_size) {
     fail(fmt::format("has trailing bytes after offset {}",
                      checksum_offset + snapshot_checksum_size));
@@ -149,18 +201,26 @@ Snapshot decode_snapshot(std::string_view bytes) {
                      checksum_offset, stored, computed));
   }
   check_reserved(bytes);
+  if (header.id_horizon == 0 || header.id_horizon > id_horizon_max ||
+      header.id_count > header.id_horizon) {
+    fail(fmt::format("bad id horizon {} with {} ids at offset 56 (this lmx keeps 1 to {})",
+                     header.id_horizon, header.id_count, id_horizon_max));
+  }
   Snapshot snapshot;
   snapshot.position = header.position;
   snapshot.entry_checksum = header.entry_checksum;
-  ByteCursor payload(bytes.substr(snapshot_header_size, header.payload_size));
+  snapshot.id_horizon = header.id_horizon;
+  ByteCursor payload(bytes.substr(base, header.payload_size));
   decode_users(payload, header.user_count, snapshot.users);
-  decode_items(payload, header.item_count, snapshot.items);
+  decode_items(payload, base, header.item_count, snapshot.items);
+  decode_ids(payload, base, header.id_count, snapshot.ids);
   if (payload.remaining() != 0) {
-    fail(fmt::format("count mismatch: {} bytes left after the last item, at offset {}",
-                     payload.remaining(), snapshot_header_size + payload.offset()));
+    fail(fmt::format("count mismatch: {} bytes left after the last id, at offset {}",
+                     payload.remaining(), base + payload.offset()));
   }
   LMX_ASSERT(snapshot.users.size() == header.user_count);
   LMX_ASSERT(snapshot.items.size() == header.item_count);
+  LMX_ASSERT(snapshot.ids.size() == header.id_count);
   return snapshot;
 }
 

@@ -1,11 +1,11 @@
 #pragma once
 // The snapshot format: the bytes of a snapshot file, and of the Redis key that holds one.
-// Version 2, little-endian, a 56-byte header, the payload, then a CRC32C:
+// Version 3, little-endian, a 72-byte header, the payload, then a CRC32C:
 //
 //   offset 0        4         6          8                16               24
 //          +--------+---------+----------+----------------+----------------+
 //          | magic  | version | reserved | position major | position minor |
-//          | "LMXS" | u16 = 2 | u16 = 0  | u64            | u64            |
+//          | "LMXS" | u16 = 3 | u16 = 0  | u64            | u64            |
 //          +--------+---------+----------+----------------+----------------+
 //   offset 24               32               40               48         52         56
 //          +----------------+----------------+----------------+----------+----------+
@@ -13,10 +13,14 @@
 //          |                |                | u64            | checksum | u32 = 0  |
 //          |                |                |                | u32      |          |
 //          +----------------+----------------+----------------+----------+----------+
-//   offset 56                                               56 + payload_size
-//          +---------------------------------------------------+--------------+
-//          | payload: user_count users, then item_count items  | crc32c u32   |
-//          +---------------------------------------------------+--------------+
+//   offset 56               64               72
+//          +----------------+----------------+
+//          | id_count u64   | id_horizon u64 |
+//          +----------------+----------------+
+//   offset 72                                                          72 + payload_size
+//          +--------------------------------------------------------------+--------------+
+//          | payload: user_count users, item_count items, id_count ids    | crc32c u32   |
+//          +--------------------------------------------------------------+--------------+
 //
 //   user   +-------------+-------------+                 (16 bytes)
 //          | user_id i64 | balance i64 |
@@ -24,19 +28,27 @@
 //   item   +--------------+-------------------+-----------+------------+
 //          | id size u8   | id bytes[size]    | price i64 | remain i64 |  size 1..sku_size_max
 //          +--------------+-------------------+-----------+------------+
+//   id     +----------------+----------------+-----------+---------+-------------+
+//          | position major | position minor | reason u8 | size u8 | bytes[size] |
+//          | u64            | u64            |           |         |             |
+//          +----------------+----------------+-----------+---------+-------------+
+//          a recorded command id (size 1..command_id_size_max), the entry that carried it
+//          first and the reason it got; ids oldest first, at most id_horizon of them.
 //
 // `entry checksum` is the Event::entry_checksum of the entry at `position`, so that a
 // restart can tell the snapshot still covers the log as it is, not just as many entries.
-// Version 1 (the same header with those 8 bytes zero) is still read, as a snapshot whose
-// entry checksum was not recorded (0).
+// Version 2 (a 56-byte header: no id_count or id_horizon, no ids) and version 1 (the same
+// with the entry checksum zero) are still read, as a state with no recorded ids and the
+// default horizon, whose entry checksum was not recorded (0) in version 1.
 //
-// The CRC32C covers every byte before it. Entities are in the state's own order, so that
-// a restored state iterates (and exports) exactly like the one that was saved.
+// The CRC32C covers every byte before it. Entities and ids are in the state's own order,
+// so that a restored state iterates (and exports) exactly like the one that was saved.
 //
 // decode_snapshot() throws std::runtime_error saying what and where: "bad magic",
-// "unsupported snapshot version 3", "truncated: ... ends at offset N, expected M bytes" (a
-// short file), "checksum mismatch at offset N" (damage), "reserved field at offset N is not
-// zero", "count mismatch ...", "invalid item id at offset N".
+// "unsupported snapshot version 4", "truncated: ... ends at offset N, expected M bytes" (a
+// short snapshot), "checksum mismatch at offset N" (damage), "reserved field at offset N is
+// not zero", "count mismatch ...", "invalid item id at offset N", "invalid command id at
+// offset N", "bad id horizon".
 
 #include <cstdint>
 #include <string>
@@ -47,8 +59,9 @@
 namespace lmx {
 
 inline constexpr std::uint32_t snapshot_magic = 0x53584D4Cu;  // "LMXS" in file order
-inline constexpr std::uint16_t snapshot_version = 2;
-inline constexpr std::size_t snapshot_header_size = 56;
+inline constexpr std::uint16_t snapshot_version = 3;
+inline constexpr std::size_t snapshot_header_size = 72;
+inline constexpr std::size_t snapshot_v2_header_size = 56;  // versions 1 and 2
 inline constexpr std::size_t snapshot_checksum_size = 4;
 
 struct SnapshotHeader {
@@ -57,6 +70,9 @@ struct SnapshotHeader {
   std::uint64_t user_count = 0;
   std::uint64_t item_count = 0;
   std::uint64_t payload_size = 0;
+  std::uint64_t id_count = 0;
+  std::uint64_t id_horizon = id_horizon_default;
+  std::size_t header_size = snapshot_header_size;  // of the version read
 };
 
 [[nodiscard]] std::string encode_snapshot(const Snapshot& snapshot);

@@ -113,11 +113,11 @@ EngineSummary run_engine(Backend& backend, const EngineOptions& options,
   // Results are derived: when the results log ends before a snapshot (its tail was lost
   // or damaged, or it was deleted), recovery starts from an older state, so that the
   // replay writes every missing result. Never a silent hole.
-  Recovered recovered = restore_snapshot(*store);
+  Recovered recovered = restore_snapshot(*store, Position::last(), options.id_horizon);
   const EntryRef newest_snapshot{recovered.snapshot_position, recovered.snapshot_entry_checksum};
   const Position results_through = check_results(*results, backend, newest_snapshot.position);
   if (results_through < newest_snapshot.position) {
-    recovered = restore_snapshot(*store, results_through);
+    recovered = restore_snapshot(*store, results_through, options.id_horizon);
   }
   log_recovery(recovered, backend);
   const std::unique_ptr<LogReader> reader = backend.open_reader(recovered.position);

@@ -39,10 +39,7 @@ void LogicStage::on_event(Event& event, std::int64_t /*sequence*/, bool end_of_b
 }
 
 std::unique_ptr<Snapshot> LogicStage::copy_state() {
-  auto snapshot = std::make_unique<Snapshot>();
-  snapshot->position = position_;
-  snapshot->users.assign(state_.users().begin(), state_.users().end());
-  snapshot->items.assign(state_.items().begin(), state_.items().end());
+  auto snapshot = std::make_unique<Snapshot>(snapshot_of(state_, position_));
   snapshot_position_ = position_;
   return snapshot;
 }

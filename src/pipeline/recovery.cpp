@@ -12,15 +12,29 @@
 
 namespace lmx {
 
-Recovered restore_snapshot(SnapshotStore& store, Position at_most) {
+Recovered restore_snapshot(SnapshotStore& store, Position at_most,
+                           std::optional<std::uint64_t> id_horizon) {
   Recovered recovered;
   std::optional<Snapshot> snapshot = store.load_newest(recovered.problems, at_most);
-  if (snapshot) {
-    recovered.state.assign(snapshot->users, snapshot->items);
-    recovered.snapshot_position = snapshot->position;
-    recovered.snapshot_entry_checksum = snapshot->entry_checksum;
-    recovered.position = snapshot->position;
+  if (!snapshot) {
+    recovered.state.ids() = IdRecord(id_horizon.value_or(id_horizon_default));
+    return recovered;
   }
+  // Replicas agree on which ids are still recorded only if they keep the same number of
+  // them: a horizon is set once, when the state starts empty, and kept with it.
+  if (id_horizon && *id_horizon != snapshot->id_horizon) {
+    throw std::runtime_error(fmt::format(
+        "the id horizon is {} but the state (snapshot at position {}) was built with {}: a "
+        "different horizon would make this state disagree with every replica of it; run "
+        "with --id-horizon {}, or rebuild the state from the start of the log with the new "
+        "horizon (move the snapshots away)",
+        *id_horizon, snapshot->position.to_string(), snapshot->id_horizon, snapshot->id_horizon));
+  }
+  recovered.state.assign(snapshot->users, snapshot->items);
+  recovered.state.ids().assign(snapshot->id_horizon, snapshot->ids);
+  recovered.snapshot_position = snapshot->position;
+  recovered.snapshot_entry_checksum = snapshot->entry_checksum;
+  recovered.position = snapshot->position;
   return recovered;
 }
 

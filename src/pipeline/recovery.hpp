@@ -4,6 +4,7 @@
 // whether or not an engine is running; tests use it as the reference for the engine.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,9 +25,12 @@ struct Recovered {
 };
 
 // The state of the newest valid snapshot at or before `at_most` (or an empty state), not
-// yet replayed.
+// yet replayed. The id record's horizon is the snapshot's; `id_horizon`, when given, must
+// agree with it (throws std::runtime_error otherwise) and sets the horizon of an empty
+// state.
 [[nodiscard]] Recovered restore_snapshot(SnapshotStore& store,
-                                         Position at_most = Position::last());
+                                         Position at_most = Position::last(),
+                                         std::optional<std::uint64_t> id_horizon = {});
 
 // Applies every entry after `recovered.position` that is in the log now. Throws, like
 // check_snapshot_within_log(), when the log no longer holds the snapshot's entry.

@@ -13,8 +13,8 @@ source "$(dirname "$0")/lib/recovery.bash"
 d=$tmp/data
 segname=00000000000000000001.seg
 seg=$d/journal/$segname
-topup_record=42 # 24-byte record header + 18-byte topup payload (docs/FORMATS.md)
-# 200 topups first, so that record k starts at offset (k - 1) * 42, then a generated load.
+topup_record=43 # 24-byte record header + 19-byte topup payload without an id (docs/FORMATS.md)
+# 200 topups first, so that record k starts at offset (k - 1) * 43, then a generated load.
 for ((u = 1; u <= 200; u++)); do echo "{\"type\":\"topup\",\"user_id\":$u,\"amount\":100}"; done \
   > "$tmp/topups.jsonl"
 "$lmx" generate --events 3000 --users 200 --items 30 --seed 31 > "$tmp/gen.jsonl"

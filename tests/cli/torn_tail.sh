@@ -15,7 +15,7 @@ source "$(dirname "$0")/lib/recovery.bash"
 d=$tmp/data
 seg=$d/journal/00000000000000000001.seg
 segname=00000000000000000001.seg
-topup_record=42 # 24-byte record header + 18-byte topup payload (docs/FORMATS.md)
+topup_record=43 # 24-byte record header + 19-byte topup payload without an id (docs/FORMATS.md)
 workload=(--users 100 --items 30)
 size() { stat -c %s "$1"; }
 

@@ -36,6 +36,12 @@ Event set_price(const std::string& id, std::int64_t price) {
   return Event::make_set_price(Sku::from(id), price);
 }
 
+Event with_id(Event event, std::string_view id, std::uint64_t position) {
+  event.id = CommandId::from(id);
+  event.position = Position{0, position};
+  return event;
+}
+
 class BusinessLogic : public ::testing::Test {
  protected:
   Reason run(const Event& e) { return apply(state, e).reason; }
@@ -263,6 +269,63 @@ TEST_F(BusinessLogic, SetPriceRulesInOrder) {
   EXPECT_EQ(run(set_price("cpu", -1)), Reason::invalid_price);
   EXPECT_TRUE(state.items().empty()) << "a rejected set_price creates nothing";
   EXPECT_EQ(run(set_price(std::string(32, 'x'), max64)), Reason::accepted);
+}
+
+TEST_F(BusinessLogic, CommandIdRulesInOrder) {
+  // Malformed first, whatever the id; then the id itself; then whether it is recorded.
+  Event malformed = with_id(Event{}, "", 1);
+  EXPECT_EQ(run(malformed), Reason::malformed);
+  EXPECT_EQ(run(with_id(topup(1, -5), "", 2)), Reason::invalid_id) << "before the amount";
+  EXPECT_EQ(run(with_id(topup(1, 5), std::string(command_id_size_max + 1, 'x'), 3)),
+            Reason::invalid_id);
+  EXPECT_TRUE(state.users().empty());
+  EXPECT_EQ(state.ids().size(), 0U) << "malformed and invalid_id record nothing";
+  EXPECT_EQ(run(with_id(topup(1, 5), std::string(command_id_size_max, 'x'), 4)), Reason::accepted);
+  EXPECT_EQ(run(with_id(topup(1, -5), std::string(command_id_size_max, 'x'), 5)), Reason::duplicate)
+      << "a recorded id is a duplicate before the type's rules";
+}
+
+TEST_F(BusinessLogic, DuplicateChangesNothingAndTellsTheFirstOutcome) {
+  const Result first = apply(state, with_id(topup(7, 500), "t-1", 10));
+  ASSERT_EQ(first.reason, Reason::accepted);
+  const Result again = apply(state, with_id(topup(7, 500), "t-1", 11));
+  EXPECT_EQ(again.reason, Reason::duplicate);
+  EXPECT_EQ(again.position, (Position{0, 11}));
+  EXPECT_EQ(again.original_position, (Position{0, 10}));
+  EXPECT_EQ(again.original_reason, Reason::accepted);
+  EXPECT_EQ(balance(7), 500) << "charged once";
+  EXPECT_EQ(state.ids().size(), 1U) << "a duplicate records nothing";
+  // Another command with the same id is a duplicate too: the id names the command.
+  EXPECT_EQ(run(with_id(order(7, {{"cpu", 1}}), "t-1", 12)), Reason::duplicate);
+  EXPECT_EQ(run(with_id(topup(7, 500), "t-2", 13)), Reason::accepted);
+  EXPECT_EQ(run(topup(7, 1)), Reason::accepted) << "events without ids are never duplicates";
+  EXPECT_EQ(run(topup(7, 1)), Reason::accepted);
+  EXPECT_EQ(balance(7), 1002);
+}
+
+TEST_F(BusinessLogic, ARejectedCommandIsRecordedAndItsRetryIsADuplicate) {
+  stock();
+  const Event costly = with_id(order(1, {{"cpu", 10}, {"ram", 5}}), "o-1", 20);
+  ASSERT_EQ(run(with_id(order(1, {{"cpu", 40}}), "o-big", 21)), Reason::out_of_stock);
+  ASSERT_EQ(run(add_item("cpu", 100, 30)), Reason::accepted);
+  // Stock arrived, but the retry of the rejected command is still not a second attempt.
+  const Result retry = apply(state, with_id(order(1, {{"cpu", 40}}), "o-big", 22));
+  EXPECT_EQ(retry.reason, Reason::duplicate);
+  EXPECT_EQ(retry.original_reason, Reason::out_of_stock);
+  EXPECT_EQ(retry.original_position, (Position{0, 21}));
+  EXPECT_EQ(remain("cpu"), 110);
+  EXPECT_EQ(run(costly), Reason::accepted);
+  EXPECT_EQ(balance(1), 1000 - 10 * 30 - 5 * 7);
+}
+
+TEST_F(BusinessLogic, IdsPastTheHorizonAreAppliedAgain) {
+  state.ids() = IdRecord(2);
+  EXPECT_EQ(run(with_id(topup(1, 1), "a", 1)), Reason::accepted);
+  EXPECT_EQ(run(with_id(topup(1, 1), "b", 2)), Reason::accepted);
+  EXPECT_EQ(run(with_id(topup(1, 1), "a", 3)), Reason::duplicate);
+  EXPECT_EQ(run(with_id(topup(1, 1), "c", 4)), Reason::accepted);  // forgets "a"
+  EXPECT_EQ(run(with_id(topup(1, 1), "a", 5)), Reason::accepted);
+  EXPECT_EQ(balance(1), 4);
 }
 
 }  // namespace

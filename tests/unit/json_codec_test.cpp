@@ -116,11 +116,11 @@ INSTANTIATE_TEST_SUITE_P(
         R"({"type":"add_item","item_id":"a","count":1,"price":"1"})",
         R"({"type":"add_item","item_id":"a","count":1,"price":1.5})",
         R"({"type":"set_price","item_id":7,"price":1})", R"({"type":"set_price","price":1})",
-        R"({"type":"set_price","item_id":"a"})", R"({"type":"set_price","item_id":"a","price":null})",
+        R"({"type":"set_price","item_id":"a"})",
+        R"({"type":"set_price","item_id":"a","price":null})",
         R"({"type":"set_price","item_id":"a","price":"1"})",
-        R"({"type":"set_price","item_id":"a","price":1.5})",
-        R"({"type":"order","user_id":1})", R"({"type":"order","user_id":1,"lines":{}})",
-        R"({"type":"order","user_id":1,"lines":[7]})",
+        R"({"type":"set_price","item_id":"a","price":1.5})", R"({"type":"order","user_id":1})",
+        R"({"type":"order","user_id":1,"lines":{}})", R"({"type":"order","user_id":1,"lines":[7]})",
         R"({"type":"order","user_id":1,"lines":[{"quantity":1}]})",
         R"({"type":"order","user_id":1,"lines":[{"item_id":"a"}]})",
         R"({"type":"order","user_id":1,"lines":[{"item_id":"a","quantity":"1"}]})",
@@ -188,6 +188,49 @@ TEST_F(JsonCodec, TooLongItemIdIsWrittenAsAPlaceholderThatReadsBackTooLong) {
   ASSERT_TRUE(decode(text));
   EXPECT_EQ(event, long_id);
   EXPECT_EQ(event.item_id.size, Sku::size_too_long);
+}
+
+TEST_F(JsonCodec, CommandIdIsAnyStringAndNullOrAbsentIsNone) {
+  ASSERT_TRUE(decode(R"({"type":"topup","user_id":1,"amount":5})"));
+  EXPECT_FALSE(event.id.present);
+  ASSERT_TRUE(decode(R"({"type":"topup","user_id":1,"amount":5,"id":null})"));
+  EXPECT_FALSE(event.id.present);
+  ASSERT_TRUE(decode(R"({"id":"t-1","type":"topup","user_id":1,"amount":5})"));
+  EXPECT_EQ(event.id, CommandId::from("t-1"));
+  // Empty, too long and NUL-bearing ids decode; the business logic judges their size.
+  ASSERT_TRUE(decode(R"({"type":"topup","user_id":1,"amount":5,"id":""})"));
+  EXPECT_TRUE(event.id.present);
+  EXPECT_FALSE(event.id.valid());
+  const std::string longest(command_id_size_max, 'x');
+  ASSERT_TRUE(decode(R"({"type":"topup","user_id":1,"amount":5,"id":")" + longest + "\"}"));
+  EXPECT_TRUE(event.id.valid());
+  ASSERT_TRUE(decode(R"({"type":"topup","user_id":1,"amount":5,"id":")" + longest + "y\"}"));
+  EXPECT_EQ(event.id.size, CommandId::size_too_long);
+  ASSERT_TRUE(decode(R"({"type":"topup","user_id":1,"amount":5,"id":"a\u0000b"})"));
+  EXPECT_EQ(event.id.view(), std::string_view("a\0b", 3));
+}
+
+TEST_F(JsonCodec, CommandIdThatIsNotAStringIsMalformed) {
+  for (const char* id : {"7", "true", "{}", "[\"t-1\"]", "1.5"}) {
+    EXPECT_FALSE(decode(std::string(R"({"type":"topup","user_id":1,"amount":5,"id":)") + id + "}"))
+        << id;
+    EXPECT_STREQ(error, "id is not a string") << id;
+    EXPECT_FALSE(event.id.present) << "a malformed event keeps no id";
+  }
+  EXPECT_FALSE(decode(R"({"type":"topup","user_id":1,"amount":5,"id":"a","id":"b"})"));
+  EXPECT_STREQ(error, "a key is repeated");
+}
+
+TEST_F(JsonCodec, CommandIdsAreWrittenBackAsRead) {
+  for (const std::string& id : {std::string("t-1"), std::string("q\"\\\n"), std::string(""),
+                                std::string(command_id_size_max + 9, 'z')}) {
+    Event original = Event::make_set_price(Sku::from("cpu"), 5);
+    original.id = CommandId::from(id);
+    std::string text;
+    append_json(original, text);
+    ASSERT_TRUE(decode(text)) << text;
+    EXPECT_EQ(event, original) << text;
+  }
 }
 
 }  // namespace

@@ -15,6 +15,11 @@
 namespace lmx {
 namespace {
 
+Event with_id(Event event, std::string_view id) {
+  event.id = CommandId::from(id);
+  return event;
+}
+
 Event order_with_lines(std::size_t line_count) {
   Event e;
   e.type = EventType::order;
@@ -40,6 +45,12 @@ std::vector<Event> sample_events() {
       order_with_lines(order_lines_max + 3),
       Event::make_set_price(Sku::from("gpu"), 2500),
       Event::make_set_price(Sku::from(std::string(sku_size_max + 1, 'z')), INT64_MIN),
+      with_id(Event::make_topup(7, 500), "t-1"),
+      with_id(Event::make_topup(7, 500), ""),
+      with_id(Event::make_topup(7, 500), std::string(command_id_size_max, 'i')),
+      with_id(Event::make_topup(7, 500), std::string(command_id_size_max + 1, 'i')),
+      with_id(Event::make_set_price(Sku::from("cpu"), 1), std::string("\0nul\xff", 5)),
+      with_id(order_with_lines(order_lines_max), std::string(command_id_size_max, 'o')),
   };
 }
 
@@ -116,11 +127,13 @@ TEST(NativeCodec, BadVersionTypeFlagsAndSkuSizeAreRefused) {
   std::string add_item;
   encode_event(Event::make_add_item(Sku::from("a"), 1, true, 1), add_item);
   std::vector<std::string> bad(5, topup);
-  bad[0][0] = 2;                                          // version
-  bad[1][1] = 0;                                          // type malformed
-  bad[2][1] = 5;                                          // unknown type
-  bad[3] = add_item, bad[3][2] = 2;                       // reserved flag bit
-  bad[4] = add_item, bad[4][3] = char(sku_size_max + 2);  // impossible SKU size
+  bad[0][0] = 3;                                                    // version
+  bad[1][1] = 0;                                                    // type malformed
+  bad[2][1] = 5;                                                    // unknown type
+  bad[3] = add_item, bad[3][3] = 2;                                 // reserved flag bit
+  bad[4] = add_item, bad[4][4] = char(sku_size_max + 2);            // impossible SKU size
+  bad.push_back(topup), bad[5][2] = char(command_id_size_max + 2);  // impossible id size
+  bad.push_back(topup), bad[6][2] = 5;                              // an id longer than the event
   for (const std::string& bytes : bad) {
     Event decoded;
     EXPECT_FALSE(decode_event(bytes, decoded));
@@ -137,7 +150,8 @@ TEST(NativeCodec, PriceBytesWithoutHasPriceAreRefused) {
   EXPECT_EQ(decoded.type, EventType::malformed);
   std::string zero_price;
   encode_event(Event::make_add_item(Sku::from(""), 0x1717ffff00010000, false, 0), zero_price);
-  EXPECT_EQ(zero_price, std::string(bytes).replace(12, 8, 8, '\0'));
+  // Version 2 writes the same body after a one-byte "no id" field.
+  EXPECT_EQ(zero_price, "\x02\x02\xff" + std::string(bytes).substr(2).replace(10, 8, 8, '\0'));
   EXPECT_TRUE(decode_event(zero_price, decoded).ok());
 }
 
@@ -178,11 +192,13 @@ TEST(NativeCodec, ResultsRoundTripAndRefuseBadBytes) {
   ASSERT_TRUE(decoded) << decoded.error();
   EXPECT_EQ(*decoded, result);
 
-  const char* const bad_size = "a result is 47 bytes (43 in version 1)";
+  const char* const bad_size = "a result is 64 bytes (47 in version 2, 43 in version 1)";
   EXPECT_STREQ(decode_result(bytes.substr(0, bytes.size() - 1)).error(), bad_size);
   EXPECT_STREQ(decode_result(bytes + 'x').error(), bad_size);
   EXPECT_STREQ(decode_result(bytes.substr(0, native_result_v1_size)).error(),
                "not a native result of version 1");
+  EXPECT_STREQ(decode_result(bytes.substr(0, native_result_v2_size)).error(),
+               "not a native result of version 2");
   std::string bad_reason = bytes;
   bad_reason[2] = static_cast<char>(reason_count);
   EXPECT_STREQ(decode_result(bad_reason).error(), "unknown reason code");
@@ -209,7 +225,53 @@ TEST(NativeCodec, ReadsVersion1ResultsAsNotRecordingTheEntryChecksum) {
   result.entry_checksum = 0;
   EXPECT_EQ(*decoded, result);
   bytes[0] = 1;
-  EXPECT_STREQ(decode_result(bytes).error(), "not a native result of version 2");
+  EXPECT_STREQ(decode_result(bytes).error(), "not a native result of version 3");
+}
+
+// Results logs written before duplicates told their first outcome stay readable.
+TEST(NativeCodec, ReadsVersion2ResultsWithoutAnOriginalOutcome) {
+  Result result;
+  result.position = Position{0, 7};
+  result.type = EventType::topup;
+  result.reason = Reason::accepted;
+  result.entry_checksum = 0x01020304;
+  std::string bytes;
+  encode_result(result, bytes);
+  std::string v2 = bytes.substr(0, native_result_v2_size);
+  v2[0] = 2;
+  const Decoded<Result> decoded = decode_result(v2);
+  ASSERT_TRUE(decoded) << decoded.error();
+  EXPECT_EQ(*decoded, result);
+}
+
+TEST(NativeCodec, DuplicatesCarryTheirFirstOutcomeAndNothingElseDoes) {
+  Result duplicate;
+  duplicate.position = Position{1700000000000, 9};
+  duplicate.type = EventType::order;
+  duplicate.reason = Reason::duplicate;
+  duplicate.original_position = Position{1700000000000, 2};
+  duplicate.original_reason = Reason::insufficient_balance;
+  std::string bytes;
+  encode_result(duplicate, bytes);
+  const Decoded<Result> decoded = decode_result(bytes);
+  ASSERT_TRUE(decoded) << decoded.error();
+  EXPECT_EQ(*decoded, duplicate);
+
+  const auto with = [&](std::size_t offset, char value) {
+    std::string changed = bytes;
+    changed[offset] = value;
+    return decode_result(changed);
+  };
+  constexpr std::size_t reason_offset = 2;
+  constexpr std::size_t original_reason_offset = native_result_size - 1;
+  const char* const misfit = "the original outcome does not fit the reason";
+  // A first outcome on another reason, a duplicate answering a duplicate or an invalid id
+  // (neither records an id), and an unknown original reason.
+  EXPECT_STREQ(with(reason_offset, static_cast<char>(Reason::accepted)).error(), misfit);
+  EXPECT_STREQ(with(original_reason_offset, static_cast<char>(Reason::duplicate)).error(), misfit);
+  EXPECT_STREQ(with(original_reason_offset, static_cast<char>(Reason::invalid_id)).error(), misfit);
+  EXPECT_STREQ(with(original_reason_offset, static_cast<char>(reason_count)).error(),
+               "unknown original reason code");
 }
 
 }  // namespace

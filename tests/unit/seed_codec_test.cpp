@@ -360,5 +360,46 @@ TEST(SeedCodec, ArbitraryBytesNeverCrash) {
   }
 }
 
+// The Go producer's "ID" field: "" or nil is no id, a string is the command id.
+TEST(SeedCodec, IdIsTheCommandIdAndEmptyOrNilIsNone) {
+  // {"ID": <id>, "UserID": 1, "Amount": 5}
+  const auto topup_with_id = [](const std::string& id_hex) {
+    return from_hex("83a24944" + id_hex + "a655736572494401a6416d6f756e7405");
+  };
+  Event event;
+  ASSERT_EQ(seed_error("TopUp", topup_with_id("a0"), event), nullptr);
+  EXPECT_FALSE(event.id.present);
+  ASSERT_EQ(seed_error("TopUp", topup_with_id("c0"), event), nullptr);
+  EXPECT_FALSE(event.id.present);
+  ASSERT_EQ(seed_error("TopUp", topup_with_id("a3742d31"), event), nullptr);
+  EXPECT_EQ(event.id, CommandId::from("t-1"));
+  for (const char* wrong : {"01", "c3", "9101", "80", "c40174"}) {
+    EXPECT_STREQ(seed_error("TopUp", topup_with_id(wrong), event),
+                 std::string_view(wrong) == "9101" ? "a field holds an array where a scalar belongs"
+                 : std::string_view(wrong) == "80" ? "a field holds a map"
+                 : std::string_view(wrong) == "01"
+                     ? "a string field holds a number"
+                     : "a field holds a value of the wrong msgpack type")
+        << wrong;
+    EXPECT_EQ(event.type, EventType::malformed) << wrong;
+  }
+  EXPECT_STREQ(seed_error("TopUp", topup_with_id("a2c328"), event),
+               "the command id is not valid UTF-8");
+}
+
+TEST(SeedCodec, CommandIdsRoundTripAndAnEmptyOneStaysInvalid) {
+  for (const std::string& id : {std::string("order-77"), std::string(command_id_size_max, 'i'),
+                                std::string(command_id_size_max + 1, 'i')}) {
+    Event event = Event::make_topup(1, 5);
+    event.id = CommandId::from(id);
+    EXPECT_EQ(round_trip(event), event) << id;
+  }
+  Event empty = Event::make_topup(1, 5);
+  empty.id = CommandId::from("");
+  const Event decoded = round_trip(empty);
+  EXPECT_TRUE(decoded.id.present);
+  EXPECT_FALSE(decoded.id.valid()) << "still rejected as invalid_id";
+}
+
 }  // namespace
 }  // namespace lmx

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <random>
 #include <string>
@@ -28,6 +29,15 @@ Snapshot sample(std::uint64_t position) {
   return s;
 }
 
+Snapshot sample_with_ids(std::uint64_t position) {
+  Snapshot s = sample(position);
+  s.id_horizon = 5'000'000;
+  s.ids = {{Position{0, 1}, Reason::accepted, CommandId::from("order-1")},
+           {Position{0, 2}, Reason::insufficient_balance, CommandId::from(std::string(64, 'x'))},
+           {Position{0, 3}, Reason::accepted, CommandId::from(std::string("\0\xff", 2))}};
+  return s;
+}
+
 void expect_equal(const Snapshot& a, const Snapshot& b) {
   EXPECT_EQ(a.position, b.position);
   EXPECT_EQ(a.entry_checksum, b.entry_checksum);
@@ -42,6 +52,8 @@ void expect_equal(const Snapshot& a, const Snapshot& b) {
     EXPECT_EQ(a.items[i].price, b.items[i].price);
     EXPECT_EQ(a.items[i].remain, b.items[i].remain);
   }
+  EXPECT_EQ(a.id_horizon, b.id_horizon);
+  EXPECT_EQ(a.ids, b.ids);
 }
 
 std::string decode_error(std::string_view bytes) {
@@ -60,8 +72,20 @@ std::string reseal(std::string bytes) {
   return bytes;
 }
 
+// The bytes an older lmx wrote for `snapshot` (which has no ids): the same but for the
+// version and the 16 header bytes version 3 added.
+std::string as_version(const Snapshot& snapshot, std::uint16_t version) {
+  EXPECT_TRUE(snapshot.ids.empty());
+  std::string bytes = encode_snapshot(snapshot);
+  bytes.erase(snapshot_v2_header_size, snapshot_header_size - snapshot_v2_header_size);
+  bytes[4] = static_cast<char>(version);
+  if (version == 1) std::fill(bytes.begin() + 48, bytes.begin() + 56, '\0');
+  return reseal(bytes);
+}
+
 TEST(SnapshotCodec, RoundTripsIncludingEmptyAndRedisPositions) {
   expect_equal(decode_snapshot(encode_snapshot(sample(42))), sample(42));
+  expect_equal(decode_snapshot(encode_snapshot(sample_with_ids(42))), sample_with_ids(42));
   Snapshot empty;
   empty.position = Position{1700000000000, 5};
   expect_equal(decode_snapshot(encode_snapshot(empty)), empty);
@@ -72,7 +96,7 @@ TEST(SnapshotCodec, EachKindOfDamageIsNamed) {
   std::string bad_magic = good;
   bad_magic[0] = 'X';
   std::string bad_version = good;
-  bad_version[4] = 3;
+  bad_version[4] = 4;
   std::string flipped = good;
   flipped[snapshot_header_size + 3] ^= 1;
   std::string bad_count = good;
@@ -80,7 +104,7 @@ TEST(SnapshotCodec, EachKindOfDamageIsNamed) {
   std::string bad_id = good;
   bad_id[snapshot_header_size + 3 * 16] = 0;  // first item id of size zero
   EXPECT_NE(decode_error(bad_magic).find("bad magic at offset 0"), std::string::npos);
-  EXPECT_NE(decode_error(bad_version).find("unsupported snapshot version 3"), std::string::npos);
+  EXPECT_NE(decode_error(bad_version).find("unsupported snapshot version 4"), std::string::npos);
   EXPECT_NE(decode_error(good.substr(0, 20)).find("truncated"), std::string::npos);
   EXPECT_NE(decode_error(good.substr(0, good.size() - 1)).find("truncated"), std::string::npos);
   EXPECT_NE(decode_error(good + "x").find("trailing bytes"), std::string::npos);
@@ -96,12 +120,35 @@ TEST(SnapshotCodec, EachKindOfDamageIsNamed) {
 
 // Snapshots saved before the entry checksum was recorded still restore.
 TEST(SnapshotCodec, ReadsVersion1AsNotRecordingTheEntryChecksum) {
-  std::string v1 = encode_snapshot(sample(42));
-  v1[4] = 1;
-  for (std::size_t i = 48; i < 56; ++i) v1[i] = 0;
   Snapshot expected = sample(42);
   expected.entry_checksum = 0;
-  expect_equal(decode_snapshot(reseal(v1)), expected);
+  expect_equal(decode_snapshot(as_version(sample(42), 1)), expected);
+}
+
+// Snapshots saved before command ids were recorded restore with none and the default
+// horizon.
+TEST(SnapshotCodec, ReadsVersion2AsRecordingNoIds) {
+  expect_equal(decode_snapshot(as_version(sample(42), 2)), sample(42));
+}
+
+TEST(SnapshotCodec, BadIdsAndHorizonsAreNamed) {
+  const std::string good = encode_snapshot(sample_with_ids(42));
+  const std::size_t first_id = good.size() - snapshot_checksum_size - 3 * (16 + 2) - 7 - 64 - 2;
+  ASSERT_EQ(good.substr(first_id + 18, 7), "order-1");
+  std::string empty_id = good;
+  empty_id[first_id + 17] = 0;  // size 0: the rest of the payload is left over
+  std::string duplicate_reason = good;
+  duplicate_reason[first_id + 16] = static_cast<char>(Reason::duplicate);
+  std::string small_horizon = good;
+  small_horizon[64] = 2, std::fill(small_horizon.begin() + 65, small_horizon.begin() + 72, '\0');
+  std::string no_horizon = good;
+  std::fill(no_horizon.begin() + 64, no_horizon.begin() + 72, '\0');
+  const std::string at_first_id = "invalid command id at offset " + std::to_string(first_id);
+  EXPECT_EQ(decode_error(reseal(empty_id)), "snapshot " + at_first_id);
+  EXPECT_EQ(decode_error(reseal(duplicate_reason)), "snapshot " + at_first_id);
+  EXPECT_NE(decode_error(reseal(small_horizon)).find("bad id horizon 2 with 3 ids"),
+            std::string::npos);
+  EXPECT_NE(decode_error(reseal(no_horizon)).find("bad id horizon 0"), std::string::npos);
 }
 
 // Found by fuzz/snapshot_fuzz.cpp: an empty snapshot with a good checksum and a non-zero

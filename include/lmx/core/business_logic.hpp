@@ -8,7 +8,8 @@
 
 namespace lmx {
 
-// Applies `event` to `state` and returns its result. A rejected event changes nothing.
+// Applies `event` to `state` and returns its result. A rejected event changes nothing but
+// the id record, which records a valid new command id whatever the outcome.
 // Checks run in the documented order (docs/DOMAIN.md); the first failing check wins.
 [[nodiscard]] Result apply(State& state, const Event& event);
 

@@ -19,6 +19,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "lmx/core/backend.hpp"
@@ -30,6 +31,9 @@ struct EngineOptions {
   std::chrono::milliseconds snapshot_interval{30000};
   std::chrono::milliseconds status_interval{5000};
   bool exit_when_caught_up = false;
+  // The id record's horizon (state.hpp): nullopt keeps the state's own, or the default for
+  // an empty state; a value must agree with the state's (see restore_snapshot).
+  std::optional<std::uint64_t> id_horizon;
   // Called with a one-line status every status_interval (events/s, position, lag, last
   // snapshot). Empty: no status lines.
   std::function<void(const std::string&)> on_status;

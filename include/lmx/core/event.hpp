@@ -12,6 +12,7 @@
 
 #include "lmx/assert.hpp"
 #include "lmx/constants.hpp"
+#include "lmx/core/command_id.hpp"
 #include "lmx/core/position.hpp"
 #include "lmx/core/sku.hpp"
 
@@ -77,6 +78,7 @@ struct Event {
   // snapshots carry it, so that a restart can tell they still answer the log as it is.
   std::uint32_t entry_checksum = 0;
   EventType type = EventType::malformed;
+  CommandId id;              // the client's command id, if the entry has one
   bool has_price = false;    // add_item: a price was given
   std::int64_t user_id = 0;  // topup, order
   std::int64_t amount = 0;   // topup
@@ -91,6 +93,8 @@ struct Event {
 
   void reset() noexcept {
     type = EventType::malformed;
+    id.present = false;
+    id.size = 0;
     has_price = false;
     line_count = 0;
   }
@@ -132,12 +136,13 @@ struct Event {
     return line_count < order_lines_max ? line_count : order_lines_max;
   }
 
-  // Two events are equal when they say the same thing: the position, the type and the
-  // fields that type uses (not the entry checksum, a property of the log's record). A decoder reuses a ring slot without clearing what the new type
-  // does not use (stale lines past line_count, the price of an add_item without one), so
-  // those bytes are not compared.
+  // Two events are equal when they say the same thing: the position, the type, the command
+  // id and the fields that type uses (not the entry checksum, a property of the log's
+  // record). A decoder reuses a ring slot without clearing what the new type does not use
+  // (stale lines past line_count, the price of an add_item without one), so those bytes are
+  // not compared.
   friend bool operator==(const Event& a, const Event& b) noexcept {
-    if (a.position != b.position || a.type != b.type) return false;
+    if (a.position != b.position || a.type != b.type || !(a.id == b.id)) return false;
     switch (a.type) {
       case EventType::topup:
         return a.user_id == b.user_id && a.amount == b.amount;
@@ -165,6 +170,8 @@ struct Event {
 inline void assert_well_formed(const Event& event) noexcept {
   LMX_ASSERT(static_cast<std::size_t>(event.type) < event_type_count);
   LMX_ASSERT(!event.has_price || event.type == EventType::add_item);
+  LMX_ASSERT(event.id.size <= CommandId::size_too_long);
+  LMX_ASSERT(event.id.present || event.id.size == 0);
   if (event.type == EventType::add_item || event.type == EventType::set_price) {
     LMX_ASSERT(event.item_id.size <= Sku::size_too_long);
   }

@@ -36,6 +36,31 @@ class FlatIndex {
     ++size_;
   }
 
+  // Removes the entry for dense index `index`, recorded under `hash`. Later entries of the
+  // probe run shift back into the hole (no tombstones), so lookups stay as short as if the
+  // entry had never been inserted.
+  void erase(std::uint64_t hash, std::uint32_t index) noexcept {
+    const std::size_t mask = slots_.size() - 1;
+    std::size_t hole = static_cast<std::size_t>(hash) & mask;
+    while (slots_[hole].index != index) {
+      assert(slots_[hole].index != npos && "erase of an index that is not in the map");
+      hole = (hole + 1) & mask;
+    }
+    for (std::size_t next = (hole + 1) & mask; slots_[next].index != npos;
+         next = (next + 1) & mask) {
+      // An entry may move into the hole only if its home slot is not between the hole
+      // (exclusive) and its own slot (inclusive), cyclically: else the move would put it
+      // before its home, where a lookup never looks.
+      const std::size_t home = static_cast<std::size_t>(slots_[next].hash) & mask;
+      if (((next - home) & mask) >= ((next - hole) & mask)) {
+        slots_[hole] = slots_[next];
+        hole = next;
+      }
+    }
+    slots_[hole] = Slot{};
+    --size_;
+  }
+
   void clear() {
     slots_.assign(initial_capacity, Slot{});
     size_ = 0;

@@ -24,9 +24,11 @@ enum class Reason : std::uint8_t {
   unknown_item = 11,
   out_of_stock = 12,
   insufficient_balance = 13,
+  invalid_id = 14,  // a command id that is empty or longer than command_id_size_max
+  duplicate = 15,   // a command id already recorded: nothing applied, the first outcome told
 };
 
-inline constexpr std::size_t reason_count = 14;
+inline constexpr std::size_t reason_count = 16;
 
 inline constexpr std::array<std::string_view, reason_count> reason_names = {
     "accepted",       "malformed",
@@ -36,6 +38,7 @@ inline constexpr std::array<std::string_view, reason_count> reason_names = {
     "empty_order",    "too_many_lines",
     "unknown_user",   "unknown_item",
     "out_of_stock",   "insufficient_balance",
+    "invalid_id",     "duplicate",
 };
 
 [[nodiscard]] constexpr std::string_view reason_name(Reason reason) noexcept {

@@ -19,6 +19,9 @@ struct Result {
   std::int64_t remain = 0;   // add_item: the item's remaining stock after the event
   std::uint32_t entry_checksum = 0;  // the answered entry's Event::entry_checksum (0: not
                                      // recorded)
+  // duplicate: the entry that first carried the command id, and the reason it got then.
+  Position original_position{};
+  Reason original_reason = Reason::accepted;
 
   [[nodiscard]] bool accepted() const noexcept { return reason == Reason::accepted; }
 
@@ -30,6 +33,13 @@ struct Result {
 inline void assert_well_formed(const Result& result) noexcept {
   LMX_ASSERT(static_cast<std::size_t>(result.type) < event_type_count);
   LMX_ASSERT(static_cast<std::size_t>(result.reason) < reason_count);
+  LMX_ASSERT(static_cast<std::size_t>(result.original_reason) < reason_count);
+  // What a duplicate answers is a recorded outcome, never another duplicate or a rejection
+  // that records nothing.
+  LMX_ASSERT(result.reason != Reason::duplicate ||
+             (result.original_reason != Reason::duplicate &&
+              result.original_reason != Reason::invalid_id &&
+              result.original_reason != Reason::malformed));
 }
 
 }  // namespace lmx

@@ -5,6 +5,8 @@
 
 #include <vector>
 
+#include "lmx/constants.hpp"
+#include "lmx/core/id_record.hpp"
 #include "lmx/core/position.hpp"
 #include "lmx/core/state.hpp"
 
@@ -15,6 +17,11 @@ struct Snapshot {
   std::uint32_t entry_checksum = 0;  // Event::entry_checksum of that entry (0: not recorded)
   std::vector<User> users;  // in the state's own (log) order
   std::vector<Item> items;
+  std::uint64_t id_horizon = id_horizon_default;  // the id record's horizon
+  std::vector<RecordedId> ids;                    // the id record, oldest first
 };
+
+// A flat copy of `state` as at `position` (the entry checksum left 0 for the caller).
+[[nodiscard]] Snapshot snapshot_of(const State& state, Position position);
 
 }  // namespace lmx

@@ -1,6 +1,6 @@
 #pragma once
 // The in-memory state the business logic owns: users with balances, items with price and
-// remaining stock. Entities live in dense vectors in the order the log created them; a flat
+// remaining stock, and the record of client command ids (id_record.hpp). Entities live in dense vectors in the order the log created them; a flat
 // hash index finds them by key. A snapshot is a flat copy of the two vectors.
 
 #include <cstdint>
@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "lmx/core/flat_index.hpp"
+#include "lmx/core/id_record.hpp"
 #include "lmx/core/sku.hpp"
 
 namespace lmx {
@@ -37,6 +38,8 @@ class State {
 
   [[nodiscard]] std::span<const User> users() const noexcept { return users_; }
   [[nodiscard]] std::span<const Item> items() const noexcept { return items_; }
+  [[nodiscard]] IdRecord& ids() noexcept { return ids_; }
+  [[nodiscard]] const IdRecord& ids() const noexcept { return ids_; }
 
   // Rebuilds the state from entity lists (a snapshot). Keys must be unique.
   void assign(const std::vector<User>& users, const std::vector<Item>& items);
@@ -51,6 +54,7 @@ class State {
   std::vector<Item> items_;
   FlatIndex user_index_;
   FlatIndex item_index_;
+  IdRecord ids_;
 };
 
 }  // namespace lmx

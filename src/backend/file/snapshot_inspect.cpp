@@ -21,7 +21,9 @@ SnapshotReport inspect_snapshot(const std::filesystem::path& path) {
     report.entry_checksum = header.entry_checksum;
     report.user_count = header.user_count;
     report.item_count = header.item_count;
-    (void)decode_snapshot(bytes);
+    report.id_count = header.id_count;
+    report.id_horizon = header.id_horizon;
+    report.ids = decode_snapshot(bytes).ids;
     report.ok = true;
   } catch (const std::runtime_error& e) {
     report.error = e.what();
@@ -33,9 +35,10 @@ std::string format_snapshot_report(const SnapshotReport& report) {
   std::string text =
       fmt::format("snapshot {}  bytes {}\n", report.path.string(), report.size_bytes);
   if (report.header_ok) {
-    text += fmt::format("position {}  entry checksum {:08x}  users {}  items {}\n",
-                        report.position.to_string(), report.entry_checksum, report.user_count,
-                        report.item_count);
+    text += fmt::format(
+        "position {}  entry checksum {:08x}  users {}  items {}  command ids {} (horizon {})\n",
+        report.position.to_string(), report.entry_checksum, report.user_count, report.item_count,
+        report.id_count, report.id_horizon);
   }
   text += report.ok ? "checksum ok\n" : "DAMAGE: " + report.error + "\n";
   return text;

@@ -5,7 +5,9 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
+#include "lmx/core/id_record.hpp"
 #include "lmx/core/position.hpp"
 
 namespace lmx {
@@ -18,6 +20,9 @@ struct SnapshotReport {
   std::uint32_t entry_checksum = 0;
   std::uint64_t user_count = 0;
   std::uint64_t item_count = 0;
+  std::uint64_t id_count = 0;
+  std::uint64_t id_horizon = 0;
+  std::vector<RecordedId> ids;  // the recorded command ids, oldest first, when ok
   bool ok = false;    // checksum, counts and entities all verified
   std::string error;  // why not, when !ok
 };

@@ -4,7 +4,9 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <array>
 #include <cassert>
+#include <span>
 
 #include "backend/redis/redis_log_reader.hpp"
 #include "backend/redis/redis_log_writer.hpp"
@@ -12,7 +14,7 @@
 namespace lmx {
 
 RedisResultWriter::RedisResultWriter(const RedisUrl& url, RedisRetryPolicy retry)
-    : connection_(url, retry), stream_(url.stream + ":results"), texts_(5) {}
+    : connection_(url, retry), stream_(url.stream + ":results"), texts_(6) {}
 
 // A lost connection or a restarted server must not stop the engine: reconnect (with the
 // connection's capped backoff) and send again only the results the stream does not hold
@@ -50,10 +52,17 @@ void RedisResultWriter::write_once(std::span<const Result> results) {
       texts_[2] = std::to_string(result.user_id);
       texts_[3] = std::to_string(result.balance);
       texts_[4] = std::to_string(result.remain);
-      connection_.append({"XADD", stream_, "*", "pos", texts_[0], "type",
-                          event_type_name(result.type), "reason", reason_name(result.reason),
-                          "code", texts_[1], "user", texts_[2], "balance", texts_[3], "remain",
-                          texts_[4]});
+      // A duplicate also tells the first outcome of its command id.
+      const bool duplicate = result.reason == Reason::duplicate;
+      if (duplicate) texts_[5] = redis_id(result.original_position);
+      const std::array<std::string_view, 21> argv = {
+          "XADD", stream_, "*", "pos", texts_[0], "type", event_type_name(result.type), "reason",
+          reason_name(result.reason), "code", texts_[1], "user", texts_[2], "balance", texts_[3],
+          "remain", texts_[4],
+          // duplicates only:
+          "original_pos", texts_[5], "original_reason", reason_name(result.original_reason)};
+      connection_.append(
+          std::span<const std::string_view>(argv).first(duplicate ? argv.size() : argv.size() - 4));
     }
     (void)read_xadd_replies(connection_, count, stream_);
   }
@@ -75,11 +84,11 @@ EntryRef RedisResultWriter::last_answered() {
 // A results stream that answers entries its stream no longer has means the stream lost
 // data or was replaced: deleting results would hide that, so the engine stops instead.
 void RedisResultWriter::discard_after(Position position) {
-  throw std::runtime_error(fmt::format(
-      "{} holds results after {} for entries the stream no longer has: the stream lost "
-      "data or was replaced; lmx will not delete results on Redis (move {} and its "
-      "snapshots away to start over)",
-      stream_, position.to_string(), stream_));
+  throw std::runtime_error(
+      fmt::format("{} holds results after {} for entries the stream no longer has: the stream lost "
+                  "data or was replaced; lmx will not delete results on Redis (move {} and its "
+                  "snapshots away to start over)",
+                  stream_, position.to_string(), stream_));
 }
 
 }  // namespace lmx
