@@ -198,12 +198,23 @@ TEST_F(RedisLog, NativeWriterRoundTrip) {
   EXPECT_EQ(reply_text(*fields->element[2]), "e");
 }
 
-TEST_F(RedisLog, OneStreamMixesNativeAndSeedEntries) {
+TEST_F(RedisLog, JsonWriterRoundTrip) {
+  expect_round_trip(url, EntryFormat::json);
+  const RedisReply entries = admin->command({"XRANGE", url.stream, "-", "+", "COUNT", "1"});
+  const redisReply* fields = entries->element[0]->element[1];
+  ASSERT_EQ(fields->elements, 2u);
+  EXPECT_EQ(reply_text(*fields->element[0]), "json");
+  EXPECT_EQ(reply_text(*fields->element[1]), R"({"type":"topup","user_id":3,"amount":500})");
+}
+
+TEST_F(RedisLog, OneStreamMixesJsonNativeAndSeedEntries) {
   RedisLogWriter native(url, EntryFormat::native);
   RedisLogWriter seed(url, EntryFormat::seed);
-  const auto events = numbered_topups(6);
+  RedisLogWriter json(url, EntryFormat::json);
+  RedisLogWriter* writers[] = {&native, &seed, &json};
+  const auto events = numbered_topups(9);
   for (std::size_t i = 0; i < events.size(); ++i) {
-    (void)(i % 2 == 0 ? native : seed).append(std::span(&events[i], 1));
+    (void)writers[i % 3]->append(std::span(&events[i], 1));
   }
   RedisLogReader reader(url, Position{});
   expect_numbered(read_events(reader, events.size()), events.size());
