@@ -118,6 +118,11 @@ void write_entry_corpus(CorpusWriter& corpus) {
       corpus.write("redis_entry_fuzz", e.name + suffix, bytes);
     }
   }
+  // A json entry must be the entry's only field: one that is not, to mutate from.
+  std::string beside;
+  append_entry_field(beside, "type", "topup");
+  append_entry_field(beside, "json", R"({"type":"topup","user_id":7,"amount":500})");
+  corpus.write("redis_entry_fuzz", "json_beside_type", beside);
   // The Go producer's own entries, fields in stored order, malformed ones included.
   for (const test::SeedVector& v : test::load_seed_vectors("seed_edge_cases")) {
     std::string bytes;
