@@ -15,21 +15,17 @@ void append_entry_fields(const Event& event, EntryFormat format, std::string& pa
   LMX_ASSERT(event.type != EventType::malformed);
   LMX_ASSERT(entry_format_carries(format, event));
   payload.clear();
-  switch (format) {
-    case EntryFormat::native:
-      encode_event(event, payload);
-      argv.insert(argv.end(), {"type", event_type_name(event.type), "e", payload});
-      return;
-    case EntryFormat::seed:
-      append_seed_data(event, payload);
-      argv.insert(argv.end(), {"type", seed_type_name(event.type), "data", payload});
-      return;
-    case EntryFormat::json:
-      append_json(event, payload);
-      argv.insert(argv.end(), {"json", payload});
-      return;
+  if (format == EntryFormat::native) {
+    encode_event(event, payload);
+    argv.insert(argv.end(), {"type", event_type_name(event.type), "e", payload});
+  } else if (format == EntryFormat::seed) {
+    append_seed_data(event, payload);
+    argv.insert(argv.end(), {"type", seed_type_name(event.type), "data", payload});
+  } else {
+    LMX_ASSERT(format == EntryFormat::json);
+    append_json(event, payload);
+    argv.insert(argv.end(), {"json", payload});
   }
-  LMX_ASSERT(false && "an EntryFormat without an encoding");
 }
 
 namespace {
