@@ -113,18 +113,25 @@ void write_event_corpora(CorpusWriter& corpus) {
 }
 
 void write_entry_corpus(CorpusWriter& corpus) {
+  const std::pair<EntryFormat, std::string> formats[] = {
+      {EntryFormat::native, "_native"}, {EntryFormat::seed, "_seed"}, {EntryFormat::json, "_json"}};
   for (const NamedEvent& e : sample_events()) {
-    for (const EntryFormat format : {EntryFormat::native, EntryFormat::seed}) {
+    for (const auto& [format, suffix] : formats) {
       std::string payload;
       std::vector<std::string_view> argv;
       append_entry_fields(e.event, format, payload, argv);
       std::string bytes;
-      append_entry_field(bytes, argv[0], argv[1]);
-      append_entry_field(bytes, argv[2], argv[3]);
-      corpus.write("redis_entry_fuzz",
-                   e.name + (format == EntryFormat::native ? "_native" : "_seed"), bytes);
+      for (std::size_t i = 0; i + 1 < argv.size(); i += 2) {
+        append_entry_field(bytes, argv[i], argv[i + 1]);
+      }
+      corpus.write("redis_entry_fuzz", e.name + suffix, bytes);
     }
   }
+  // A json entry must be the entry's only field: one that is not, to mutate from.
+  std::string beside;
+  append_entry_field(beside, "type", "topup");
+  append_entry_field(beside, "json", R"({"type":"topup","user_id":7,"amount":500})");
+  corpus.write("redis_entry_fuzz", "json_beside_type", beside);
   // The Go producer's own entries, fields in stored order, malformed ones included.
   for (const test::SeedVector& v : test::load_seed_vectors("seed_edge_cases")) {
     std::string bytes;

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what lmx needs to build, test, fuzz and benchmark, from Debian 12's repositories.
 # clang builds the fuzz preset; libclang-rt-14-dev holds its libFuzzer and sanitizer runtimes.
+# redis-tools (redis-cli) and python3-redis run the producer examples of docs/REDIS.md in
+# the cli tests.
 # Idempotent: does nothing when everything is already installed. Needs root (or sudo).
 set -euo pipefail
 
@@ -8,7 +10,7 @@ packages=(
   build-essential cmake pkg-config git
   libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev nlohmann-json3-dev libfmt-dev libspdlog-dev libsimdjson-dev
-  libhiredis-dev libmsgpack-cxx-dev redis-server
+  libhiredis-dev libmsgpack-cxx-dev redis-server redis-tools python3-redis
   cppcheck clang-tidy clang libclang-rt-14-dev
 )
 # The Java LMAX Disruptor, the anchor the disruptor benchmark compares against.

@@ -1,7 +1,9 @@
 // `lmx produce`: appends events to the log, from JSON lines (--input) or from the seeded
 // generator (--events). A malformed input line is refused (reported with its line number,
 // not appended); well-formed events that break a business rule are appended, and the
-// engine rejects them with their reason.
+// engine rejects them with their reason. The one exception: an order of more than
+// order_lines_max lines (rejected as too_many_lines) keeps only its first lines, so only a
+// native entry can carry it; for seed or json entries it is refused like a malformed line.
 //
 // When appending fails midway (disk full, file size limit, Redis gone), it says exactly how
 // many events the log writer confirmed, and the --skip that resumes after them.
@@ -15,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "backend/redis/redis_entry.hpp"
 #include "commands.hpp"
 #include "json_event_input.hpp"
 #include "lmx/constants.hpp"
@@ -90,7 +93,7 @@ class Appender {
     const double seconds = progress_.seconds();
     fmt::print(stderr, "appended {} events{} in {:.2f} s ({:.0f} events/s){}\n", appended_,
                positions(), seconds, seconds > 0 ? static_cast<double>(appended_) / seconds : 0.0,
-               refused ? fmt::format("; refused {} malformed lines", refused) : "");
+               refused ? fmt::format("; refused {} line{}", refused, refused == 1 ? "" : "s") : "");
   }
 
   // After a failure: exactly what the writer confirmed, and the --skip that resumes after
@@ -150,7 +153,10 @@ class Appender {
   Position last_;
 };
 
-int produce_from_input(const ProduceOptions& options, Appender& appender, JsonEventInput& input) {
+// Appends the events of `input`, except malformed lines and events an entry of `format`
+// cannot carry, which are reported with their line number.
+int produce_from_input(const ProduceOptions& options, EntryFormat format, Appender& appender,
+                       JsonEventInput& input) {
   input.skip_lines(options.skip);
   std::uint64_t refused = 0;
   for (;;) {
@@ -166,10 +172,21 @@ int produce_from_input(const ProduceOptions& options, Appender& appender, JsonEv
       appender.flush();
       continue;
     }
-    if (appender.slot().type == EventType::malformed) {
+    const Event& event = appender.slot();
+    if (event.type == EventType::malformed) {
       ++refused;
       fmt::print(stderr, "{}:{}: malformed: {}; not appended\n", input.name(), input.line_number(),
                  input.error());
+      continue;
+    }
+    if (!entry_format_carries(format, event)) {
+      ++refused;
+      fmt::print(stderr,
+                 "{}:{}: an order of {} lines does not fit a {} entry, which lists at most {} "
+                 "(the engine would reject it as too_many_lines); not appended: --format "
+                 "native writes it\n",
+                 input.name(), input.line_number(), event.line_count, options.log.format,
+                 order_lines_max);
       continue;
     }
     appender.commit(input.line_number());
@@ -191,15 +208,18 @@ int produce_generated(const ProduceOptions& options, Appender& appender) {
 }
 
 int run_produce(const ProduceOptions& options) {
-  const std::unique_ptr<Backend> backend =
-      open_backend(options.log.url, options.log.backend_options());
+  const BackendOptions backend_options = options.log.backend_options();
+  // Redis entries are written in --format; the file journal stores every event natively.
+  const EntryFormat format =
+      options.log.url.starts_with("redis://") ? backend_options.format : EntryFormat::native;
+  const std::unique_ptr<Backend> backend = open_backend(options.log.url, backend_options);
   const std::unique_ptr<LogWriter> writer = backend->open_writer();
   const bool generated = options.input.empty();
   std::unique_ptr<JsonEventInput> input;
   if (!generated) input = std::make_unique<JsonEventInput>(options.input);
   Appender appender(*writer, generated ? options.events - options.skip : 0, options.skip);
   try {
-    if (!generated) return produce_from_input(options, appender, *input);
+    if (!generated) return produce_from_input(options, format, appender, *input);
     return produce_generated(options, appender);
   } catch (const std::exception& e) {
     fmt::print(stderr, "lmx: {}\n", e.what());
@@ -228,8 +248,11 @@ Command add_produce(CLI::App& app) {
   add_fsync_option(*cmd, options->log);
   add_format_option(*cmd, options->log);
   auto* input = cmd->add_option("--input", options->input,
-                                "JSON-lines events to append ('-' = stdin); malformed lines are "
-                                "refused and make the exit status 1");
+                                fmt::format("JSON-lines events to append ('-' = stdin); "
+                                            "malformed lines, and orders of more than {} lines "
+                                            "for seed or json entries, are refused and make "
+                                            "the exit status 1",
+                                            order_lines_max));
   auto* events = cmd->add_option("--events", options->events, "Generate this many events");
   input->excludes(events);
   auto* skip = cmd->add_option("--skip", options->skip,

@@ -7,7 +7,9 @@ namespace lmx::cli {
 BackendOptions LogOptions::backend_options() const {
   BackendOptions options;
   options.journal.fsync = *fsync_policy_from_name(fsync);  // validated by the option's check
-  options.format = format == "seed" ? EntryFormat::seed : EntryFormat::native;
+  options.format = format == "seed"   ? EntryFormat::seed
+                   : format == "json" ? EntryFormat::json
+                                      : EntryFormat::native;  // validated by the option's check
   options.snapshot_dir = snapshot_dir;
   return options;
 }
@@ -36,9 +38,11 @@ void add_fsync_option(CLI::App& cmd, LogOptions& options) {
 
 void add_format_option(CLI::App& cmd, LogOptions& options) {
   cmd.add_option("--format", options.format,
-                 "Redis entry format: native (lmx binary) or seed (type + msgpack data, as "
-                 "the original Go producer wrote)")
-      ->check(CLI::IsMember({"native", "seed"}))
+                 "Redis entry format: native (lmx binary), seed (type + msgpack data, as "
+                 "the original Go producer wrote) or json (one field json holding the event's "
+                 "JSON line, as any Redis client can write it); the engine reads all three, "
+                 "mixed in one stream. The file journal always stores native events")
+      ->check(CLI::IsMember({"native", "seed", "json"}))
       ->capture_default_str();
 }
 

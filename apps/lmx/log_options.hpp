@@ -25,7 +25,7 @@ void add_log_option(CLI::App& cmd, LogOptions& options);
 void add_snapshot_dir_option(CLI::App& cmd, LogOptions& options);
 // --fsync always|interval|none.
 void add_fsync_option(CLI::App& cmd, LogOptions& options);
-// --format native|seed (Redis entries).
+// --format native|seed|json (Redis entries).
 void add_format_option(CLI::App& cmd, LogOptions& options);
 
 // "30s", "500ms", "2m", "1h"; a bare number is seconds. Throws CLI::ValidationError.

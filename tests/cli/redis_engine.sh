@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The engine on a Redis Stream, end to end through the command line: native and seed
+# The engine on a Redis Stream, end to end through the command line: native, seed and json
 # entries, a restart from a Redis-held snapshot, one result entry per input entry, and the
 # same export as `lmx apply` (and so as the file journal) for the same events.
 # Needs LMX_TEST_REDIS_URL (scripts/test.sh starts a private server); skipped without it.
@@ -24,7 +24,7 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 cat "$tmp/first.jsonl" "$tmp/second.jsonl" > "$tmp/all.jsonl"
 "$lmx" apply "$tmp/all.jsonl" > "$tmp/expected"
 
-for format in native seed; do
+for format in native seed json; do
   url="$LMX_TEST_REDIS_URL?stream=$prefix-$format"
   "$lmx" produce --log "$url" --format "$format" --input "$tmp/first.jsonl" 2>/dev/null
   "$lmx" run --log "$url" --exit-when-caught-up > "$tmp/run1" 2>/dev/null

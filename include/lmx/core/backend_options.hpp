@@ -29,7 +29,7 @@ struct JournalWriterOptions {
 };
 
 // How a Redis entry carries its event (backend/redis/redis_entry.hpp has the layouts).
-enum class EntryFormat : std::uint8_t { native, seed };
+enum class EntryFormat : std::uint8_t { native, seed, json };
 
 struct BackendOptions {
   JournalWriterOptions journal;              // file backend: fsync policy of the events journal

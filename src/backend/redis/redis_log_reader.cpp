@@ -153,7 +153,7 @@ void RedisLogReader::decode(std::size_t index, Event& event) {
       fields_.push_back({text_of(values->element[i]), text_of(values->element[i + 1])});
     }
   }
-  const Decoded<> decoded = decode_entry(fields_, event);
+  const Decoded<> decoded = entry_decoder_.decode(fields_, event);
   event.position = positions_[at];
   if (!decoded) {
     last_error_ = decoded.error();

@@ -64,6 +64,7 @@ class RedisLogReader final : public LogReader {
   std::size_t batch_count_ = 0;
 
   std::vector<EntryField> fields_;  // reused by decode()
+  EntryDecoder entry_decoder_;
   std::string id_text_;
   std::string count_text_;
   std::string block_text_;

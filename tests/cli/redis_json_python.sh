@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The Python producer and result reader of docs/REDIS.md ("Producers in any language"),
+# run as written there, against a live `lmx run`: it prints exactly the output the doc
+# shows, and the engine's export equals `lmx apply` of the same events.
+# Needs LMX_TEST_REDIS_URL and a python3 with the redis module (scripts/deps.sh installs
+# python3-redis); skipped without either.
+set -euo pipefail
+lmx=$1
+# shellcheck source-path=SCRIPTDIR source=lib/redis_json.bash
+source "$(dirname "$0")/lib/redis_json.bash"
+
+python=""
+for candidate in python3 /usr/bin/python3; do
+  if "$candidate" -c 'import redis' 2>/dev/null; then python=$candidate; break; fi
+done
+if [[ -z $python ]]; then
+  echo "SKIP: no python3 with the redis module (scripts/deps.sh installs python3-redis)"
+  exit 77
+fi
+
+doc_blocks python > "$tmp/producer.py"
+doc_blocks text > "$tmp/expected_output"
+[[ -s "$tmp/producer.py" && -s "$tmp/expected_output" ]] ||
+  fail "docs/REDIS.md lost its Python producer or the output it shows"
+
+start_engine
+LMX_REDIS=$LMX_TEST_REDIS_URL LMX_STREAM=$stream timeout 60 "$python" "$tmp/producer.py" \
+  > "$tmp/output" || fail "the Python producer failed: $(cat "$tmp/output")"
+diff "$tmp/expected_output" "$tmp/output" ||
+  fail "the Python producer's output (right) is not what the doc shows (left)"
+stop_engine_and_compare
+echo "redis_json_python: ok"
