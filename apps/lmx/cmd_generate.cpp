@@ -52,6 +52,9 @@ Command add_generate(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--seed", options->workload.seed, "Seed: the same seed gives the same events")
       ->capture_default_str();
+  cmd->add_flag("--ids", options->workload.ids,
+                "Give event N the command id \"<seed>-<N>\" (a retry of the same output is "
+                "then a duplicate)");
   return {cmd, [options] { return run_generate(*options); }};
 }
 

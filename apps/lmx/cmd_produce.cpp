@@ -266,6 +266,8 @@ Command add_produce(CLI::App& app) {
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   cmd->add_option("--seed", options->workload.seed, "Generator seed")->capture_default_str();
+  cmd->add_flag("--ids", options->workload.ids,
+                "Generated events: give event N the command id \"<seed>-<N>\"");
   cmd->callback([options, input, events, skip] {
     if (input->count() == 0 && events->count() == 0) {
       throw CLI::ValidationError("produce", "give --input FILE|- or --events N");

@@ -37,6 +37,11 @@ Sku Workload::item(std::uint64_t index) const {
 }
 
 void Workload::next(Event& event) {
+  fill(event);
+  if (config_.ids) event.id = CommandId::from(fmt::format("{}-{}", config_.seed, emitted_));
+}
+
+void Workload::fill(Event& event) {
   event.reset();
   const std::uint64_t n = emitted_++;
   // Warm-up: every item stocked with a price, every user topped up.

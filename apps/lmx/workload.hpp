@@ -16,6 +16,7 @@ struct WorkloadConfig {
   std::uint64_t seed = 1;
   std::uint64_t users = 1000;  // user ids 1..users
   std::uint64_t items = 100;   // item ids "sku-1".."sku-<items>"
+  bool ids = false;            // give event n (from 1) the command id "<seed>-<n>"
 };
 
 class Workload {
@@ -26,6 +27,7 @@ class Workload {
   void next(Event& event);
 
  private:
+  void fill(Event& event);
   std::uint64_t random() noexcept;
   std::uint64_t below(std::uint64_t bound) noexcept;
   Sku item(std::uint64_t index) const;
