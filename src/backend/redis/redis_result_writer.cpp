@@ -55,7 +55,7 @@ void RedisResultWriter::write_once(std::span<const Result> results) {
                           "code", texts_[1], "user", texts_[2], "balance", texts_[3], "remain",
                           texts_[4]});
     }
-    (void)read_xadd_replies(connection_, count, stream_);
+    (void)read_xadd_replies(connection_, count);
   }
 }
 

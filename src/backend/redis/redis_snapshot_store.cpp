@@ -15,21 +15,29 @@ namespace lmx {
 namespace {
 
 // Runs the commands queued after a MULTI as one transaction, in one round trip. Every
-// reply is read before an error is thrown, so the connection stays in step.
+// reply is read before an error is thrown, so the connection stays in step; the error
+// names the command that failed and its key.
 void exec_transaction(RedisConnection& connection, std::size_t queued, std::string_view what) {
   connection.append({"EXEC"});
   std::string error;
+  std::vector<std::string> commands;  // the queued ones, to name one that EXEC says failed
   RedisReply exec;
   for (std::size_t i = 0; i < queued + 2; ++i) {  // MULTI, each QUEUED, then EXEC
-    RedisReply reply = connection.reply_or_error(what);
-    if (reply->type == REDIS_REPLY_ERROR && error.empty()) error = reply_text(*reply);
+    RedisReply reply = connection.reply_or_error();
+    if (reply->type == REDIS_REPLY_ERROR && error.empty()) {
+      error = fmt::format("{} refused: {}", connection.replied_command(), reply_text(*reply));
+    }
+    if (i > 0 && i <= queued) commands.push_back(connection.replied_command());
     if (i == queued + 1) exec = std::move(reply);
   }
   assert(exec);  // the loop ran queued + 2 >= 2 times
+  assert(commands.size() == queued);
   const bool ran = exec && exec->type == REDIS_REPLY_ARRAY && exec->elements == queued;
   if (error.empty() && !ran) error = "the transaction was aborted";
   for (std::size_t i = 0; error.empty() && i < queued; ++i) {
-    if (exec->element[i]->type == REDIS_REPLY_ERROR) error = reply_text(*exec->element[i]);
+    if (exec->element[i]->type == REDIS_REPLY_ERROR) {
+      error = fmt::format("{} refused: {}", commands[i], reply_text(*exec->element[i]));
+    }
   }
   if (!error.empty()) {
     throw std::runtime_error(
