@@ -165,11 +165,14 @@ RedisReply RedisConnection::reply_or_error() {
 
 RedisReply RedisConnection::reply() {
   RedisReply reply = reply_or_error();
-  if (reply->type == REDIS_REPLY_ERROR) {
-    throw std::runtime_error(
-        fmt::format("{}: {} refused: {}", url_.to_string(), replied_, reply_text(*reply)));
-  }
+  if (reply->type == REDIS_REPLY_ERROR) throw_refused(*reply);
   return reply;
+}
+
+void RedisConnection::throw_refused(const redisReply& reply) const {
+  assert(reply.type == REDIS_REPLY_ERROR);
+  throw std::runtime_error(
+      fmt::format("{}: {} refused: {}", url_.to_string(), replied_, reply_text(reply)));
 }
 
 RedisReply RedisConnection::command(std::initializer_list<std::string_view> argv) {
@@ -178,13 +181,22 @@ RedisReply RedisConnection::command(std::initializer_list<std::string_view> argv
 }
 
 RedisReply RedisConnection::idempotent_command(std::initializer_list<std::string_view> argv) {
+  RedisReply reply = idempotent_command_or_error(argv);
+  if (reply->type == REDIS_REPLY_ERROR) throw_refused(*reply);
+  return reply;
+}
+
+RedisReply RedisConnection::idempotent_command_or_error(
+    std::initializer_list<std::string_view> argv) {
   try {
     if (broken()) reconnect();
-    return command(argv);
+    append(argv);
+    return reply_or_error();
   } catch (const RedisConnectionError& e) {
     spdlog::warn("{}", e.what());
     reconnect();
-    return command(argv);
+    append(argv);
+    return reply_or_error();
   }
 }
 

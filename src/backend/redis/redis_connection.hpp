@@ -73,6 +73,10 @@ class RedisConnection {
   // The same for a read-only command, which is safe to send again: a broken connection is
   // reconnected (with backoff) and the command retried.
   [[nodiscard]] RedisReply idempotent_command(std::initializer_list<std::string_view> argv);
+  // The same, returning an error reply instead of throwing, for a caller that can go on
+  // without the answer (a snapshot key of the wrong type is skipped, say).
+  [[nodiscard]] RedisReply idempotent_command_or_error(
+      std::initializer_list<std::string_view> argv);
 
   // Drops the connection and connects again, waiting with capped exponential backoff
   // (each attempt logged with how long the server has been unreachable) when earlier
@@ -92,6 +96,7 @@ class RedisConnection {
   void wait_before_retry();
   void handshake();
   [[noreturn]] void throw_io_error(std::string_view what);
+  [[noreturn]] void throw_refused(const redisReply& reply) const;
   void push_pending(std::span<const std::string_view> argv);
   void pop_pending();
 
