@@ -117,8 +117,8 @@ SnapshotHeader decode_snapshot_header(std::string_view bytes) {
                      snapshot_version));
   }
   if (bytes.size() < snapshot_header_size) {
-    fail(fmt::format("truncated: the file ends at offset {} inside the {}-byte header",
-                     bytes.size(), snapshot_header_size));
+    fail(fmt::format("truncated: it ends at offset {} inside the {}-byte header", bytes.size(),
+                     snapshot_header_size));
   }
   SnapshotHeader header;
   const char* h = bytes.data();
@@ -134,7 +134,7 @@ Snapshot decode_snapshot(std::string_view bytes) {
   const SnapshotHeader header = decode_snapshot_header(bytes);
   const std::uint64_t room = bytes.size() - snapshot_header_size;
   if (header.payload_size > room || room - header.payload_size < snapshot_checksum_size) {
-    fail(fmt::format("truncated: the file ends at offset {}, expected {} bytes", bytes.size(),
+    fail(fmt::format("truncated: it ends at offset {}, expected {} bytes", bytes.size(),
                      snapshot_header_size + header.payload_size + snapshot_checksum_size));
   }
   const std::size_t checksum_offset = snapshot_header_size + header.payload_size;

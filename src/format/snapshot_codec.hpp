@@ -33,10 +33,11 @@
 // The CRC32C covers every byte before it. Entities are in the state's own order, so that
 // a restored state iterates (and exports) exactly like the one that was saved.
 //
-// decode_snapshot() throws std::runtime_error saying what and where: "bad magic",
-// "unsupported snapshot version 3", "truncated: ... ends at offset N, expected M bytes" (a
-// short file), "checksum mismatch at offset N" (damage), "reserved field at offset N is not
-// zero", "count mismatch ...", "invalid item id at offset N".
+// decode_snapshot() throws std::runtime_error starting "snapshot " and saying what and
+// where, in words that fit a file and a Redis key alike: "bad magic", "unsupported snapshot
+// version 3", "truncated: it ends at offset N, expected M bytes" (short), "checksum mismatch
+// at offset N" (damage), "reserved field at offset N is not zero", "count mismatch ...",
+// "invalid item id at offset N". The store adds which file or key it was.
 
 #include <cstdint>
 #include <string>
@@ -46,7 +47,7 @@
 
 namespace lmx {
 
-inline constexpr std::uint32_t snapshot_magic = 0x53584D4Cu;  // "LMXS" in file order
+inline constexpr std::uint32_t snapshot_magic = 0x53584D4Cu;  // "LMXS" in stored byte order
 inline constexpr std::uint16_t snapshot_version = 2;
 inline constexpr std::size_t snapshot_header_size = 56;
 inline constexpr std::size_t snapshot_checksum_size = 4;
