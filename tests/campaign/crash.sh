@@ -146,7 +146,7 @@ campaign() {
         [[ $(log_bytes) -gt $before ]] && break
         sleep 0.01
       done
-      sleep "$(random_ms 0 10)"
+      random_sleep 0 10
       kill -9 $producer 2> /dev/null || true
       rc=0
       wait $producer 2> /dev/null || rc=$?
@@ -160,7 +160,7 @@ campaign() {
       take_killed_producer_prefix $i $events
     fi
 
-    sleep "$(random_ms 20 400)"
+    random_sleep 20 400
     rc=0
     kill -9 $engine 2> /dev/null || true
     wait $engine 2> /dev/null || rc=$?

@@ -2,6 +2,8 @@
 # tests/cli/lib/recovery.bash. Each script sets $lmx and $tmp before sourcing this.
 #   LMX_CAMPAIGN_ROUNDS  rounds to run (default: the script's short form, the one CTest runs)
 #   LMX_CAMPAIGN_SEED    seeds $RANDOM, so a failing run can be repeated exactly (default 1)
+# Random choices are taken in the script's own shell: bash reseeds $RANDOM in every subshell,
+# so a number taken inside $(...) would differ from one run to the next whatever the seed.
 
 # shellcheck source-path=SCRIPTDIR source=../../cli/lib/recovery.bash
 source "$(dirname "${BASH_SOURCE[0]}")/../../cli/lib/recovery.bash"
@@ -14,9 +16,16 @@ campaign_rounds() {
   echo "${LMX_CAMPAIGN_ROUNDS:-$1}"
 }
 
-# random_below N: a seeded random number in [0, N), for N up to 2^30.
+# random_below N: sets $random to a seeded random number in [0, N), for N up to 2^30.
 random_below() {
-  echo $(((RANDOM << 15 | RANDOM) % $1))
+  random=$(((RANDOM << 15 | RANDOM) % $1))
+}
+
+# random_sleep LOW HIGH: sleeps a seeded random number of milliseconds in [LOW, HIGH].
+random_sleep() {
+  random_below $(($2 - $1 + 1))
+  local ms=$(($1 + random))
+  sleep "$(printf '%d.%03d' $((ms / 1000)) $((ms % 1000)))"
 }
 
 # reference EVENTS: `lmx apply` of the JSON-lines EVENTS, its export to
