@@ -1,5 +1,5 @@
 # Shared by the fault campaigns in tests/campaign (sourced, not a test of its own). Builds on
-# tests/cli/lib/recovery.bash. Each script sets $lmx and $tmp before sourcing this.
+# tests/cli/lib/recovery.bash. Each script sets $lmx and $tmp before calling these.
 #   LMX_CAMPAIGN_ROUNDS  rounds to run (default: the script's short form, the one CTest runs)
 #   LMX_CAMPAIGN_SEED    seeds $RANDOM, so a failing run can be repeated exactly (default 1)
 # Random choices are taken in the script's own shell: bash reseeds $RANDOM in every subshell,
