@@ -81,7 +81,7 @@ void generate(std::size_t count, Sink sink) {
 }
 
 Pass write_plain(lmx::RedisConnection& connection, const std::string& stream, EntryFormat format,
-                   std::size_t count) {
+                 std::size_t count) {
   std::string payload;
   std::vector<std::string_view> argv;
   const Timer timer;
@@ -91,7 +91,7 @@ Pass write_plain(lmx::RedisConnection& connection, const std::string& stream, En
       lmx::append_entry_fields(event, format, payload, argv);
       connection.append(argv);
     }
-    (void)lmx::read_xadd_replies(connection, batch.size(), stream);
+    (void)lmx::read_xadd_replies(connection, batch.size());
   });
   return timer.stop(count);
 }

@@ -26,10 +26,18 @@ redis_private_launch() {
   return 1
 }
 
-# Shuts the server down the way an operator would (AOF flushed), keeping its data.
-redis_private_restart() {
+# Shuts the server down the way an operator would (AOF flushed), keeping its data for
+# redis_private_launch; fails when it still answers 5 s later.
+redis_private_shutdown() {
   redis-cli -p "$LMX_REDIS_PORT" shutdown >/dev/null 2>&1 || true
-  for _ in $(seq 100); do redis-cli -p "$LMX_REDIS_PORT" ping >/dev/null 2>&1 || break; sleep 0.05; done
+  for _ in $(seq 100); do redis-cli -p "$LMX_REDIS_PORT" ping >/dev/null 2>&1 || return 0; sleep 0.05; done
+  echo "redis-server on port $LMX_REDIS_PORT did not shut down" >&2
+  return 1
+}
+
+# Shuts the server down (as above) and starts it again on the same port and data.
+redis_private_restart() {
+  redis_private_shutdown || true
   redis_private_launch
 }
 

@@ -165,7 +165,7 @@ SnapshotHeader decode_snapshot_header(std::string_view bytes) {
   SnapshotHeader header;
   header.header_size = version >= 3 ? snapshot_header_size : snapshot_v2_header_size;
   if (bytes.size() < header.header_size) {
-    fail(fmt::format("truncated: the file ends at offset {} inside the {}-byte header",
+    fail(fmt::format("truncated: it ends at offset {} inside the {}-byte header",
                      bytes.size(), header.header_size));
   }
   const char* h = bytes.data();
@@ -186,7 +186,7 @@ Snapshot decode_snapshot(std::string_view bytes) {
   const std::size_t base = header.header_size;
   const std::uint64_t room = bytes.size() - base;
   if (header.payload_size > room || room - header.payload_size < snapshot_checksum_size) {
-    fail(fmt::format("truncated: the file ends at offset {}, expected {} bytes", bytes.size(),
+    fail(fmt::format("truncated: it ends at offset {}, expected {} bytes", bytes.size(),
                      base + header.payload_size + snapshot_checksum_size));
   }
   const std::size_t checksum_offset = base + header.payload_size;

@@ -44,11 +44,12 @@
 // The CRC32C covers every byte before it. Entities and ids are in the state's own order,
 // so that a restored state iterates (and exports) exactly like the one that was saved.
 //
-// decode_snapshot() throws std::runtime_error saying what and where: "bad magic",
-// "unsupported snapshot version 4", "truncated: ... ends at offset N, expected M bytes" (a
-// short snapshot), "checksum mismatch at offset N" (damage), "reserved field at offset N is
-// not zero", "count mismatch ...", "invalid item id at offset N", "invalid command id at
-// offset N", "bad id horizon".
+// decode_snapshot() throws std::runtime_error starting "snapshot " and saying what and
+// where, in words that fit a file and a Redis key alike: "bad magic", "unsupported snapshot
+// version 4", "truncated: it ends at offset N, expected M bytes" (short), "checksum mismatch
+// at offset N" (damage), "reserved field at offset N is not zero", "count mismatch ...",
+// "invalid item id at offset N", "invalid command id at offset N", "bad id horizon". The
+// store adds which file or key it was.
 
 #include <cstdint>
 #include <string>
@@ -58,7 +59,7 @@
 
 namespace lmx {
 
-inline constexpr std::uint32_t snapshot_magic = 0x53584D4Cu;  // "LMXS" in file order
+inline constexpr std::uint32_t snapshot_magic = 0x53584D4Cu;  // "LMXS" in stored byte order
 inline constexpr std::uint16_t snapshot_version = 3;
 inline constexpr std::size_t snapshot_header_size = 72;
 inline constexpr std::size_t snapshot_v2_header_size = 56;  // versions 1 and 2

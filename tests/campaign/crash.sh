@@ -31,6 +31,8 @@ cleanup() {
 trap cleanup EXIT
 # shellcheck source-path=SCRIPTDIR source=lib/campaign.bash
 source "$(dirname "$0")/lib/campaign.bash"
+# shellcheck source-path=SCRIPTDIR source=lib/redis_stream.bash
+source "$(dirname "$0")/lib/redis_stream.bash"
 
 rounds=$(campaign_rounds 10)
 batch_events=3000         # a normal producer: one round
@@ -38,7 +40,8 @@ killed_batch_events=60000 # a producer that is killed: many append batches of 40
 workload=(--users 100 --items 30)
 
 # --- The two backends: where the log is, how long it is, and its results as
-# '<position> <reason>' lines with the position as the event's line number (0-N).
+# '<position> <reason>' lines with the position as the event's line number (0-N); for
+# Redis, lib/redis_stream.bash.
 d=$tmp/data
 file_url() { echo "file:$d"; }
 file_count() {
@@ -49,24 +52,6 @@ file_count() {
 file_results() {
   if [[ -d $d/results ]]; then "$lmx" inspect results "$d"; fi
 }
-redis_url() { echo "$LMX_TEST_REDIS_URL?stream=$redis_stream"; }
-redis_count() { redis-cli -u "$LMX_TEST_REDIS_URL" XLEN "$redis_stream"; }
-# Redis ids are not line numbers: the results must name strictly increasing input ids (one
-# per entry, in log order), and the k-th of them is the k-th event.
-redis_results() {
-  redis-cli -u "$LMX_TEST_REDIS_URL" --raw XRANGE "$redis_stream:results" - + | awk '
-    want == "pos" { pos = $0; want = "" ; next }
-    want == "reason" {
-      split(pos, id, "-")
-      if (n > 0 && !(id[1] > last[1] || (id[1] == last[1] && id[2] > last[2]))) {
-        print "result for " pos " does not follow " last[1] "-" last[2] > "/dev/stderr"; exit 1
-      }
-      last[1] = id[1]; last[2] = id[2]; n++
-      print "0-" n " " $0; want = ""; next
-    }
-    $0 == "pos" || $0 == "reason" { want = $0 }'
-}
-
 log_bytes() {
   if [[ $backend == redis ]]; then redis_count; return; fi
   local total=0 f
@@ -74,20 +59,6 @@ log_bytes() {
     [[ -f $f ]] && total=$((total + $(stat -c %s "$f")))
   done
   echo $total
-}
-
-# check_round WHAT [complete]: the three properties above, against $all.
-check_round() {
-  local url
-  url=$("${backend}_url")
-  reference "$all"
-  "$lmx" export --log "$url" > "$tmp/actual.export" 2> "$tmp/export.err" ||
-    fail "$1: lmx export failed: $(cat "$tmp/export.err")"
-  expect_same "$tmp/expected.export" "$tmp/actual.export" "$1: export"
-  [[ $("${backend}_count") -eq $(wc -l < "$all") ]] || fail "$1: the log does not hold the events produced"
-  "${backend}_results" > "$tmp/actual.results" || fail "$1: cannot read the results log"
-  check_results_prefix "$tmp/actual.results" "$1" "${2:-}"
-  [[ ${2:-} != complete ]] || check_conservation "$all" "$tmp/actual.results" "$tmp/actual.export" "$1"
 }
 
 # After a producer was killed: what it left is whole records of a prefix of its input, then
@@ -146,7 +117,7 @@ campaign() {
         [[ $(log_bytes) -gt $before ]] && break
         sleep 0.01
       done
-      sleep "$(random_ms 0 10)"
+      random_sleep 0 10
       kill -9 $producer 2> /dev/null || true
       rc=0
       wait $producer 2> /dev/null || rc=$?
@@ -160,7 +131,7 @@ campaign() {
       take_killed_producer_prefix $i $events
     fi
 
-    sleep "$(random_ms 20 400)"
+    random_sleep 20 400
     rc=0
     kill -9 $engine 2> /dev/null || true
     wait $engine 2> /dev/null || rc=$?
@@ -194,6 +165,7 @@ campaign() {
 
 campaign file
 if [[ -n ${LMX_TEST_REDIS_URL:-} ]]; then
+  redis_server=$LMX_TEST_REDIS_URL
   redis_stream="lmx-campaign-$$-$campaign_seed"
   campaign redis
 else

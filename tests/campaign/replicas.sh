@@ -26,8 +26,13 @@ b=$tmp/b
 kills_done=0
 for ((round = 1; round <= rounds; round++)); do
   rm -rf "$a" "$b"
-  "$lmx" generate --events $((20000 + $(random_below 20000))) --users $((50 + $(random_below 500))) \
-    --items $((5 + $(random_below 50))) --seed $((campaign_seed * 1000 + round)) > "$tmp/events.jsonl"
+  random_below 20000
+  events=$((20000 + random))
+  random_below 500
+  users=$((50 + random))
+  random_below 50
+  "$lmx" generate --events $events --users $users --items $((5 + random)) \
+    --seed $((campaign_seed * 1000 + round)) > "$tmp/events.jsonl"
   "$lmx" produce --log "file:$a" --input "$tmp/events.jsonl" 2> /dev/null
   mkdir -m 700 "$b"
   cp -a "$a/journal" "$b/journal"
@@ -38,7 +43,7 @@ for ((round = 1; round <= rounds; round++)); do
     "$lmx" run --log "file:$b" --snapshot-interval 50ms --status-interval 1h \
       > /dev/null 2> "$tmp/b$k.err" &
     engine=$!
-    sleep "$(random_ms 10 200)"
+    random_sleep 10 200
     kill -9 $engine 2> /dev/null || true
     wait $engine 2> /dev/null || true
     engine=

@@ -43,29 +43,31 @@ done
 [[ $(find "$d/snapshots" -name '*.lmxs' | wc -l) -eq 3 ]] || fail "setup: not three snapshots"
 cp -a "$d" "$tmp/pristine"
 
-# pick_file DIR GLOB: one of the non-empty files, at random; none when an earlier fault of
-# the round removed them.
+# pick_file DIR GLOB: sets $chosen to one of the non-empty files, at random; to nothing when
+# an earlier fault of the round removed them.
 pick_file() {
   local files
+  chosen=
   mapfile -t files < <(find "$1" -name "$2" -size +0 2> /dev/null | sort)
   ((${#files[@]} > 0)) || return 0
-  echo "${files[$(random_below ${#files[@]})]}"
+  random_below ${#files[@]}
+  chosen=${files[random]}
 }
 
-# The faults. Each prints the file it damaged (or the directory it removed), or nothing.
+# The faults. Each adds the file it damaged (or the directory it removed) to $damaged.
 truncate_file() {
-  local f
-  f=$(pick_file "$1" "$2")
-  [[ -n $f ]] || return 0
-  truncate -s "$(random_below "$(stat -c %s "$f")")" "$f"
-  echo "$f"
+  pick_file "$1" "$2"
+  [[ -n $chosen ]] || return 0
+  random_below "$(stat -c %s "$chosen")"
+  truncate -s "$random" "$chosen"
+  damaged+=("$chosen")
 }
 flip_file() {
-  local f
-  f=$(pick_file "$1" "$2")
-  [[ -n $f ]] || return 0
-  flip_byte "$f" "$(random_below "$(stat -c %s "$f")")"
-  echo "$f"
+  pick_file "$1" "$2"
+  [[ -n $chosen ]] || return 0
+  random_below "$(stat -c %s "$chosen")"
+  flip_byte "$chosen" "$random"
+  damaged+=("$chosen")
 }
 inject() {
   case $1 in
@@ -75,8 +77,8 @@ inject() {
     results_flip) flip_file "$d/results" '*.seg' ;;
     snapshot_truncate) truncate_file "$d/snapshots" '*.lmxs' ;;
     snapshot_flip) flip_file "$d/snapshots" '*.lmxs' ;;
-    results_deleted) rm -rf "$d/results" && echo "$d/results" ;;
-    snapshots_deleted) rm -rf "$d/snapshots" && echo "$d/snapshots" ;;
+    results_deleted) rm -rf "$d/results" && damaged+=("$d/results") ;;
+    snapshots_deleted) rm -rf "$d/snapshots" && damaged+=("$d/snapshots") ;;
   esac
 }
 faults=(journal_truncate journal_flip results_truncate results_flip snapshot_truncate
@@ -134,13 +136,11 @@ for ((round = 1; round <= rounds; round++)); do
   picked=("${faults[$(((round - 1) % ${#faults[@]}))]}")
   # From the second pass over the list on, every other round adds a second, random fault.
   if ((round > ${#faults[@]} && round % 2 == 0)); then
-    picked+=("${faults[$(random_below ${#faults[@]})]}")
+    random_below ${#faults[@]}
+    picked+=("${faults[random]}")
   fi
   damaged=()
-  for fault in "${picked[@]}"; do
-    f=$(inject "$fault")
-    [[ -z $f ]] || damaged+=("$f")
-  done
+  for fault in "${picked[@]}"; do inject "$fault"; done
   what="round $round (${picked[*]}: ${damaged[*]#"$d/"})"
   if "$lmx" run --log "file:$d" --exit-when-caught-up > "$tmp/run.out" 2> "$tmp/run.err"; then
     check_recovered "$what"

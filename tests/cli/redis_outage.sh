@@ -16,22 +16,8 @@ start_engine() {  # start_engine NAME [options...]
   "$lmx" run --log "$url" --status-interval 1s "$@" > "$tmp/engine$name.out" 2> "$tmp/engine$name.log" &
   engine_pid=$!
 }
-server_down() {  # keeps the data (AOF) for redis_private_launch
-  redis-cli -p "$port" shutdown >/dev/null 2>&1 || true
-  for _ in $(seq 100); do redis-cli -p "$port" ping >/dev/null 2>&1 || return 0; sleep 0.05; done
-  fail "redis-server did not shut down"
-}
+server_down() { redis_private_shutdown || fail "redis-server did not shut down"; }
 produce() { "$lmx" generate --events 2000 --users 50 --items 10 --seed "$1" | "$lmx" produce --log "$url" --input - 2>/dev/null; }
-# wait_exit SECONDS: sets status to the engine's exit status; fails when it runs longer.
-wait_exit() {
-  for _ in $(seq "$(($1 * 20))"); do
-    if ! kill -0 "$engine_pid" 2>/dev/null; then
-      status=0; wait "$engine_pid" || status=$?; engine_pid=""; return
-    fi
-    sleep 0.05
-  done
-  fail "the engine still runs $1 s later"
-}
 
 redis_private_start --appendonly yes --appendfsync always || fail "redis-server did not start"
 port=$LMX_REDIS_PORT

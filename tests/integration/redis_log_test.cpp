@@ -69,7 +69,7 @@ TEST_F(RedisLog, SeedVectorsWrittenByteForByteReadBackWithTheirReasons) {
       std::vector<std::string_view> argv = {"XADD", url.stream, v.id};
       for (const auto& [field, value] : v.fields) argv.insert(argv.end(), {field, value});
       admin->append(argv);
-      (void)admin->reply("XADD");
+      (void)admin->reply();
     }
     RedisLogReader reader(url, Position{});
     const std::vector<Event> events = read_events(reader, vectors.size());
@@ -240,6 +240,53 @@ TEST_F(RedisLog, WriterErrorNamesTheCommandAndKeepsTheConnectionInStep) {
   }
   (void)admin->command({"DEL", url.stream});
   EXPECT_FALSE(writer.append(events).is_zero());
+}
+
+// An operator told "WRONGTYPE" must also be told which key holds the wrong type: every
+// refusal names the command and its key, whichever component sent it.
+TEST_F(RedisLog, ErrorRepliesNameTheCommandAndTheKey) {
+  const auto expect_names = [](const std::exception& e, const std::string& command) {
+    const std::string message = e.what();
+    EXPECT_NE(message.find(command + " refused: WRONGTYPE"), std::string::npos) << message;
+  };
+  (void)admin->command({"SET", url.stream, "not a stream"});
+  try {
+    RedisLogReader reader(url, Position{});
+    (void)reader.fetch(1, 1ms);
+    FAIL() << "XREAD of a string key succeeded";
+  } catch (const std::runtime_error& e) {
+    expect_names(e, "XREAD " + url.stream);
+  }
+  try {
+    (void)stream_end(*admin, url.stream);
+    FAIL() << "XREVRANGE of a string key succeeded";
+  } catch (const std::runtime_error& e) {
+    expect_names(e, "XREVRANGE " + url.stream);
+  }
+  (void)admin->command({"DEL", url.stream});
+  (void)admin->command({"SET", url.stream + ":results", "not a stream"});
+  try {
+    RedisResultWriter results(url);
+    const Result result{.position = Position{1, 1}, .type = EventType::topup};
+    results.write(std::span(&result, 1));
+    FAIL() << "XADD to a string key succeeded";
+  } catch (const std::runtime_error& e) {
+    expect_names(e, "XADD " + url.stream + ":results");
+  }
+  // Pipelined: each reply is named after its own command, not after the first or the last.
+  admin->append({"XLEN", url.stream});
+  admin->append({"XLEN", url.stream + ":results"});
+  admin->append({"XLEN", url.stream});
+  EXPECT_EQ(admin->reply()->integer, 0);
+  try {
+    (void)admin->reply();
+    FAIL() << "XLEN of a string key succeeded";
+  } catch (const std::runtime_error& e) {
+    expect_names(e, "XLEN " + url.stream + ":results");
+  }
+  EXPECT_EQ(admin->reply()->integer, 0);
+  EXPECT_EQ(admin->replied_command(), "XLEN " + url.stream);
+  (void)admin->command({"DEL", url.stream + ":results"});
 }
 
 TEST_F(RedisLog, ResultsArePublishedReadablyAndTheLastIsFound) {

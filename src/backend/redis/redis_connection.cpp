@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cctype>
 #include <chrono>
 #include <thread>
 
@@ -26,7 +27,27 @@ bool is_transient(std::string_view error) noexcept {
   return error.substr(0, 7) == "LOADING" || error.substr(0, 8) == "BUSY Red";
 }
 
+bool same_command(std::string_view a, std::string_view b) noexcept {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::toupper(static_cast<unsigned char>(x)) ==
+                  std::toupper(static_cast<unsigned char>(y));
+         });
+}
+
 }  // namespace
+
+std::string_view command_key(std::span<const std::string_view> argv) noexcept {
+  assert(!argv.empty());
+  if (argv.size() < 2) return {};
+  if (same_command(argv[0], "AUTH") || same_command(argv[0], "HELLO")) return {};
+  if (same_command(argv[0], "XREAD") || same_command(argv[0], "XREADGROUP")) {
+    const auto streams = std::find_if(argv.begin(), argv.end(), [](std::string_view arg) {
+      return same_command(arg, "STREAMS");
+    });
+    return streams + 1 < argv.end() ? *(streams + 1) : std::string_view{};
+  }
+  return argv[1];
+}
 
 std::string_view reply_text(const redisReply& reply) noexcept {
   if (reply.str == nullptr) return {};
@@ -40,6 +61,8 @@ RedisConnection::RedisConnection(RedisUrl url, RedisRetryPolicy retry)
 
 void RedisConnection::connect() {
   assert(!context_);
+  pending_first_ = 0;  // replies still due died with the old connection
+  pending_count_ = 0;
   const timeval connect_timeout = to_timeval(redis_connect_timeout_ms);
   context_.reset(redisConnectWithTimeout(url_.host.c_str(), url_.port, connect_timeout));
   if (!context_) {
@@ -88,6 +111,30 @@ void RedisConnection::append(std::span<const std::string_view> argv) {
                              argv_sizes_.data()) != REDIS_OK) {
     throw_io_error("queueing a command");
   }
+  push_pending(argv);
+}
+
+void RedisConnection::push_pending(std::span<const std::string_view> argv) {
+  if (pending_count_ == pending_.size()) {  // full: grow, oldest first again
+    std::rotate(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(pending_first_),
+                pending_.end());
+    pending_first_ = 0;
+    pending_.resize(std::max<std::size_t>(16, pending_.size() * 2));
+  }
+  std::string& label = pending_[(pending_first_ + pending_count_) % pending_.size()];
+  const std::string_view key = command_key(argv);
+  label.assign(argv[0]);
+  if (!key.empty()) label.append(" ").append(key);
+  ++pending_count_;
+  assert(pending_count_ <= pending_.size());
+}
+
+// Called once a reply is read: replies come in command order.
+void RedisConnection::pop_pending() {
+  assert(pending_count_ > 0);
+  replied_.assign(pending_[pending_first_]);
+  pending_first_ = (pending_first_ + 1) % pending_.size();
+  --pending_count_;
 }
 
 void RedisConnection::flush() {
@@ -97,43 +144,59 @@ void RedisConnection::flush() {
   }
 }
 
-RedisReply RedisConnection::reply_or_error(std::string_view what) {
+RedisReply RedisConnection::reply_or_error() {
+  assert(pending_count_ > 0 || broken());  // a reply is due only to a command sent
+  const std::string_view what =
+      pending_count_ > 0 ? std::string_view(pending_[pending_first_]) : "reading a reply";
   if (broken()) throw_io_error(what);
   void* raw = nullptr;
   if (redisGetReply(context_.get(), &raw) != REDIS_OK || raw == nullptr) throw_io_error(what);
   RedisReply reply(static_cast<redisReply*>(raw));
+  pop_pending();
   if (reply->type == REDIS_REPLY_ERROR && is_transient(reply_text(*reply))) {
     // The rest of the pipeline would get the same answer: start over on a new connection.
     context_.reset();
     throw RedisConnectionError(
-        fmt::format("{}: {}: {}", url_.to_string(), what, reply_text(*reply)));
+        fmt::format("{}: {}: {}", url_.to_string(), replied_, reply_text(*reply)));
   }
   failures_ = 0;  // the server answered: the next loss starts the backoff afresh
   return reply;
 }
 
-RedisReply RedisConnection::reply(std::string_view what) {
-  RedisReply reply = reply_or_error(what);
-  if (reply->type == REDIS_REPLY_ERROR) {
-    throw std::runtime_error(
-        fmt::format("{}: {} refused: {}", url_.to_string(), what, reply_text(*reply)));
-  }
+RedisReply RedisConnection::reply() {
+  RedisReply reply = reply_or_error();
+  if (reply->type == REDIS_REPLY_ERROR) throw_refused(*reply);
   return reply;
+}
+
+void RedisConnection::throw_refused(const redisReply& reply) const {
+  assert(reply.type == REDIS_REPLY_ERROR);
+  throw std::runtime_error(
+      fmt::format("{}: {} refused: {}", url_.to_string(), replied_, reply_text(reply)));
 }
 
 RedisReply RedisConnection::command(std::initializer_list<std::string_view> argv) {
   append(argv);
-  return reply(*argv.begin());
+  return reply();
 }
 
 RedisReply RedisConnection::idempotent_command(std::initializer_list<std::string_view> argv) {
+  RedisReply reply = idempotent_command_or_error(argv);
+  if (reply->type == REDIS_REPLY_ERROR) throw_refused(*reply);
+  return reply;
+}
+
+RedisReply RedisConnection::idempotent_command_or_error(
+    std::initializer_list<std::string_view> argv) {
   try {
     if (broken()) reconnect();
-    return command(argv);
+    append(argv);
+    return reply_or_error();
   } catch (const RedisConnectionError& e) {
     spdlog::warn("{}", e.what());
     reconnect();
-    return command(argv);
+    append(argv);
+    return reply_or_error();
   }
 }
 

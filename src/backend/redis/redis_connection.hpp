@@ -6,7 +6,8 @@
 //   RedisConnectionError  the server is unreachable, the connection broke or timed out,
 //                         or the server is still loading its data: reconnect may help;
 //   std::runtime_error    the server refused (AUTH failed, WRONGTYPE, ...): it will again.
-// Each message names the server (never the password) and what was being done.
+// Each message names the server (never the password) and the command it concerns with its
+// key ("XADD orders refused: WRONGTYPE ..."), so an operator knows which key to look at.
 
 #include <hiredis/hiredis.h>
 
@@ -57,10 +58,14 @@ class RedisConnection {
   // Sends every queued command now, so the server works while the caller does other work.
   void flush();
 
-  // The next reply, in command order. An error reply throws std::runtime_error naming
-  // `what`; use reply_or_error() to drain a pipeline past an error reply.
-  [[nodiscard]] RedisReply reply(std::string_view what);
-  [[nodiscard]] RedisReply reply_or_error(std::string_view what);
+  // The next reply, in command order. An error reply throws std::runtime_error naming the
+  // command and its key; use reply_or_error() to drain a pipeline past an error reply.
+  [[nodiscard]] RedisReply reply();
+  [[nodiscard]] RedisReply reply_or_error();
+
+  // The command the reply read last answered, as messages name it: its name and the key it
+  // concerned ("XADD orders", "XREAD orders", "EXEC"), never an AUTH argument.
+  [[nodiscard]] const std::string& replied_command() const noexcept { return replied_; }
 
   // append + reply, one round trip.
   [[nodiscard]] RedisReply command(std::initializer_list<std::string_view> argv);
@@ -68,6 +73,10 @@ class RedisConnection {
   // The same for a read-only command, which is safe to send again: a broken connection is
   // reconnected (with backoff) and the command retried.
   [[nodiscard]] RedisReply idempotent_command(std::initializer_list<std::string_view> argv);
+  // The same, returning an error reply instead of throwing, for a caller that can go on
+  // without the answer (a snapshot key of the wrong type is skipped, say).
+  [[nodiscard]] RedisReply idempotent_command_or_error(
+      std::initializer_list<std::string_view> argv);
 
   // Drops the connection and connects again, waiting with capped exponential backoff
   // (each attempt logged with how long the server has been unreachable) when earlier
@@ -87,6 +96,9 @@ class RedisConnection {
   void wait_before_retry();
   void handshake();
   [[noreturn]] void throw_io_error(std::string_view what);
+  [[noreturn]] void throw_refused(const redisReply& reply) const;
+  void push_pending(std::span<const std::string_view> argv);
+  void pop_pending();
 
   struct ContextDeleter {
     void operator()(redisContext* context) const noexcept { redisFree(context); }
@@ -100,9 +112,20 @@ class RedisConnection {
   // Reused for every command, so that appending allocates nothing once warmed up.
   std::vector<const char*> argv_;
   std::vector<std::size_t> argv_sizes_;
+  // The commands sent and not answered yet, oldest first, as replied_command() names them:
+  // a ring over pending_ whose strings keep their capacity, so naming allocates nothing
+  // once warmed up. Emptied with the connection, whose replies it describes.
+  std::vector<std::string> pending_;
+  std::size_t pending_first_ = 0;
+  std::size_t pending_count_ = 0;
+  std::string replied_;
 };
 
 // Message of an error reply, for exceptions and logs.
 [[nodiscard]] std::string_view reply_text(const redisReply& reply) noexcept;
+
+// The key a command concerns, for messages: the stream after STREAMS for XREAD, nothing for
+// AUTH and HELLO (their arguments are secrets) or a command without arguments, else argv[1].
+[[nodiscard]] std::string_view command_key(std::span<const std::string_view> argv) noexcept;
 
 }  // namespace lmx

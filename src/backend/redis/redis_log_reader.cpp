@@ -72,7 +72,7 @@ bool RedisLogReader::receive() {
       reconnected = false;
       if (!read_in_flight_) send_read();
       read_in_flight_ = false;  // consumed below, or lost with the connection
-      take_reply(connection_.reply("XREAD"));
+      take_reply(connection_.reply());
       break;
     } catch (const RedisConnectionError& e) {
       spdlog::warn("reading {} after {}: {}; reconnecting", stream_, redis_id(next_after_),

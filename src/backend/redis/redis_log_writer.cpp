@@ -54,7 +54,7 @@ Position RedisLogWriter::append_chunk(std::span<const Event> events, Progress& p
   progress.sent_end = base + events.size();
   XaddTally tally;
   try {
-    const Position last = read_xadd_replies(connection_, events.size(), stream_, &tally);
+    const Position last = read_xadd_replies(connection_, events.size(), &tally);
     progress.appended = base + events.size();
     progress.last_appended = last;
     return last;
@@ -69,14 +69,13 @@ Position RedisLogWriter::append_chunk(std::span<const Event> events, Progress& p
   }
 }
 
-Position read_xadd_replies(RedisConnection& connection, std::size_t count, std::string_view stream,
-                           XaddTally* tally) {
+Position read_xadd_replies(RedisConnection& connection, std::size_t count, XaddTally* tally) {
   XaddTally local;
   XaddTally& t = tally != nullptr ? *tally : local;
   std::string first_error;
   Position last;
   for (std::size_t i = 0; i < count; ++i) {
-    const RedisReply reply = connection.reply_or_error("XADD");
+    const RedisReply reply = connection.reply_or_error();
     t.read = i + 1;
     const Decoded<Position> id = reply->type == REDIS_REPLY_STRING
                                      ? parse_redis_id(reply_text(*reply))
@@ -90,7 +89,7 @@ Position read_xadd_replies(RedisConnection& connection, std::size_t count, std::
       }
     } else if (first_error.empty()) {
       first_error = fmt::format(
-          "{}: XADD {} refused: {}", connection.url().to_string(), stream,
+          "{}: {} refused: {}", connection.url().to_string(), connection.replied_command(),
           reply->type == REDIS_REPLY_ERROR ? reply_text(*reply) : "not an increasing id");
     }
   }

@@ -12,10 +12,10 @@
 #include <string>
 #include <vector>
 
-#include "lmx/core/log_writer.hpp"
 #include "backend/redis/redis_connection.hpp"
 #include "backend/redis/redis_entry.hpp"
 #include "backend/redis/redis_url.hpp"
+#include "lmx/core/log_writer.hpp"
 
 namespace lmx {
 
@@ -50,8 +50,8 @@ struct XaddTally {
 // Reads the ids of `count` pipelined XADD replies and returns the greatest; throws the first
 // error after reading all of them, so the connection stays in step with its commands (a
 // lost connection throws RedisConnectionError at once). `tally`, when given, is updated as
-// each reply is read.
+// each reply is read. An error names the stream the refused XADD was for.
 [[nodiscard]] Position read_xadd_replies(RedisConnection& connection, std::size_t count,
-                                         std::string_view stream, XaddTally* tally = nullptr);
+                                         XaddTally* tally = nullptr);
 
 }  // namespace lmx

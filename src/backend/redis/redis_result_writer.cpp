@@ -64,7 +64,7 @@ void RedisResultWriter::write_once(std::span<const Result> results) {
       connection_.append(
           std::span<const std::string_view>(argv).first(duplicate ? argv.size() : argv.size() - 4));
     }
-    (void)read_xadd_replies(connection_, count, stream_);
+    (void)read_xadd_replies(connection_, count);
   }
 }
 

@@ -15,26 +15,38 @@ namespace lmx {
 namespace {
 
 // Runs the commands queued after a MULTI as one transaction, in one round trip. Every
-// reply is read before an error is thrown, so the connection stays in step.
+// reply is read before an error is thrown, so the connection stays in step; the error
+// names the command that failed and its key.
 void exec_transaction(RedisConnection& connection, std::size_t queued, std::string_view what) {
   connection.append({"EXEC"});
   std::string error;
+  std::vector<std::string> commands;  // the queued ones, to name one that EXEC says failed
   RedisReply exec;
   for (std::size_t i = 0; i < queued + 2; ++i) {  // MULTI, each QUEUED, then EXEC
-    RedisReply reply = connection.reply_or_error(what);
-    if (reply->type == REDIS_REPLY_ERROR && error.empty()) error = reply_text(*reply);
+    RedisReply reply = connection.reply_or_error();
+    if (reply->type == REDIS_REPLY_ERROR && error.empty()) {
+      error = fmt::format("{} refused: {}", connection.replied_command(), reply_text(*reply));
+    }
+    if (i > 0 && i <= queued) commands.push_back(connection.replied_command());
     if (i == queued + 1) exec = std::move(reply);
   }
   assert(exec);  // the loop ran queued + 2 >= 2 times
+  assert(commands.size() == queued);
   const bool ran = exec && exec->type == REDIS_REPLY_ARRAY && exec->elements == queued;
   if (error.empty() && !ran) error = "the transaction was aborted";
   for (std::size_t i = 0; error.empty() && i < queued; ++i) {
-    if (exec->element[i]->type == REDIS_REPLY_ERROR) error = reply_text(*exec->element[i]);
+    if (exec->element[i]->type == REDIS_REPLY_ERROR) {
+      error = fmt::format("{} refused: {}", commands[i], reply_text(*exec->element[i]));
+    }
   }
   if (!error.empty()) {
     throw std::runtime_error(
         fmt::format("{}: {} failed: {}", connection.url().to_string(), what, error));
   }
+}
+
+bool is_wrong_type(const redisReply& reply) noexcept {
+  return reply.type == REDIS_REPLY_ERROR && reply_text(reply).starts_with("WRONGTYPE");
 }
 
 }  // namespace
@@ -78,8 +90,25 @@ void RedisSnapshotStore::save_once(const std::string& name, const std::string& b
   drop_oldest();
 }
 
+// The index is where every snapshot is found and every save recorded: of another type, the
+// engine could neither recover from a snapshot nor save one, so it refuses to start and
+// says what to do rather than replay and stop at its first snapshot.
 std::vector<std::string> RedisSnapshotStore::list() {
-  const RedisReply reply = connection_.idempotent_command({"ZRANGE", index_key_, "0", "-1"});
+  const RedisReply reply =
+      connection_.idempotent_command_or_error({"ZRANGE", index_key_, "0", "-1"});
+  if (reply->type == REDIS_REPLY_ERROR && is_wrong_type(*reply)) {
+    throw std::runtime_error(fmt::format(
+        "{}: the snapshot index {} holds a {}, not the sorted set of snapshot names lmx keeps "
+        "there (ZRANGE refused: {}): lmx can neither find nor save snapshots of {}; move that "
+        "key away (RENAME {} <another name>, or DEL it) and start lmx again: it replays {} "
+        "from its start (docs/REDIS.md says how to index the {}:snapshot:* keys again instead)",
+        connection_.url().to_string(), index_key_, key_type(index_key_), reply_text(*reply),
+        stream_, index_key_, stream_, stream_));
+  }
+  if (reply->type == REDIS_REPLY_ERROR) {
+    throw std::runtime_error(fmt::format("{}: {} refused: {}", connection_.url().to_string(),
+                                         connection_.replied_command(), reply_text(*reply)));
+  }
   if (reply->type != REDIS_REPLY_ARRAY) {
     throw std::runtime_error(fmt::format("ZRANGE {}: unexpected reply", index_key_));
   }
@@ -88,6 +117,12 @@ std::vector<std::string> RedisSnapshotStore::list() {
     names.emplace_back(reply_text(*reply->element[i - 1]));
   }
   return names;
+}
+
+// For messages: "list", "hash", ... as TYPE names them.
+std::string RedisSnapshotStore::key_type(const std::string& name) {
+  const RedisReply reply = connection_.idempotent_command({"TYPE", name});
+  return std::string(reply_text(*reply));
 }
 
 void RedisSnapshotStore::drop_oldest() {
@@ -119,8 +154,17 @@ std::optional<Snapshot> RedisSnapshotStore::load_newest(std::vector<std::string>
   return std::nullopt;
 }
 
+// A snapshot key another client overwrote with a list or a hash is skipped like a damaged
+// snapshot file: the snapshot is derived data, and an older one or the log rebuilds it.
 std::optional<Snapshot> RedisSnapshotStore::load(const std::string& name, std::string& problem) {
-  const RedisReply reply = connection_.idempotent_command({"GET", name});
+  const RedisReply reply = connection_.idempotent_command_or_error({"GET", name});
+  if (reply->type == REDIS_REPLY_ERROR) {
+    problem = is_wrong_type(*reply)
+                  ? fmt::format("holds a {}, not a snapshot string (GET refused: {})",
+                                key_type(name), reply_text(*reply))
+                  : fmt::format("GET refused: {}", reply_text(*reply));
+    return std::nullopt;
+  }
   if (reply->type != REDIS_REPLY_STRING) {
     problem = "indexed but missing";
     return std::nullopt;

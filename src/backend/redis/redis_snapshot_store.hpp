@@ -13,7 +13,9 @@
 // remain. A snapshot is visible once indexed: a crash between the SET and the index update
 // leaves an unindexed key that the next save at that position overwrites.
 // load_newest() tries the newest first and falls back to older ones, describing each one
-// it skipped (missing, damaged, or holding another position than its name says).
+// it skipped (missing, damaged, of another type than a string, or holding another position
+// than its name says). An index key of another type than a sorted set is refused with what
+// to do: without it no snapshot can be found or saved.
 
 #include <optional>
 #include <string>
@@ -46,6 +48,7 @@ class RedisSnapshotStore final : public SnapshotStore {
   void save_once(const std::string& name, const std::string& bytes);
   void drop_oldest();
   [[nodiscard]] std::optional<Snapshot> load(const std::string& key, std::string& problem);
+  [[nodiscard]] std::string key_type(const std::string& name);
 
   RedisConnection connection_;
   std::string stream_;

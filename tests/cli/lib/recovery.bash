@@ -23,12 +23,6 @@ expect_grep() {
   fi
 }
 
-# random_ms LOW HIGH: a random number of milliseconds in [LOW, HIGH], as seconds for sleep.
-random_ms() {
-  local ms=$(($1 + RANDOM % ($2 - $1 + 1)))
-  printf '%d.%03d' $((ms / 1000)) $((ms % 1000))
-}
-
 # reason_counts: reads `<position> <reason>` lines, prints the counts as `lmx apply
 # --summary` does ({"accepted":9,"out_of_stock":1}, keys in byte order).
 reason_counts() {
