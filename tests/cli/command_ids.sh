@@ -71,6 +71,22 @@ expect_same "$tmp/expected.export" "$tmp/engine.export" "engine: the retries cha
 "$lmx" digest --log "file:$tmp/replay" > "$tmp/replay.digest"
 "$lmx" digest --log "file:$d" > "$tmp/engine.digest"
 expect_same "$tmp/replay.digest" "$tmp/engine.digest" "digest after a snapshot restore"
+# ... and it tells states apart: the state after the commands once differs from the
+# engine's in a balance, and from one whose a-2 command had no id in the id record alone.
+"$lmx" produce --log "file:$tmp/once" --input "$tmp/appended.jsonl" 2>/dev/null
+sed 's/,"id":"a-2"//' "$tmp/appended.jsonl" > "$tmp/no-a2.jsonl"
+"$lmx" produce --log "file:$tmp/no-a2" --input "$tmp/no-a2.jsonl" 2>/dev/null
+for state in once no-a2; do
+  "$lmx" digest --log "file:$tmp/$state" > "$tmp/$state.digest"
+done
+[[ $("$lmx" export --log "file:$tmp/no-a2") == $("$lmx" export --log "file:$tmp/once") ]] ||
+  fail "the state without the a-2 id differs in more than its id record"
+for pair in "once engine" "no-a2 once"; do
+  read -r x y <<< "$pair"
+  if [[ $(grep '^digest' "$tmp/$x.digest") == $(grep '^digest' "$tmp/$y.digest") ]]; then
+    fail "the $x and $y states differ, but not their digests"
+  fi
+done
 expect_grep "^users 1  items 1  command ids 5 \(horizon 1000000\)$" "$tmp/engine.digest" "digest"
 snapshot=$(find "$d/snapshots" -name '*.lmxs' | sort | tail -1)
 "$lmx" inspect snapshot --ids "$snapshot" > "$tmp/snapshot.ids"
