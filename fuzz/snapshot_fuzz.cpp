@@ -1,9 +1,10 @@
 // Fuzzes the snapshot decoder (snapshot files, Redis snapshot keys). The input is decoded
 // as it is, then with its last four bytes replaced by the right checksum, so that
 // mutations reach the header and the entities behind it. A snapshot has one encoding per
-// version: one that decodes must encode back to exactly its bytes, with the current version
-// in place of version 1 (whose reserved bytes are the checksum 0 of version 2). Refusals
-// are exceptions that say why.
+// version: one that decodes must encode back to exactly its bytes, or for an older version
+// to the bytes the current one writes for it: the current version number, and after a
+// 56-byte header (versions 1 and 2, whose reserved bytes are version 2's checksum 0) the
+// id count 0 and the default id horizon. Refusals are exceptions that say why.
 
 #include <cstddef>
 #include <cstdint>
@@ -36,6 +37,13 @@ void decode_and_reencode(std::string_view bytes) {
     return;
   }
   std::string expected(bytes);
+  if (lmx::load_le<std::uint16_t>(expected.data() + 4) < 3) {
+    LMX_ASSERT(snapshot.ids.empty() && snapshot.id_horizon == lmx::id_horizon_default);
+    std::string added;
+    lmx::put_le<std::uint64_t>(added, 0);
+    lmx::put_le<std::uint64_t>(added, lmx::id_horizon_default);
+    expected.insert(lmx::snapshot_v2_header_size, added);
+  }
   lmx::store_le(expected.data() + 4, lmx::snapshot_version);
   LMX_ASSERT(lmx::encode_snapshot(snapshot) == resealed(expected));
 }
