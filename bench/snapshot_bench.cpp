@@ -100,7 +100,7 @@ void BM_store_save_then_load(benchmark::State& st) {
   std::vector<std::string> problems;
   for (auto _ : st) {
     store.save(snapshot());
-    benchmark::DoNotOptimize(store.load_newest(problems));
+    benchmark::DoNotOptimize(store.load_newest(problems, lmx::Position::last()));
   }
   std::filesystem::remove_all(pattern);
 }
