@@ -8,6 +8,15 @@
 #include <vector>
 
 namespace lmx {
+namespace {
+
+// `text` as a JSON string; bytes that are not UTF-8 are written as U+FFFD.
+void append_quoted(std::string_view text, std::string& out) {
+  out += nlohmann::json(std::string(text))
+             .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace
 
 void append_canonical_export(const State& state, std::string& out) {
   const auto users = state.users();
@@ -29,8 +38,7 @@ void append_canonical_export(const State& state, std::string& out) {
   });
   for (const std::uint32_t i : order) {
     out += "{\"item_id\":";
-    out += nlohmann::json(std::string(items[i].item_id.view()))
-               .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    append_quoted(items[i].item_id.view(), out);
     fmt::format_to(std::back_inserter(out), ",\"price\":{},\"remain\":{}}}\n", items[i].price,
                    items[i].remain);
   }
@@ -38,8 +46,7 @@ void append_canonical_export(const State& state, std::string& out) {
 
 void append_recorded_id(const RecordedId& record, std::string& out) {
   out += "{\"id\":";
-  out += nlohmann::json(std::string(record.id.view()))
-             .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  append_quoted(record.id.view(), out);
   fmt::format_to(std::back_inserter(out), ",\"position\":\"{}\",\"reason\":\"{}\"}}\n",
                  record.position.to_string(), reason_name(record.reason));
 }

@@ -87,6 +87,20 @@ TEST(Journal, AppendsAreReadBackDenseAndInOrderAfterReopen) {
   EXPECT_EQ(reader.last_sequence(), 4u);
 }
 
+// Appends 30 records "payload-1".."payload-30" in ten batches of three; returns them.
+Records append_ten_batches_of_three(JournalWriter& writer) {
+  Records appended;
+  for (std::uint64_t b = 0; b < 10; ++b) {
+    std::vector<std::string> payloads;
+    for (int i = 0; i < 3; ++i) {
+      payloads.push_back("payload-" + std::to_string(appended.size() + 1));
+      appended.emplace_back(appended.size() + 1, payloads.back());
+    }
+    append(writer, payloads);
+  }
+  return appended;
+}
+
 TEST(Journal, RollsOverToNewSegmentsNamedByFirstSequence) {
   test::TempDir tmp;
   JournalWriterOptions small = no_fsync;
@@ -94,14 +108,7 @@ TEST(Journal, RollsOverToNewSegmentsNamedByFirstSequence) {
   Records expected;
   {
     JournalWriter writer(tmp.path(), small);
-    for (std::uint64_t b = 0; b < 10; ++b) {
-      std::vector<std::string> payloads;
-      for (int i = 0; i < 3; ++i) {
-        payloads.push_back("payload-" + std::to_string(expected.size() + 1));
-        expected.emplace_back(expected.size() + 1, payloads.back());
-      }
-      append(writer, payloads);
-    }
+    expected = append_ten_batches_of_three(writer);
   }
   const auto segments = list_segments(tmp.path());
   ASSERT_GT(segments.size(), 3u);
@@ -123,15 +130,7 @@ TEST(Journal, TruncateAfterCutsAcrossSegmentsAndAppendsCarryOn) {
   JournalWriterOptions small = no_fsync;
   small.segment_size_max = 200;
   JournalWriter writer(tmp.path(), small);
-  Records expected;
-  for (std::uint64_t b = 0; b < 10; ++b) {
-    std::vector<std::string> payloads;
-    for (int i = 0; i < 3; ++i) {
-      payloads.push_back("payload-" + std::to_string(expected.size() + 1));
-      expected.emplace_back(expected.size() + 1, payloads.back());
-    }
-    append(writer, payloads);
-  }
+  Records expected = append_ten_batches_of_three(writer);
   ASSERT_GT(list_segments(tmp.path()).size(), 3u);
   writer.truncate_after(8);
   expected.resize(8);
