@@ -30,10 +30,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Events appended per batch: one journal write (and one fsync with --fsync always), or one
-// pipelined round trip to Redis.
-constexpr std::size_t produce_batch_size = 4096;
-
 constexpr auto produce_flush_delay = std::chrono::milliseconds(produce_flush_delay_ms);
 
 struct ProduceOptions {
@@ -208,11 +204,9 @@ int produce_generated(const ProduceOptions& options, Appender& appender) {
 }
 
 int run_produce(const ProduceOptions& options) {
-  const BackendOptions backend_options = options.log.backend_options();
-  // Redis entries are written in --format; the file journal stores every event natively.
-  const EntryFormat format =
-      options.log.url.starts_with("redis://") ? backend_options.format : EntryFormat::native;
-  const std::unique_ptr<Backend> backend = open_backend(options.log.url, backend_options);
+  const EntryFormat format = options.log.entry_format();
+  const std::unique_ptr<Backend> backend =
+      open_backend(options.log.url, options.log.backend_options());
   const std::unique_ptr<LogWriter> writer = backend->open_writer();
   const bool generated = options.input.empty();
   std::unique_ptr<JsonEventInput> input;

@@ -4,7 +4,6 @@
 #include <fmt/core.h>
 #include <spdlog/spdlog.h>
 
-#include <charconv>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -13,6 +12,7 @@
 #include "commands.hpp"
 #include "format/crc32c.hpp"
 #include "format/snapshot_codec.hpp"
+#include "lmx/core/decimal.hpp"
 #include "lmx/core/snapshot.hpp"
 #include "log_options.hpp"
 #include "pipeline/recovery.hpp"
@@ -39,9 +39,7 @@ struct QueryOptions {
 
 int print_user(const State& state, const QueryOptions& options) {
   std::int64_t id = 0;
-  const char* end = options.user_id.data() + options.user_id.size();
-  const auto [p, ec] = std::from_chars(options.user_id.data(), end, id);
-  if (ec != std::errc{} || p != end) {
+  if (!parse_decimal(options.user_id, id)) {
     fmt::print(stderr, "lmx query: user id '{}' is not an int64\n", options.user_id);
     return 2;
   }

@@ -16,6 +16,7 @@ Command add_apply(CLI::App& app);
 Command add_generate(CLI::App& app);
 Command add_produce(CLI::App& app);
 Command add_run(CLI::App& app);
+Command add_submit(CLI::App& app);
 Command add_export(CLI::App& app);
 Command add_query(CLI::App& app);
 Command add_digest(CLI::App& app);

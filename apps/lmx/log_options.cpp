@@ -14,6 +14,10 @@ BackendOptions LogOptions::backend_options() const {
   return options;
 }
 
+EntryFormat LogOptions::entry_format() const {
+  return url.starts_with("redis://") ? backend_options().format : EntryFormat::native;
+}
+
 void add_log_option(CLI::App& cmd, LogOptions& options) {
   cmd.add_option("--log", options.url,
                  "Log backend: file:DIR (the embedded journal) or "

@@ -17,6 +17,9 @@ struct LogOptions {
 
   // The backend options these flags select; throws CLI::ValidationError on a bad value.
   [[nodiscard]] BackendOptions backend_options() const;
+  // The format events are written in: --format for a Redis stream; the file journal stores
+  // every event natively.
+  [[nodiscard]] EntryFormat entry_format() const;
 };
 
 // --log, from LMX_LOG when not given.

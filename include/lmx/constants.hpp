@@ -35,8 +35,12 @@ inline constexpr std::size_t order_lines_max = 64;
 inline constexpr std::size_t json_chunk_size = 16u << 20;
 inline constexpr std::size_t json_line_size_max = 1u << 20;
 
-// Longest time `lmx produce --input` holds events read from a pipe (or FIFO, socket,
-// terminal) before appending them as a partial batch, counted from the first event of the
+// Events `lmx produce` and `lmx submit` append per batch: one journal write (and one fsync
+// with --fsync always), or one pipelined round trip to Redis.
+inline constexpr std::size_t produce_batch_size = 4096;
+
+// Longest time `lmx produce --input` (and `lmx submit`) holds events read from a pipe (or FIFO,
+// socket, terminal) before appending them as a partial batch, counted from the first event of the
 // batch: the bound on how long a line from `tail -f events | lmx produce --input -` waits
 // to be appended. Shorter means less latency and more, smaller appends (each one journal
 // write and fsync, or one Redis round trip): at most 1000 / this of them per second.

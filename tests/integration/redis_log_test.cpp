@@ -1,5 +1,6 @@
 // The Redis log against a real redis-server: the seed vectors written byte for byte, a
-// large backlog, tailing within one millisecond, writer round trips and results.
+// large backlog, tailing within one millisecond, writer round trips and results, written
+// and read back.
 
 #include <gtest/gtest.h>
 
@@ -8,6 +9,7 @@
 
 #include "backend/redis/redis_log_reader.hpp"
 #include "backend/redis/redis_log_writer.hpp"
+#include "backend/redis/redis_result_reader.hpp"
 #include "backend/redis/redis_result_writer.hpp"
 #include "canonical_export.hpp"
 #include "integration/redis_support.hpp"
@@ -306,6 +308,54 @@ TEST_F(RedisLog, ResultsArePublishedReadablyAndTheLastIsFound) {
   EXPECT_EQ(texts, (std::vector<std::string>{"pos", "1700-2", "type", "order", "reason",
                                              "insufficient_balance", "code", "13", "user", "7",
                                              "balance", "500", "remain", "0"}));
+}
+
+TEST_F(RedisLog, WriterGivesEachEventsPosition) {
+  RedisLogWriter writer(url, EntryFormat::native);
+  const auto events = numbered_topups(5);
+  std::vector<Position> positions(events.size());
+  const Position last = writer.append(events, positions);
+  EXPECT_EQ(positions.back(), last);
+  RedisLogReader reader(url, Position{});
+  const auto read = read_events(reader, 5);
+  ASSERT_EQ(read.size(), 5u);
+  for (std::size_t i = 0; i < read.size(); ++i) EXPECT_EQ(positions[i], read[i].position);
+}
+
+TEST_F(RedisLog, ResultReaderReadsWhatTheWriterPublishedAfterItOpened) {
+  RedisResultWriter results(url);
+  Result before{Position{1700, 1}, EventType::topup, Reason::accepted, 7, 500, 0};
+  results.write(std::span(&before, 1));
+  RedisResultReader reader(url);
+  Result added{Position{1700, 2}, EventType::add_item, Reason::accepted, 0, 0, 12};
+  Result duplicate{Position{1700, 3}, EventType::topup, Reason::duplicate, 7, 0, 0};
+  duplicate.original_position = Position{1700, 1};
+  duplicate.original_reason = Reason::accepted;
+  const Result batch[] = {added, duplicate};
+  results.write(batch);
+  std::vector<Result> read;
+  while (read.size() < 2 && reader.fetch(read, 2s) > 0) {
+  }
+  EXPECT_EQ(read, (std::vector<Result>{added, duplicate}));
+  EXPECT_EQ(reader.fetch(read, 0ms), 0u);
+}
+
+TEST(RedisResultFields, MissingOrUnreadableFieldsAreNamed) {
+  const std::vector<EntryField> good = {{"pos", "5-1"}, {"type", "topup"}, {"reason", "accepted"},
+                                        {"user", "7"},  {"balance", "9"},  {"remain", "0"}};
+  const Decoded<Result> decoded = decode_result_fields(good);
+  ASSERT_TRUE(decoded);
+  EXPECT_EQ(decoded->position, (Position{5, 1}));
+  EXPECT_EQ(decoded->balance, 9);
+  std::vector<EntryField> fields = good;
+  fields[4].value = "9x";
+  EXPECT_EQ(decode_result_fields(fields).error(), std::string_view("bad balance"));
+  fields = good;
+  fields[2].value = "duplicate";  // a duplicate must name its original
+  EXPECT_EQ(decode_result_fields(fields).error(), std::string_view("a field is missing"));
+  fields = good;
+  fields[0].value = "5";
+  EXPECT_EQ(decode_result_fields(fields).error(), std::string_view("pos is not an entry id"));
 }
 
 }  // namespace

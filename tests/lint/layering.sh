@@ -17,6 +17,8 @@ declare -A allowed=(
   [src/backend/redis/]="lmx/ format/ backend/redis/ backend/file/file_snapshot_store.hpp"
   [src/backend/]="lmx/ backend/"
   [src/pipeline/]="lmx/ pipeline/"
+  [include/lmx/client/]="lmx/core/ lmx/client/"
+  [src/client/]="lmx/core/ lmx/client/"
 )
 # Longest prefix first, so include/lmx/disruptor/ wins over include/lmx/.
 mapfile -t components < <(printf '%s\n' "${!allowed[@]}" | awk '{ print length, $0 }' | sort -rn | cut -d' ' -f2)

@@ -6,7 +6,10 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <span>
 #include <stdexcept>
+#include <utility>
 #include <vector>
 
 #include "lmx/core/backend.hpp"
@@ -16,17 +19,23 @@ namespace lmx::test {
 class MemoryBackend : public Backend {
  public:
   // Appends events; positions are {0, 1}, {0, 2}, ... as in the file journal. Each entry
-  // gets a checksum no other entry ever had, like a journal record.
-  void append(const std::vector<Event>& events) {
+  // gets a checksum no other entry ever had, like a journal record. `positions`, when not
+  // empty, gets each event's position (LogWriter::append). Returns the last position.
+  Position append(std::span<const Event> events, std::span<Position> positions = {}) {
+    Position last;
     {
       const std::lock_guard lock(mutex_);
-      for (Event e : events) {
+      for (std::size_t i = 0; i < events.size(); ++i) {
+        Event e = events[i];
         e.position = Position{0, log_.size() + 1};
         e.entry_checksum = ++entries_made_;
         log_.push_back(e);
+        if (!positions.empty()) positions[i] = e.position;
       }
+      last = Position{0, log_.size()};
     }
     appended_.notify_all();
+    return last;
   }
   // Keeps only the first `count` entries, as a journal that lost its tail would.
   void truncate_log(std::size_t count) {
@@ -52,6 +61,12 @@ class MemoryBackend : public Backend {
     const std::lock_guard lock(mutex_);
     snapshots_.pop_back();
   }
+  // Makes the next log writer append put only its first `appended + in_doubt` events in the
+  // log and throw AppendError(appended, in_doubt), as a connection lost mid-batch would.
+  void fail_next_append(std::size_t appended, std::size_t in_doubt) {
+    const std::lock_guard lock(mutex_);
+    append_failure_ = AppendFailure{appended, in_doubt};
+  }
   // Makes every later results write throw, as a full disk would.
   void fail_result_writes() {
     const std::lock_guard lock(mutex_);
@@ -64,6 +79,9 @@ class MemoryBackend : public Backend {
   std::unique_ptr<LogWriter> open_writer() override { return std::make_unique<Writer>(*this); }
   std::unique_ptr<ResultWriter> open_result_writer() override {
     return std::make_unique<Results>(*this);
+  }
+  std::unique_ptr<ResultReader> open_result_reader() override {
+    return std::make_unique<ResultsReader>(*this);
   }
   std::unique_ptr<SnapshotStore> open_snapshot_store() override {
     return std::make_unique<Snapshots>(*this);
@@ -110,10 +128,21 @@ class MemoryBackend : public Backend {
   class Writer : public LogWriter {
    public:
     explicit Writer(MemoryBackend& backend) : backend_(backend) {}
-    Position append(std::span<const Event> events) override {
-      backend_.append({events.begin(), events.end()});
-      const std::lock_guard lock(backend_.mutex_);
-      return Position{0, backend_.log_.size()};
+    using LogWriter::append;
+    Position append(std::span<const Event> events, std::span<Position> positions) override {
+      std::optional<AppendFailure> failure;
+      {
+        const std::lock_guard lock(backend_.mutex_);
+        failure = std::exchange(backend_.append_failure_, std::nullopt);
+      }
+      if (!failure) return backend_.append(events, positions);
+      // The events in doubt are written too: their replies were lost, not the events.
+      const std::size_t written = std::min(events.size(), failure->appended + failure->in_doubt);
+      std::vector<Position> at(written);
+      (void)backend_.append(events.first(written), at);
+      std::copy_n(at.begin(), std::min(failure->appended, positions.size()), positions.begin());
+      throw AppendError("connection lost", failure->appended, failure->in_doubt,
+                        failure->appended == 0 ? Position{} : at[failure->appended - 1]);
     }
 
    private:
@@ -124,9 +153,14 @@ class MemoryBackend : public Backend {
    public:
     explicit Results(MemoryBackend& backend) : backend_(backend) {}
     void write(std::span<const Result> results) override {
-      const std::lock_guard lock(backend_.mutex_);
-      if (backend_.fail_results_) throw std::runtime_error("results log: no space left on device");
-      backend_.results_.insert(backend_.results_.end(), results.begin(), results.end());
+      {
+        const std::lock_guard lock(backend_.mutex_);
+        if (backend_.fail_results_) {
+          throw std::runtime_error("results log: no space left on device");
+        }
+        backend_.results_.insert(backend_.results_.end(), results.begin(), results.end());
+      }
+      backend_.results_written_.notify_all();
     }
     void sync() override {}
     EntryRef last_answered() override {
@@ -141,6 +175,28 @@ class MemoryBackend : public Backend {
 
    private:
     MemoryBackend& backend_;
+  };
+
+  // Follows the results written after it was opened (results are only appended to while
+  // one is open).
+  class ResultsReader : public ResultReader {
+   public:
+    explicit ResultsReader(MemoryBackend& backend)
+        : backend_(backend), next_(backend.results().size()) {}
+    std::size_t fetch(std::vector<Result>& out, std::chrono::milliseconds timeout) override {
+      std::unique_lock lock(backend_.mutex_);
+      backend_.results_written_.wait_for(lock, timeout,
+                                         [&] { return backend_.results_.size() > next_; });
+      const std::size_t count = backend_.results_.size() - next_;
+      out.insert(out.end(), backend_.results_.begin() + static_cast<std::ptrdiff_t>(next_),
+                 backend_.results_.end());
+      next_ += count;
+      return count;
+    }
+
+   private:
+    MemoryBackend& backend_;
+    std::size_t next_;
   };
 
   class Snapshots : public SnapshotStore {
@@ -165,11 +221,17 @@ class MemoryBackend : public Backend {
 
   mutable std::mutex mutex_;
   std::condition_variable appended_;
+  std::condition_variable results_written_;
   std::vector<Event> log_;
   std::uint32_t entries_made_ = 0;
   std::vector<Result> results_;
   std::vector<Snapshot> snapshots_;
   bool fail_results_ = false;
+  struct AppendFailure {
+    std::size_t appended;
+    std::size_t in_doubt;
+  };
+  std::optional<AppendFailure> append_failure_;
 };
 
 }  // namespace lmx::test

@@ -1,4 +1,5 @@
-// The file backend of LogReader, LogWriter and ResultWriter over native-encoded journals.
+// The file backend of LogReader, LogWriter, ResultWriter and ResultReader over native-encoded
+// journals.
 
 #include "backend/file/file_log.hpp"
 
@@ -26,7 +27,9 @@ TEST(FileLog, WrittenEventsAreReadBackWithTheirPositions) {
                                      Event::make_add_item(Sku::from("apple"), 3, true, 100), order};
   FileLogWriter writer(tmp.path(), {.fsync = FsyncPolicy::none});
   EXPECT_EQ(writer.append(events), (Position{0, 3}));
-  EXPECT_EQ(writer.append(std::span(events).first(1)), (Position{0, 4}));
+  std::vector<Position> positions(1);
+  EXPECT_EQ(writer.append(std::span(events).first(1), positions), (Position{0, 4}));
+  EXPECT_EQ(positions, (std::vector<Position>{{0, 4}}));
 
   FileLogReader reader(tmp.path(), Position{0, 1});
   EXPECT_EQ(reader.end_position(), (Position{0, 4}));
@@ -131,6 +134,21 @@ TEST(FileResultWriter, LastPositionIsThatOfTheNewestResult) {
   const std::vector<Result> all = read_all_results(tmp.path());
   ASSERT_EQ(all.size(), 3u);
   EXPECT_EQ(all[2].balance, 2);
+}
+
+TEST(FileLog, ResultReaderReadsTheResultsWrittenAfterItOpened) {
+  test::TempDir tmp;
+  FileResultWriter writer(tmp.path(), {.fsync = FsyncPolicy::none});
+  const Result first{Position{0, 1}, EventType::topup, Reason::accepted, 7, 500, 0};
+  writer.write(std::span(&first, 1));
+  FileResultReader reader(tmp.path());
+  std::vector<Result> read;
+  EXPECT_EQ(reader.fetch(read, milliseconds(0)), 0u) << "written before it opened";
+  Result duplicate{Position{0, 2}, EventType::topup, Reason::duplicate, 7, 0, 0};
+  duplicate.original_position = Position{0, 1};
+  writer.write(std::span(&duplicate, 1));
+  EXPECT_EQ(reader.fetch(read, milliseconds(1000)), 1u);
+  EXPECT_EQ(read, (std::vector<Result>{duplicate}));
 }
 
 }  // namespace

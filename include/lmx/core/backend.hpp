@@ -13,6 +13,7 @@
 #include "lmx/core/entry_ref.hpp"
 #include "lmx/core/log_reader.hpp"
 #include "lmx/core/log_writer.hpp"
+#include "lmx/core/result_reader.hpp"
 #include "lmx/core/result_writer.hpp"
 #include "lmx/core/snapshot_store.hpp"
 
@@ -38,6 +39,8 @@ class Backend {
   [[nodiscard]] virtual std::unique_ptr<LogReader> open_reader(Position after) = 0;
   [[nodiscard]] virtual std::unique_ptr<LogWriter> open_writer() = 0;
   [[nodiscard]] virtual std::unique_ptr<ResultWriter> open_result_writer() = 0;
+  // A reader of the results published from now on (ResultReader::fetch).
+  [[nodiscard]] virtual std::unique_ptr<ResultReader> open_result_reader() = 0;
   [[nodiscard]] virtual std::unique_ptr<SnapshotStore> open_snapshot_store() = 0;
 
   // True when the log holds `entry`: an entry at its position, with its checksum unless

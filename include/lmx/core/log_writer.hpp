@@ -47,7 +47,12 @@ class LogWriter {
   // operating error, saying which of the batch are in the log; the log itself stays
   // consistent. (A writer of another kind may throw another std::exception: then none,
   // some or all of the batch may be in the log.)
-  virtual Position append(std::span<const Event> events) = 0;
+  //
+  // `positions` is empty, or has one slot per event: each appended event's position is
+  // written into its slot (on AppendError, the first appended() slots), so that a client can
+  // find each event's result even where positions are not dense (Redis ids).
+  virtual Position append(std::span<const Event> events, std::span<Position> positions) = 0;
+  Position append(std::span<const Event> events) { return append(events, {}); }
 };
 
 }  // namespace lmx

@@ -19,12 +19,12 @@
 // Snapshot files and Redis snapshot keys store major and minor as two numbers; that format
 // does not change with the text form.
 
-#include <charconv>
 #include <compare>
 #include <cstdint>
 #include <string>
 #include <string_view>
 
+#include "lmx/core/decimal.hpp"
 #include "lmx/core/decoded.hpp"
 
 namespace lmx {
@@ -51,11 +51,11 @@ struct Position {
     const auto dash = text.find('-');
     Position position;
     if (dash == std::string_view::npos) {
-      if (!parse_number(text, position.minor)) return failure();
+      if (!parse_decimal(text, position.minor)) return failure();
       return position;
     }
-    if (!parse_number(text.substr(0, dash), position.major) ||
-        !parse_number(text.substr(dash + 1), position.minor)) {
+    if (!parse_decimal(text.substr(0, dash), position.major) ||
+        !parse_decimal(text.substr(dash + 1), position.minor)) {
       return failure();
     }
     return position;
@@ -64,12 +64,6 @@ struct Position {
  private:
   [[nodiscard]] static Decoded<Position> failure() noexcept {
     return Decoded<Position>::failure("a position is major-minor (two decimal numbers), or N");
-  }
-
-  [[nodiscard]] static bool parse_number(std::string_view text, std::uint64_t& value) noexcept {
-    const char* end = text.data() + text.size();
-    const auto [p, ec] = std::from_chars(text.data(), end, value);
-    return !text.empty() && ec == std::errc{} && p == end;
   }
 };
 

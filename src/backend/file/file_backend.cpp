@@ -27,6 +27,9 @@ class FileBackend final : public Backend {
     results.fsync = FsyncPolicy::none;
     return std::make_unique<FileResultWriter>(dir_, results);
   }
+  std::unique_ptr<ResultReader> open_result_reader() override {
+    return std::make_unique<FileResultReader>(dir_);
+  }
   std::unique_ptr<SnapshotStore> open_snapshot_store() override {
     return std::make_unique<FileSnapshotStore>(snapshots_dir(dir_));
   }

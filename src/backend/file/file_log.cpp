@@ -55,7 +55,19 @@ LogLag FileLogReader::lag_after(Position position) {
 FileLogWriter::FileLogWriter(const std::filesystem::path& data_dir, JournalWriterOptions options)
     : journal_(events_journal_dir(data_dir), options) {}
 
-Position FileLogWriter::append(std::span<const Event> events) {
+namespace {
+
+// Journal sequences are dense: the `count` events appended last end at `last`.
+void fill_dense(std::span<Position> positions, std::size_t count, Position last) {
+  if (positions.empty()) return;
+  assert(last.minor >= count);
+  for (std::size_t i = 0; i < count; ++i) positions[i] = Position{0, last.minor - count + 1 + i};
+}
+
+}  // namespace
+
+Position FileLogWriter::append(std::span<const Event> events, std::span<Position> positions) {
+  assert(positions.empty() || positions.size() == events.size());
   std::uint64_t last = 0;
   try {
     batch_.clear();
@@ -63,12 +75,14 @@ Position FileLogWriter::append(std::span<const Event> events) {
       batch_.add([&event](std::string& out) { encode_event(event, out); });
     }
     last = journal_.append(batch_);
-  } catch (const AppendError&) {
+  } catch (const AppendError& e) {
+    fill_dense(positions, e.appended(), e.last_appended());
     throw;
   } catch (const std::exception& e) {
     throw AppendError(e.what(), 0, 0);  // before the write: none of the batch is in the log
   }
   assert(last >= events.size());
+  fill_dense(positions, events.size(), Position{0, last});
   return Position{0, last};
 }
 
@@ -105,6 +119,33 @@ void FileResultWriter::discard_after(Position position) {
   journal_.truncate_after(position.minor);
 }
 
+FileResultReader::FileResultReader(const std::filesystem::path& data_dir)
+    : journal_(results_journal_dir(data_dir), 0) {
+  journal_.skip_to_end();
+}
+
+namespace {
+
+constexpr std::size_t results_fetch_count_max = 4096;  // per read: bounds nothing but calls
+
+// Decodes one record of a results journal; throws naming it when it is not a result.
+Result result_of(const JournalEntry& entry) {
+  const Decoded<Result> result = decode_result(entry.payload);
+  if (!result) {
+    throw std::runtime_error("result record " + std::to_string(entry.sequence) +
+                             " cannot be decoded: " + result.error());
+  }
+  return *result;
+}
+
+}  // namespace
+
+std::size_t FileResultReader::fetch(std::vector<Result>& out, std::chrono::milliseconds timeout) {
+  const std::span<const JournalEntry> batch = journal_.fetch(results_fetch_count_max, timeout);
+  for (const JournalEntry& entry : batch) out.push_back(result_of(entry));
+  return batch.size();
+}
+
 bool events_journal_holds(const std::filesystem::path& data_dir, EntryRef entry) {
   if (entry.position.is_zero() || entry.position.major != 0) return false;
   JournalReader reader(events_journal_dir(data_dir), entry.position.minor - 1);
@@ -114,21 +155,13 @@ bool events_journal_holds(const std::filesystem::path& data_dir, EntryRef entry)
 }
 
 std::vector<Result> read_all_results(const std::filesystem::path& data_dir) {
-  constexpr std::size_t fetch_count_max = 4096;  // results per read: bounds nothing but calls
   JournalReader reader(results_journal_dir(data_dir), 0);
   std::vector<Result> results;
   for (;;) {
     const std::span<const JournalEntry> batch =
-        reader.fetch(fetch_count_max, std::chrono::milliseconds(0));
+        reader.fetch(results_fetch_count_max, std::chrono::milliseconds(0));
     if (batch.empty()) return results;
-    for (const JournalEntry& entry : batch) {
-      const Decoded<Result> result = decode_result(entry.payload);
-      if (!result) {
-        throw std::runtime_error("result record " + std::to_string(entry.sequence) +
-                                 " cannot be decoded: " + result.error());
-      }
-      results.push_back(*result);
-    }
+    for (const JournalEntry& entry : batch) results.push_back(result_of(entry));
   }
 }
 

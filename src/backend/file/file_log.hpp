@@ -17,6 +17,7 @@
 #include "backend/file/journal_writer.hpp"
 #include "lmx/core/log_reader.hpp"
 #include "lmx/core/log_writer.hpp"
+#include "lmx/core/result_reader.hpp"
 #include "lmx/core/result_writer.hpp"
 
 namespace lmx {
@@ -45,7 +46,8 @@ class FileLogWriter final : public LogWriter {
  public:
   explicit FileLogWriter(const std::filesystem::path& data_dir, JournalWriterOptions options = {});
 
-  Position append(std::span<const Event> events) override;
+  using LogWriter::append;
+  Position append(std::span<const Event> events, std::span<Position> positions) override;
 
  private:
   JournalWriter journal_;
@@ -66,6 +68,18 @@ class FileResultWriter final : public ResultWriter {
  private:
   JournalWriter journal_;
   JournalBatch batch_;
+};
+
+class FileResultReader final : public ResultReader {
+ public:
+  // Follows the results journal from its end now.
+  explicit FileResultReader(const std::filesystem::path& data_dir);
+
+  [[nodiscard]] std::size_t fetch(std::vector<Result>& out,
+                                  std::chrono::milliseconds timeout) override;
+
+ private:
+  JournalReader journal_;
 };
 
 // Whether the events journal in `data_dir` holds `entry` (Backend::holds).

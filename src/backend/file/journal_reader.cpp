@@ -218,4 +218,10 @@ std::uint64_t JournalReader::last_sequence() {
   return tail_next_sequence_ - 1;
 }
 
+void JournalReader::skip_to_end() {
+  assert(segment_fd_ < 0 && expected_sequence_ == after_sequence_ + 1);
+  after_sequence_ = std::max(after_sequence_, last_sequence());
+  expected_sequence_ = after_sequence_ + 1;
+}
+
 }  // namespace lmx

@@ -46,6 +46,10 @@ class JournalReader {
   // Sequence of the newest whole record in the journal right now (0 when empty).
   [[nodiscard]] std::uint64_t last_sequence();
 
+  // Makes the reader skip every record in the journal right now: fetch() returns only
+  // records appended later. Only before the first fetch().
+  void skip_to_end();
+
  private:
   // What one step of parsing did: took a record (or may try again), reached the clean end
   // of the segment, or must stop this batch (tail not yet written, or bytes to keep).

@@ -5,12 +5,12 @@
 
 #include <algorithm>
 #include <cassert>
-#include <charconv>
 #include <stdexcept>
 
 #include "backend/file/journal_record.hpp"
 #include "backend/file/posix_file.hpp"
 #include "lmx/constants.hpp"
+#include "lmx/core/decimal.hpp"
 
 namespace lmx {
 namespace {
@@ -57,9 +57,9 @@ std::optional<std::uint64_t> parse_segment_file_name(std::string_view name) {
   if (name.size() != segment_digits + segment_suffix.size()) return std::nullopt;
   if (name.substr(segment_digits) != segment_suffix) return std::nullopt;
   std::uint64_t sequence = 0;
-  const char* end = name.data() + segment_digits;
-  const auto [p, ec] = std::from_chars(name.data(), end, sequence);
-  if (ec != std::errc{} || p != end || sequence == 0) return std::nullopt;
+  if (!parse_decimal(name.substr(0, segment_digits), sequence) || sequence == 0) {
+    return std::nullopt;
+  }
   return sequence;
 }
 

@@ -3,6 +3,7 @@
 #include "backend/file/file_snapshot_store.hpp"
 #include "backend/redis/redis_log_reader.hpp"
 #include "backend/redis/redis_log_writer.hpp"
+#include "backend/redis/redis_result_reader.hpp"
 #include "backend/redis/redis_result_writer.hpp"
 #include "backend/redis/redis_snapshot_store.hpp"
 
@@ -26,6 +27,9 @@ class RedisBackend final : public Backend {
   }
   std::unique_ptr<ResultWriter> open_result_writer() override {
     return std::make_unique<RedisResultWriter>(url_, retry_);
+  }
+  std::unique_ptr<ResultReader> open_result_reader() override {
+    return std::make_unique<RedisResultReader>(url_, retry_);
   }
   std::unique_ptr<SnapshotStore> open_snapshot_store() override {
     if (!options_.snapshot_dir.empty()) {

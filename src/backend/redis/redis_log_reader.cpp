@@ -113,32 +113,12 @@ void RedisLogReader::release_reply() noexcept {
 
 void RedisLogReader::take_reply(RedisReply reply) {
   assert(!reply_);
-  if (reply->type == REDIS_REPLY_NIL) return;  // BLOCK ran out: nothing new
-  // [[stream, [[id, [field, value, ...]], ...]]]
-  const bool shaped = reply->type == REDIS_REPLY_ARRAY && reply->elements == 1 &&
-                      reply->element[0]->type == REDIS_REPLY_ARRAY &&
-                      reply->element[0]->elements == 2 &&
-                      reply->element[0]->element[1]->type == REDIS_REPLY_ARRAY;
-  if (!shaped) throw std::runtime_error(fmt::format("XREAD {}: unexpected reply shape", stream_));
-  entries_ = reply->element[0]->element[1];
-  if (entries_->elements > redis_read_count_max) {
-    throw std::runtime_error(
-        fmt::format("XREAD {}: {} entries, more than COUNT allows", stream_, entries_->elements));
-  }
+  entries_ = xread_entries(*reply, stream_, next_after_, redis_read_count_max);
+  if (entries_ == nullptr) return;  // BLOCK ran out: nothing new
   for (std::size_t i = 0; i < entries_->elements; ++i) {
-    const redisReply* entry = entries_->element[i];
-    const bool ok = entry->type == REDIS_REPLY_ARRAY && entry->elements == 2;
-    const Decoded<Position> position =
-        ok ? parse_redis_id(text_of(entry->element[0]))
-           : Decoded<Position>::failure("an entry is not [id, fields]");
-    // Ids only grow: anything else would mean a gap or a duplicate downstream.
-    if (!position || *position <= next_after_) {
-      throw std::runtime_error(fmt::format("XREAD {} after {}: entry {} has a bad or older id",
-                                           stream_, redis_id(next_after_), i));
-    }
-    positions_.push_back(*position);
-    next_after_ = *position;
+    positions_.push_back(xread_entry_id(*entries_->element[i]));
   }
+  if (!positions_.empty()) next_after_ = positions_.back();
   reply_ = std::move(reply);
 }
 
@@ -146,13 +126,7 @@ void RedisLogReader::decode(std::size_t index, Event& event) {
   assert(index < batch_count_);
   const std::size_t at = batch_first_ + index;
   assert(at < positions_.size());
-  const redisReply* values = entries_->element[at]->element[1];
-  fields_.clear();
-  if (values->type == REDIS_REPLY_ARRAY) {
-    for (std::size_t i = 0; i + 1 < values->elements; i += 2) {
-      fields_.push_back({text_of(values->element[i]), text_of(values->element[i + 1])});
-    }
-  }
+  xread_entry_fields(*entries_->element[at], fields_);
   const Decoded<> decoded = entry_decoder_.decode(fields_, event);
   event.position = positions_[at];
   if (!decoded) {
@@ -189,6 +163,48 @@ LogLag stream_lag_after(RedisConnection& connection, std::string_view stream, Po
   LMX_ASSERT(reply->elements <= redis_lag_count_max + 1);
   if (reply->elements > redis_lag_count_max) return LogLag{redis_lag_count_max, true};
   return LogLag{reply->elements, false};
+}
+
+const redisReply* xread_entries(const redisReply& reply, std::string_view stream, Position after,
+                                std::size_t count_max) {
+  if (reply.type == REDIS_REPLY_NIL) return nullptr;
+  // [[stream, [[id, [field, value, ...]], ...]]]
+  const bool shaped = reply.type == REDIS_REPLY_ARRAY && reply.elements == 1 &&
+                      reply.element[0]->type == REDIS_REPLY_ARRAY &&
+                      reply.element[0]->elements == 2 &&
+                      reply.element[0]->element[1]->type == REDIS_REPLY_ARRAY;
+  if (!shaped) throw std::runtime_error(fmt::format("XREAD {}: unexpected reply shape", stream));
+  const redisReply* entries = reply.element[0]->element[1];
+  if (entries->elements > count_max) {
+    throw std::runtime_error(
+        fmt::format("XREAD {}: {} entries, more than COUNT allows", stream, entries->elements));
+  }
+  Position last = after;
+  for (std::size_t i = 0; i < entries->elements; ++i) {
+    const redisReply* entry = entries->element[i];
+    const bool ok = entry->type == REDIS_REPLY_ARRAY && entry->elements == 2;
+    const Decoded<Position> position = ok ? parse_redis_id(text_of(entry->element[0]))
+                                          : Decoded<Position>::failure("not [id, fields]");
+    if (!position || *position <= last) {
+      throw std::runtime_error(fmt::format("XREAD {} after {}: entry {} has a bad or older id",
+                                           stream, redis_id(after), i));
+    }
+    last = *position;
+  }
+  return entries;
+}
+
+Position xread_entry_id(const redisReply& entry) noexcept {
+  return *parse_redis_id(text_of(entry.element[0]));  // checked by xread_entries()
+}
+
+void xread_entry_fields(const redisReply& entry, std::vector<EntryField>& fields) {
+  fields.clear();
+  const redisReply* values = entry.element[1];
+  if (values->type != REDIS_REPLY_ARRAY) return;
+  for (std::size_t i = 0; i + 1 < values->elements; i += 2) {
+    fields.push_back({text_of(values->element[i]), text_of(values->element[i + 1])});
+  }
 }
 
 Position stream_end(RedisConnection& connection, std::string_view stream) {

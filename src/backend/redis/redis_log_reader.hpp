@@ -96,6 +96,17 @@ class RedisLogReader final : public LogReader {
 [[nodiscard]] LogLag stream_lag_after(RedisConnection& connection, std::string_view stream,
                                       Position position);
 
+// The entries of a reply to `XREAD ... STREAMS <stream> <id>`: nullptr when the reply is
+// nil (its BLOCK ran out), else an array of at most `count_max` entries, each [id, fields]
+// with an id after `after`, in order (checked: anything else would mean a gap or a
+// duplicate downstream). Throws std::runtime_error naming the stream when it is not.
+[[nodiscard]] const redisReply* xread_entries(const redisReply& reply, std::string_view stream,
+                                              Position after, std::size_t count_max);
+
+// The id of an entry xread_entries() returned, and its field/value pairs.
+[[nodiscard]] Position xread_entry_id(const redisReply& entry) noexcept;
+void xread_entry_fields(const redisReply& entry, std::vector<EntryField>& fields);
+
 // Parses a Redis entry id; refused unless it is "ms-seq".
 [[nodiscard]] Decoded<Position> parse_redis_id(std::string_view text) noexcept;
 

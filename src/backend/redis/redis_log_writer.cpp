@@ -21,7 +21,8 @@ struct RedisLogWriter::Progress {
   Position last_appended;
 };
 
-Position RedisLogWriter::append(std::span<const Event> events) {
+Position RedisLogWriter::append(std::span<const Event> events, std::span<Position> positions) {
+  assert(positions.empty() || positions.size() == events.size());
   Progress progress;
   try {
     if (connection_.broken()) connection_.reconnect();
@@ -29,7 +30,9 @@ Position RedisLogWriter::append(std::span<const Event> events) {
     Position last;
     for (std::size_t first = 0; first < events.size(); first += redis_pipeline_depth_max) {
       const std::size_t count = std::min(redis_pipeline_depth_max, events.size() - first);
-      last = append_chunk(events.subspan(first, count), progress);
+      last =
+          append_chunk(events.subspan(first, count),
+                       positions.empty() ? positions : positions.subspan(first, count), progress);
     }
     return last;
   } catch (const std::exception& e) {
@@ -41,7 +44,8 @@ Position RedisLogWriter::append(std::span<const Event> events) {
 
 // Appends one chunk; the chunks before it were appended whole (or append() would have
 // thrown), so `progress.appended` is where this one starts.
-Position RedisLogWriter::append_chunk(std::span<const Event> events, Progress& progress) {
+Position RedisLogWriter::append_chunk(std::span<const Event> events, std::span<Position> positions,
+                                      Progress& progress) {
   assert(events.size() <= redis_pipeline_depth_max);
   assert(progress.appended == progress.sent_end);
   const std::size_t base = progress.appended;
@@ -54,7 +58,7 @@ Position RedisLogWriter::append_chunk(std::span<const Event> events, Progress& p
   progress.sent_end = base + events.size();
   XaddTally tally;
   try {
-    const Position last = read_xadd_replies(connection_, events.size(), &tally);
+    const Position last = read_xadd_replies(connection_, events.size(), &tally, positions);
     progress.appended = base + events.size();
     progress.last_appended = last;
     return last;
@@ -69,7 +73,9 @@ Position RedisLogWriter::append_chunk(std::span<const Event> events, Progress& p
   }
 }
 
-Position read_xadd_replies(RedisConnection& connection, std::size_t count, XaddTally* tally) {
+Position read_xadd_replies(RedisConnection& connection, std::size_t count, XaddTally* tally,
+                           std::span<Position> ids) {
+  assert(ids.empty() || ids.size() == count);
   XaddTally local;
   XaddTally& t = tally != nullptr ? *tally : local;
   std::string first_error;
@@ -80,6 +86,7 @@ Position read_xadd_replies(RedisConnection& connection, std::size_t count, XaddT
     const Decoded<Position> id = reply->type == REDIS_REPLY_STRING
                                      ? parse_redis_id(reply_text(*reply))
                                      : Decoded<Position>::failure("XADD did not return an id");
+    if (!ids.empty()) ids[i] = id ? *id : Position{};
     if (id && *id > last) {
       last = *id;
       t.ids_end = i + 1;

@@ -25,11 +25,13 @@ class RedisLogWriter final : public LogWriter {
   // or refuses the credentials.
   RedisLogWriter(const RedisUrl& url, EntryFormat format);
 
-  Position append(std::span<const Event> events) override;
+  using LogWriter::append;
+  Position append(std::span<const Event> events, std::span<Position> positions) override;
 
  private:
   struct Progress;
-  Position append_chunk(std::span<const Event> events, Progress& progress);
+  Position append_chunk(std::span<const Event> events, std::span<Position> positions,
+                        Progress& progress);
 
   RedisConnection connection_;
   std::string stream_;
@@ -50,8 +52,9 @@ struct XaddTally {
 // Reads the ids of `count` pipelined XADD replies and returns the greatest; throws the first
 // error after reading all of them, so the connection stays in step with its commands (a
 // lost connection throws RedisConnectionError at once). `tally`, when given, is updated as
-// each reply is read. An error names the stream the refused XADD was for.
+// each reply is read; `ids`, when not empty (then `count` long), gets each reply's id (zero
+// for a refusal). An error names the stream the refused XADD was for.
 [[nodiscard]] Position read_xadd_replies(RedisConnection& connection, std::size_t count,
-                                         XaddTally* tally = nullptr);
+                                         XaddTally* tally = nullptr, std::span<Position> ids = {});
 
 }  // namespace lmx

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include <charconv>
+#include "lmx/core/decimal.hpp"
 
 namespace lmx {
 
@@ -50,13 +50,6 @@ std::string percent_encode(std::string_view text) {
   return out;
 }
 
-template <class Int>
-bool parse_number(std::string_view text, Int& out) {
-  const char* end = text.data() + text.size();
-  const auto [p, ec] = std::from_chars(text.data(), end, out);
-  return !text.empty() && ec == std::errc{} && p == end;
-}
-
 const char* parse_credentials(std::string_view text, RedisUrl& url) {
   const auto colon = text.find(':');
   if (colon == std::string_view::npos) {
@@ -91,7 +84,7 @@ const char* parse_host_port(std::string_view text, RedisUrl& url) {
   if (url.host.empty()) return "the host is empty";
   // Brackets only enclose an IPv6 host; inside a name they would print as another URL.
   if (url.host.find_first_of("[]") != std::string::npos) return "the host holds '[' or ']'";
-  if (!port.empty() && (!parse_number(port, url.port) || url.port == 0)) {
+  if (!port.empty() && (!parse_decimal(port, url.port) || url.port == 0)) {
     return "the port must be a number from 1 to 65535";
   }
   return nullptr;
@@ -115,7 +108,7 @@ const char* parse_after_scheme(std::string_view rest, RedisUrl& url) {
   const auto slash = rest.find('/');
   if (slash != std::string_view::npos) {
     const std::string_view db = rest.substr(slash + 1);
-    if (!db.empty() && !parse_number(db, url.db)) return "the db must be a number (/0, /1, ...)";
+    if (!db.empty() && !parse_decimal(db, url.db)) return "the db must be a number (/0, /1, ...)";
     rest = rest.substr(0, slash);
   }
   const auto at = rest.rfind('@');
