@@ -10,8 +10,9 @@ namespace {
 std::string removed(const TrimmedLog& log, std::string_view what) {
   std::string text = fmt::format("{} {}", log.entry_count, what);
   if (log.segment_count > 0) {
-    text += fmt::format(" ({} segments, {:.1f} MB)", log.segment_count,
-                        static_cast<double>(log.byte_count) / 1e6);
+    text +=
+        fmt::format(" ({} segment{}, {:.1f} MB)", log.segment_count,
+                    log.segment_count == 1 ? "" : "s", static_cast<double>(log.byte_count) / 1e6);
   }
   return text;
 }
