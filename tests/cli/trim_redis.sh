@@ -7,19 +7,8 @@
 # Needs LMX_TEST_REDIS_URL (scripts/test.sh starts a private server); skipped without it.
 set -euo pipefail
 lmx=$1
-if [[ -z "${LMX_TEST_REDIS_URL:-}" ]]; then
-  echo "SKIP: LMX_TEST_REDIS_URL is not set (scripts/test.sh starts a private redis-server)"
-  exit 77
-fi
-tmp=$(mktemp -d)
-stream="lmx-cli-$$-$RANDOM"
-url="$LMX_TEST_REDIS_URL?stream=$stream"
-cleanup() {
-  redis-cli -u "$LMX_TEST_REDIS_URL" --scan --pattern "$stream*" |
-    xargs -r redis-cli -u "$LMX_TEST_REDIS_URL" DEL > /dev/null || true
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
+# shellcheck source-path=SCRIPTDIR source=lib/test_stream.bash
+source "$(dirname "$0")/lib/test_stream.bash"
 # shellcheck source-path=SCRIPTDIR source=lib/recovery.bash
 source "$(dirname "$0")/lib/recovery.bash"
 redis() { redis-cli -u "$LMX_TEST_REDIS_URL" "$@"; }
