@@ -3,7 +3,8 @@
 # entry at it stays, and results go by the entry they answer. A crash between the two
 # XTRIMs (the events trimmed by hand here, the results not) is harmless: the engine
 # recovers and the next trim removes the results. lmx run --trim-after-snapshot trims by
-# itself, and an engine that has only the oldest snapshot left recovers from it.
+# itself, an engine that has only the oldest snapshot left recovers from it, and a replay
+# from the start of a trimmed stream refuses to skip what is gone.
 # Needs LMX_TEST_REDIS_URL (scripts/test.sh starts a private server); skipped without it.
 set -euo pipefail
 lmx=$1
@@ -73,4 +74,13 @@ done
 expect_grep "^replayed and applied 4000 events .* after snapshot at position ${ends[2]};" \
   "$tmp/run.out" "run from the oldest snapshot"
 expect_export "after recovering from the oldest snapshot"
+
+# Without its snapshots a trimmed stream cannot be replayed from the start, and says so.
+redis --scan --pattern "$stream:snapshot*" |
+  xargs -r redis-cli -u "$LMX_TEST_REDIS_URL" DEL > /dev/null
+if "$lmx" export --log "$url" > /dev/null 2> "$tmp/export.err"; then
+  fail "export of a trimmed stream without its snapshots succeeded"
+fi
+expect_grep "starts at ${ends[2]}: entries before it were deleted .*, and reading after 0-0 needs them" \
+  "$tmp/export.err" "export without snapshots"
 echo "trim_redis: ok"

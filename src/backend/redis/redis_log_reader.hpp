@@ -12,7 +12,9 @@
 // batch larger than count_max is handed out over several calls.
 //
 // A lost connection is logged and reconnected with backoff; reading resumes after the last
-// entry received, so one reader yields every entry once, in order, without gaps.
+// entry received, so one reader yields every entry once, in order, without gaps. A reader
+// opened before entries the stream has deleted (trimmed) refuses to start rather than skip
+// them (refuse_trimmed_after).
 
 #include <optional>
 #include <string>

@@ -45,6 +45,32 @@ Position entry_id(const redisReply& entry, const std::string& stream) {
 
 }  // namespace
 
+void refuse_trimmed_after(RedisConnection& connection, const std::string& stream, Position after) {
+  const RedisReply reply = connection.idempotent_command_or_error({"XINFO", "STREAM", stream});
+  if (reply->type != REDIS_REPLY_ARRAY) return;  // no stream yet: nothing was deleted
+  long long length = 0;
+  long long added = 0;
+  Position first;
+  for (std::size_t i = 0; i + 1 < reply->elements; i += 2) {
+    const std::string_view name = reply_text(*reply->element[i]);
+    const redisReply& value = *reply->element[i + 1];
+    if (name == "length") length = value.integer;
+    if (name == "entries-added") added = value.integer;
+    if (name == "recorded-first-entry-id") {
+      const Decoded<Position> id = parse_redis_id(reply_text(value));
+      if (id) first = *id;
+    }
+  }
+  // Fewer entries than were ever added: some were deleted. Those before the first one
+  // (a trim) are wanted by a reader that starts before it.
+  if (length >= added || !(after < first)) return;
+  throw std::runtime_error(fmt::format(
+      "{} starts at {}: entries before it were deleted (lmx trim, XTRIM or XDEL), and reading "
+      "after {} needs them; start from a snapshot at or after {} (lmx trim keeps the stream "
+      "from the oldest snapshot on)",
+      stream, redis_id(first), redis_id(after), redis_id(first)));
+}
+
 RedisLogTrimmer::RedisLogTrimmer(const RedisUrl& url, RedisRetryPolicy retry)
     : connection_(url, retry), stream_(url.stream), results_(url.stream + ":results") {}
 

@@ -19,6 +19,12 @@
 
 namespace lmx {
 
+// Throws std::runtime_error when `stream` was trimmed past `after`: it starts after it,
+// and entries were deleted, so reading after `after` would skip them. Told by XINFO
+// STREAM's entries-added and recorded-first-entry-id (Redis 7.0 or later; older servers
+// do not say, and are not checked).
+void refuse_trimmed_after(RedisConnection& connection, const std::string& stream, Position after);
+
 class RedisLogTrimmer final : public LogTrimmer {
  public:
   // Trims url.stream and <url.stream>:results. Connects at once; throws if Redis cannot
