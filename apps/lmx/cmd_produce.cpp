@@ -240,6 +240,7 @@ Command add_produce(CLI::App& app) {
       produce_batch_size, produce_flush_delay_ms));
   add_log_option(*cmd, options->log);
   add_fsync_option(*cmd, options->log);
+  add_segment_size_option(*cmd, options->log, "event journal");
   add_format_option(*cmd, options->log);
   auto* input = cmd->add_option("--input", options->input,
                                 fmt::format("JSON-lines events to append ('-' = stdin); "

@@ -27,6 +27,7 @@ struct RunOptions {
   std::string status_interval = "5s";
   std::string redis_outage_max;  // empty: ride out any outage
   bool exit_when_caught_up = false;
+  bool trim_after_snapshot = false;
   std::optional<std::uint64_t> id_horizon;  // unset: the state's own (default for a new one)
 };
 
@@ -51,6 +52,7 @@ int run_run(const RunOptions& options) {
   engine.snapshot_interval = parse_duration(options.snapshot_interval);
   engine.status_interval = parse_duration(options.status_interval);
   engine.exit_when_caught_up = options.exit_when_caught_up;
+  engine.trim_after_snapshot = options.trim_after_snapshot;
   engine.id_horizon = options.id_horizon;
   engine.on_status = [](const std::string& line) { spdlog::info("status: {}", line); };
 
@@ -97,6 +99,7 @@ Command add_run(CLI::App& app) {
       "run", "Run the engine: recover, replay the log after the newest snapshot, then follow it");
   add_log_option(*cmd, options->log);
   add_snapshot_dir_option(*cmd, options->log);
+  add_segment_size_option(*cmd, options->log, "results journal");
   cmd->add_option(
          "--snapshot-interval", options->snapshot_interval,
          "Time between snapshots (e.g. 30s, 500ms, 5m); one more on exit if the state moved")
@@ -117,6 +120,10 @@ Command add_run(CLI::App& app) {
       ->check(CLI::Range(id_horizon_default, id_horizon_max));
   cmd->add_flag("--exit-when-caught-up", options->exit_when_caught_up,
                 "Stop at the end of the log instead of waiting for new entries");
+  cmd->add_flag("--trim-after-snapshot", options->trim_after_snapshot,
+                "After each snapshot saved, remove what lmx trim removes: the log entries and "
+                "results before the oldest valid snapshot kept (on the snapshot thread; a "
+                "failed trim is logged and retried after the next snapshot)");
   return {cmd, [options] { return run_run(*options); }};
 }
 

@@ -21,5 +21,6 @@ Command add_export(CLI::App& app);
 Command add_query(CLI::App& app);
 Command add_digest(CLI::App& app);
 Command add_inspect(CLI::App& app);
+Command add_trim(CLI::App& app);
 
 }  // namespace lmx::cli

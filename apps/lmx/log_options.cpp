@@ -1,5 +1,7 @@
 #include "log_options.hpp"
 
+#include <fmt/format.h>
+
 #include <charconv>
 
 namespace lmx::cli {
@@ -11,6 +13,7 @@ BackendOptions LogOptions::backend_options() const {
                    : format == "json" ? EntryFormat::json
                                       : EntryFormat::native;  // validated by the option's check
   options.snapshot_dir = snapshot_dir;
+  options.journal.segment_size_max = segment_size_max;
   return options;
 }
 
@@ -37,6 +40,18 @@ void add_fsync_option(CLI::App& cmd, LogOptions& options) {
                  "File journal durability: always (each batch on disk before it counts), "
                  "interval (at most every 100 ms), none (left to the OS)")
       ->check(CLI::IsMember({"always", "interval", "none"}))
+      ->capture_default_str();
+}
+
+void add_segment_size_option(CLI::App& cmd, LogOptions& options, std::string_view journal) {
+  cmd.add_option("--segment-size", options.segment_size_max,
+                 fmt::format("File backend: the size at which the {} starts a new segment "
+                             "(e.g. 16MiB, 512KiB; at least {} bytes). lmx trim removes whole "
+                             "segments, so smaller ones keep the log closer to the oldest "
+                             "snapshot",
+                             journal, journal_segment_size_min))
+      ->transform(CLI::AsSizeValue(false))
+      ->check(CLI::Range(journal_segment_size_min, journal_segment_size_max))
       ->capture_default_str();
 }
 

@@ -3,8 +3,11 @@
 // how appends reach the disk (--fsync).
 
 #include <CLI/CLI.hpp>
+#include <cstdint>
 #include <string>
+#include <string_view>
 
+#include "lmx/constants.hpp"
 #include "lmx/core/backend.hpp"
 
 namespace lmx::cli {
@@ -14,6 +17,7 @@ struct LogOptions {
   std::string fsync = "always";
   std::string format = "native";
   std::string snapshot_dir;
+  std::uint64_t segment_size_max = journal_segment_size_max;
 
   // The backend options these flags select; throws CLI::ValidationError on a bad value.
   [[nodiscard]] BackendOptions backend_options() const;
@@ -28,6 +32,8 @@ void add_log_option(CLI::App& cmd, LogOptions& options);
 void add_snapshot_dir_option(CLI::App& cmd, LogOptions& options);
 // --fsync always|interval|none.
 void add_fsync_option(CLI::App& cmd, LogOptions& options);
+// --segment-size BYTES (file backend: where journal segments roll over).
+void add_segment_size_option(CLI::App& cmd, LogOptions& options, std::string_view journal);
 // --format native|seed|json (Redis entries).
 void add_format_option(CLI::App& cmd, LogOptions& options);
 

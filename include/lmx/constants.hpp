@@ -56,6 +56,11 @@ inline constexpr std::size_t journal_payload_size_max = 64u << 10;
 // the cost of an open; smaller segments mean more files and more directory entries.
 inline constexpr std::uint64_t journal_segment_size_max = 64u << 20;
 
+// Smallest segment size `--segment-size` accepts. `lmx trim` removes whole segments, so
+// smaller ones trim closer to the oldest snapshot, at the cost of more files; below this a
+// segment would hold only a few records and the journal one file per batch.
+inline constexpr std::uint64_t journal_segment_size_min = 4u << 10;
+
 // Bytes a journal reader reads per system call and holds in memory. Larger chunks mean
 // fewer reads per batch; the buffer must hold the largest record.
 inline constexpr std::size_t journal_read_chunk_size = 1u << 20;
@@ -74,6 +79,8 @@ static_assert(command_id_size_max < 255,
 static_assert(id_horizon_max < UINT32_MAX, "the id record indexes its records with 32 bits");
 static_assert(journal_payload_size_max + 64 <= journal_read_chunk_size,
               "a journal reader's buffer must hold one whole record with its header");
+static_assert(journal_segment_size_min < journal_segment_size_max,
+              "--segment-size accepts journal_segment_size_min..journal_segment_size_max");
 static_assert(json_line_size_max < json_chunk_size, "a whole line must fit in one chunk");
 
 // Snapshots kept by a store; older ones are deleted after a new one is durable.

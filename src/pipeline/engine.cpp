@@ -125,10 +125,13 @@ EngineSummary run_engine(Backend& backend, const EngineOptions& options,
   // lost entries the snapshot applied is refused either way.
   check_snapshot_within_log(newest_snapshot, *reader, backend);
 
+  const std::unique_ptr<LogTrimmer> trimmer =
+      options.trim_after_snapshot ? backend.open_trimmer() : nullptr;
   const PipelineOptions pipeline_options{.position = recovered.position,
                                          .snapshot_position = recovered.snapshot_position,
                                          .results_through = results_through,
-                                         .exit_when_caught_up = options.exit_when_caught_up};
+                                         .exit_when_caught_up = options.exit_when_caught_up,
+                                         .trimmer = trimmer.get()};
   Pipeline pipeline(*reader, *results, *store, std::move(recovered.state), pipeline_options);
   const auto start = Clock::now();
   pipeline.start();

@@ -12,7 +12,7 @@ Pipeline::Pipeline(LogReader& reader, ResultWriter& results, SnapshotStore& snap
     : exit_when_caught_up_(options.exit_when_caught_up),
       input_(input_ring_size, std::chrono::nanoseconds(ring_wait_timeout)),
       output_(output_ring_size, std::chrono::nanoseconds(ring_wait_timeout)),
-      snapshotter_(snapshots),
+      snapshotter_(snapshots, options.trimmer),
       reader_(reader, input_, abort_, options.exit_when_caught_up),
       logic_(std::move(state), options.position, options.snapshot_position, output_, snapshotter_,
              abort_),

@@ -37,6 +37,7 @@ struct PipelineOptions {
   Position snapshot_position;  // the snapshot `state` was restored from (zero: none)
   Position results_through;    // newest result already in the results log
   bool exit_when_caught_up = false;
+  LogTrimmer* trimmer = nullptr;  // trims the log after each snapshot saved (null: never)
 };
 
 class Pipeline {

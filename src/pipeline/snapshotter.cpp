@@ -2,14 +2,20 @@
 
 #include <spdlog/spdlog.h>
 
+#include <optional>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "lmx/assert.hpp"
+#include "pipeline/log_trim.hpp"
 
 namespace lmx {
 
-Snapshotter::Snapshotter(SnapshotStore& store)
-    : store_(store), thread_([this](const std::stop_token& stop) { loop(stop); }) {}
+Snapshotter::Snapshotter(SnapshotStore& store, LogTrimmer* trimmer)
+    : store_(store),
+      trimmer_(trimmer),
+      thread_([this](const std::stop_token& stop) { loop(stop); }) {}
 
 Snapshotter::~Snapshotter() {
   thread_.request_stop();
@@ -67,7 +73,7 @@ void Snapshotter::loop(const std::stop_token& stop) {
       if (!changed_.wait(lock, stop, [&] { return pending_ != nullptr; })) return;
       snapshot = std::move(pending_);
     }
-    save_now(*snapshot);
+    if (save_now(*snapshot) && trimmer_ != nullptr) trim_now();
     // release: a control thread that sees `idle` may request the next snapshot; the
     // state it copies is the logic stage's, not this one's, so nothing else is published.
     token_.store(Token::idle, std::memory_order_release);
@@ -79,7 +85,7 @@ void Snapshotter::loop(const std::stop_token& stop) {
   }
 }
 
-void Snapshotter::save_now(const Snapshot& snapshot) {
+bool Snapshotter::save_now(const Snapshot& snapshot) {
   std::exception_ptr failure;
   try {
     store_.save(snapshot);
@@ -96,6 +102,19 @@ void Snapshotter::save_now(const Snapshot& snapshot) {
   if (!failure) {
     LMX_ASSERT(last_saved_ < snapshot.position);
     last_saved_ = snapshot.position;
+  }
+  return !failure;
+}
+
+void Snapshotter::trim_now() {
+  try {
+    std::vector<std::string> problems;
+    const std::optional<TrimReport> report = trim_to_oldest_snapshot(store_, *trimmer_, problems);
+    for (const std::string& problem : problems) spdlog::warn("snapshot skipped: {}", problem);
+    if (report) spdlog::info("trimmed the log {}", describe_trim(*report));
+  } catch (const std::exception& e) {
+    spdlog::error("trimming the log failed: {}; it keeps those entries until the next trim",
+                  e.what());
   }
 }
 

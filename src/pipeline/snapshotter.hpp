@@ -13,7 +13,9 @@
 //   snapshotter      (saved)           taken -> idle
 //
 // So a snapshot is saved only once every result it covers is durable, by the ring's order
-// alone.
+// alone. Given a trimmer, the snapshotter then trims the log to the oldest snapshot kept
+// (log_trim.hpp), on its own thread: the business logic never waits for it, and a failed
+// trim is logged, not fatal (the log keeps those entries until the next one).
 
 #include <atomic>
 #include <condition_variable>
@@ -23,13 +25,15 @@
 #include <mutex>
 #include <thread>
 
+#include "lmx/core/log_trimmer.hpp"
 #include "lmx/core/snapshot_store.hpp"
 
 namespace lmx {
 
 class Snapshotter {
  public:
-  explicit Snapshotter(SnapshotStore& store);
+  // `trimmer` (null: never trim) trims the log after each snapshot saved.
+  explicit Snapshotter(SnapshotStore& store, LogTrimmer* trimmer = nullptr);
   ~Snapshotter();
   Snapshotter(const Snapshotter&) = delete;
   Snapshotter& operator=(const Snapshotter&) = delete;
@@ -58,9 +62,11 @@ class Snapshotter {
   enum class Token : std::uint8_t { idle, requested, taken };
 
   void loop(const std::stop_token& stop);
-  void save_now(const Snapshot& snapshot);
+  bool save_now(const Snapshot& snapshot);  // false: failed (logged, kept for flush())
+  void trim_now();
 
   SnapshotStore& store_;
+  LogTrimmer* trimmer_;
   std::atomic<Token> token_{Token::idle};
   mutable std::mutex mutex_;
   std::condition_variable_any changed_;

@@ -5,18 +5,8 @@
 # Needs LMX_TEST_REDIS_URL (scripts/test.sh starts a private server); skipped without it.
 set -euo pipefail
 lmx=$1
-if [[ -z "${LMX_TEST_REDIS_URL:-}" ]]; then
-  echo "SKIP: LMX_TEST_REDIS_URL is not set (scripts/test.sh starts a private redis-server)"
-  exit 77
-fi
-tmp=$(mktemp -d)
-prefix="lmx-cli-$$-$RANDOM"
-cleanup() {
-  redis-cli -u "$LMX_TEST_REDIS_URL" --scan --pattern "$prefix*" |
-    xargs -r redis-cli -u "$LMX_TEST_REDIS_URL" DEL >/dev/null || true
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
+# shellcheck source-path=SCRIPTDIR source=lib/test_stream.bash
+source "$(dirname "$0")/lib/test_stream.bash"
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 "$lmx" generate --events 20000 --users 300 --items 40 --seed 11 > "$tmp/first.jsonl"
@@ -25,7 +15,7 @@ cat "$tmp/first.jsonl" "$tmp/second.jsonl" > "$tmp/all.jsonl"
 "$lmx" apply "$tmp/all.jsonl" > "$tmp/expected"
 
 for format in native seed json; do
-  url="$LMX_TEST_REDIS_URL?stream=$prefix-$format"
+  url="$LMX_TEST_REDIS_URL?stream=$stream-$format"
   "$lmx" produce --log "$url" --format "$format" --input "$tmp/first.jsonl" 2>/dev/null
   "$lmx" run --log "$url" --exit-when-caught-up > "$tmp/run1" 2>/dev/null
   grep -q "applied 20000 events" "$tmp/run1" || fail "$format: first run: $(cat "$tmp/run1")"
@@ -37,11 +27,11 @@ for format in native seed json; do
 
   "$lmx" export --log "$url" 2>/dev/null | cmp - "$tmp/expected" ||
     fail "$format: export differs from lmx apply"
-  results=$(redis-cli -u "$LMX_TEST_REDIS_URL" XLEN "$prefix-$format:results")
+  results=$(redis-cli -u "$LMX_TEST_REDIS_URL" XLEN "$stream-$format:results")
   [[ $results -eq 25000 ]] || fail "$format: $results result entries for 25000 input entries"
-  snapshots=$(redis-cli -u "$LMX_TEST_REDIS_URL" --scan --pattern "$prefix-$format:snapshot:*" | wc -l)
+  snapshots=$(redis-cli -u "$LMX_TEST_REDIS_URL" --scan --pattern "$stream-$format:snapshot:*" | wc -l)
   [[ $snapshots -ge 1 ]] || fail "$format: no snapshot key"
-  [[ $(redis-cli -u "$LMX_TEST_REDIS_URL" TTL "$(redis-cli -u "$LMX_TEST_REDIS_URL" --scan --pattern "$prefix-$format:snapshot:*" | head -1)") -eq -1 ]] ||
+  [[ $(redis-cli -u "$LMX_TEST_REDIS_URL" TTL "$(redis-cli -u "$LMX_TEST_REDIS_URL" --scan --pattern "$stream-$format:snapshot:*" | head -1)") -eq -1 ]] ||
     fail "$format: snapshot key has an expiry"
 done
 

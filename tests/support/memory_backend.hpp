@@ -86,6 +86,10 @@ class MemoryBackend : public Backend {
   std::unique_ptr<SnapshotStore> open_snapshot_store() override {
     return std::make_unique<Snapshots>(*this);
   }
+  // Positions index the vector: the in-memory log is never trimmed.
+  std::unique_ptr<LogTrimmer> open_trimmer() override {
+    throw std::logic_error("the in-memory log is never trimmed");
+  }
   std::unique_ptr<EngineLock> lock_engine() override { return nullptr; }  // one process
   bool holds(EntryRef entry) override {
     const std::lock_guard lock(mutex_);
@@ -213,6 +217,11 @@ class MemoryBackend : public Backend {
         if (it->position <= at_most) return *it;
       }
       return std::nullopt;
+    }
+    std::optional<Position> oldest_valid(std::vector<std::string>& /*problems*/) override {
+      const std::lock_guard lock(backend_.mutex_);
+      if (backend_.snapshots_.empty()) return std::nullopt;
+      return backend_.snapshots_.front().position;
     }
 
    private:

@@ -12,6 +12,7 @@
 #include "lmx/core/backend_options.hpp"
 #include "lmx/core/entry_ref.hpp"
 #include "lmx/core/log_reader.hpp"
+#include "lmx/core/log_trimmer.hpp"
 #include "lmx/core/log_writer.hpp"
 #include "lmx/core/result_reader.hpp"
 #include "lmx/core/result_writer.hpp"
@@ -42,6 +43,7 @@ class Backend {
   // A reader of the results published from now on (ResultReader::fetch).
   [[nodiscard]] virtual std::unique_ptr<ResultReader> open_result_reader() = 0;
   [[nodiscard]] virtual std::unique_ptr<SnapshotStore> open_snapshot_store() = 0;
+  [[nodiscard]] virtual std::unique_ptr<LogTrimmer> open_trimmer() = 0;
 
   // True when the log holds `entry`: an entry at its position, with its checksum unless
   // that is 0. A restarting engine asks it of the newest snapshot and the newest result,

@@ -31,6 +31,9 @@ struct EngineOptions {
   std::chrono::milliseconds snapshot_interval{30000};
   std::chrono::milliseconds status_interval{5000};
   bool exit_when_caught_up = false;
+  // After each snapshot saved, remove from the log what no kept snapshot needs
+  // (LogTrimmer), on the snapshot thread.
+  bool trim_after_snapshot = false;
   // The id record's horizon (state.hpp): nullopt keeps the state's own, or the default for
   // an empty state; a value must agree with the state's (see restore_snapshot).
   std::optional<std::uint64_t> id_horizon;

@@ -30,6 +30,12 @@ class SnapshotStore {
   // why): invalid ones, and valid ones after `at_most`.
   [[nodiscard]] virtual std::optional<Snapshot> load_newest(std::vector<std::string>& problems,
                                                             Position at_most) = 0;
+
+  // The position of the oldest snapshot kept that passes its checksum, or nullopt when
+  // none does: the log before it is what `lmx trim` may remove. Each snapshot skipped on
+  // the way is described in `problems`.
+  [[nodiscard]] virtual std::optional<Position> oldest_valid(
+      std::vector<std::string>& problems) = 0;
 };
 
 }  // namespace lmx

@@ -1,9 +1,9 @@
 #include "backend/file/file_backend.hpp"
 
 #include "backend/file/engine_lock.hpp"
-
 #include "backend/file/file_log.hpp"
 #include "backend/file/file_snapshot_store.hpp"
+#include "backend/file/journal_trim.hpp"
 
 namespace lmx {
 namespace {
@@ -32,6 +32,9 @@ class FileBackend final : public Backend {
   }
   std::unique_ptr<SnapshotStore> open_snapshot_store() override {
     return std::make_unique<FileSnapshotStore>(snapshots_dir(dir_));
+  }
+  std::unique_ptr<LogTrimmer> open_trimmer() override {
+    return std::make_unique<FileLogTrimmer>(dir_);
   }
   std::unique_ptr<EngineLock> lock_engine() override { return lock_data_directory(dir_); }
   bool holds(EntryRef entry) override { return events_journal_holds(dir_, entry); }

@@ -4,6 +4,7 @@
 #include <cassert>
 #include <stdexcept>
 
+#include "backend/file/journal_segment.hpp"
 #include "format/native_codec.hpp"
 
 namespace lmx {
@@ -155,7 +156,9 @@ bool events_journal_holds(const std::filesystem::path& data_dir, EntryRef entry)
 }
 
 std::vector<Result> read_all_results(const std::filesystem::path& data_dir) {
-  JournalReader reader(results_journal_dir(data_dir), 0);
+  // From the oldest result kept: a trimmed results journal starts after 1.
+  const std::filesystem::path dir = results_journal_dir(data_dir);
+  JournalReader reader(dir, journal_first_sequence(dir) - 1);
   std::vector<Result> results;
   for (;;) {
     const std::span<const JournalEntry> batch =

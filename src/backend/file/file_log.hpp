@@ -85,7 +85,8 @@ class FileResultReader final : public ResultReader {
 // Whether the events journal in `data_dir` holds `entry` (Backend::holds).
 [[nodiscard]] bool events_journal_holds(const std::filesystem::path& data_dir, EntryRef entry);
 
-// Reads every result in a results journal, oldest first (tests, `lmx inspect`, tools).
+// Reads every result kept in a results journal (from its first one, after a trim too),
+// oldest first (tests, `lmx inspect`, tools).
 [[nodiscard]] std::vector<Result> read_all_results(const std::filesystem::path& data_dir);
 
 }  // namespace lmx

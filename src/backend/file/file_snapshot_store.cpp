@@ -72,22 +72,38 @@ void FileSnapshotStore::drop_oldest() {
 std::optional<Snapshot> FileSnapshotStore::load_newest(std::vector<std::string>& problems,
                                                        Position at_most) {
   for (const std::filesystem::path& file : list()) {
-    try {
-      Snapshot snapshot = decode_snapshot(read_whole_file(file));
-      if (file.filename() != snapshot_file_name(snapshot.position)) {
-        throw std::runtime_error("snapshot holds position " + snapshot.position.to_string() +
-                                 ", not the one in its name");
-      }
-      if (at_most < snapshot.position) {
-        problems.push_back(file.filename().string() + ": " + after_limit(at_most));
-        continue;
-      }
-      return snapshot;
-    } catch (const std::runtime_error& e) {  // std::system_error too: an unreadable file
-      problems.push_back(file.filename().string() + ": " + e.what());
+    std::optional<Snapshot> snapshot = load(file, problems);
+    if (!snapshot) continue;
+    if (at_most < snapshot->position) {
+      problems.push_back(file.filename().string() + ": " + after_limit(at_most));
+      continue;
     }
+    return snapshot;
   }
   return std::nullopt;
+}
+
+std::optional<Position> FileSnapshotStore::oldest_valid(std::vector<std::string>& problems) {
+  const std::vector<std::filesystem::path> files = list();
+  for (auto file = files.rbegin(); file != files.rend(); ++file) {
+    if (const std::optional<Snapshot> snapshot = load(*file, problems)) return snapshot->position;
+  }
+  return std::nullopt;
+}
+
+std::optional<Snapshot> FileSnapshotStore::load(const std::filesystem::path& file,
+                                                std::vector<std::string>& problems) const {
+  try {
+    Snapshot snapshot = decode_snapshot(read_whole_file(file));
+    if (file.filename() != snapshot_file_name(snapshot.position)) {
+      throw std::runtime_error("snapshot holds position " + snapshot.position.to_string() +
+                               ", not the one in its name");
+    }
+    return snapshot;
+  } catch (const std::runtime_error& e) {  // std::system_error too: an unreadable file
+    problems.push_back(file.filename().string() + ": " + e.what());
+    return std::nullopt;
+  }
 }
 
 }  // namespace lmx

@@ -8,7 +8,7 @@
 // save() writes "<name>.tmp", fsyncs it, renames it over <name> and fsyncs the directory,
 // so a crash leaves either the whole new snapshot or none of it; then it deletes all but
 // the newest `keep_count`. load_newest() tries the newest first and falls back to older
-// ones, describing each one it had to skip.
+// ones, describing each one it had to skip; oldest_valid() goes the other way.
 //
 //   FileSnapshotStore store(snapshots_dir(data_dir));
 
@@ -35,12 +35,17 @@ class FileSnapshotStore final : public SnapshotStore {
   void save(const Snapshot& snapshot) override;
   [[nodiscard]] std::optional<Snapshot> load_newest(std::vector<std::string>& problems,
                                                     Position at_most) override;
+  [[nodiscard]] std::optional<Position> oldest_valid(std::vector<std::string>& problems) override;
 
   // The snapshot files, newest first.
   [[nodiscard]] std::vector<std::filesystem::path> list() const;
 
  private:
   void drop_oldest();
+  // The snapshot in `file` when it loads and holds the position its name says; otherwise
+  // nullopt, with why in `problems`.
+  [[nodiscard]] std::optional<Snapshot> load(const std::filesystem::path& file,
+                                             std::vector<std::string>& problems) const;
 
   std::filesystem::path dir_;
   std::size_t keep_count_;

@@ -17,6 +17,7 @@
 #include "backend/file/journal_segment.hpp"
 #include "backend/file/posix_file.hpp"
 #include "lmx/constants.hpp"
+#include "lmx/core/position.hpp"
 
 namespace lmx {
 
@@ -132,8 +133,14 @@ bool JournalReader::open_segment_for(std::uint64_t sequence) {
       segments.begin(), segments.end(), sequence,
       [](std::uint64_t s, const SegmentFile& segment) { return s < segment.first_sequence; });
   if (after == segments.begin()) {
-    throw std::runtime_error(fmt::format("journal {} starts at sequence {}; sequence {} is gone",
-                                         dir_.string(), segments.front().first_sequence, sequence));
+    // Never a silent skip: the state built from what follows would lack those entries.
+    const std::uint64_t first = segments.front().first_sequence;
+    throw std::runtime_error(fmt::format(
+        "the journal {} starts at {}: entries before it were trimmed, and reading from {} "
+        "needs them; start from a snapshot at or after {} (lmx trim keeps the log from the "
+        "oldest snapshot on), or restore the removed segments",
+        dir_.string(), Position{0, first}.to_string(), Position{0, sequence}.to_string(),
+        Position{0, first}.to_string()));
   }
   open_segment(std::prev(after)->first_sequence);
   return true;

@@ -10,7 +10,8 @@
 // At the tail, an incomplete record (or a last record with a bad checksum, or zeros) is an
 // append still being written, or a crashed one the next writer will truncate: "not yet",
 // never an error. A bad record with data after it is damage and throws std::runtime_error
-// naming the segment and offset.
+// naming the segment and offset. A journal trimmed past the reader's position (its oldest
+// segment starts after the first record wanted) throws too, saying so: never a silent skip.
 
 #include <chrono>
 #include <cstdint>

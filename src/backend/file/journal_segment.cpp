@@ -74,6 +74,12 @@ std::vector<SegmentFile> list_segments(const std::filesystem::path& dir) {
   return segments;
 }
 
+std::uint64_t journal_first_sequence(const std::filesystem::path& dir) {
+  if (!std::filesystem::is_directory(dir)) return 1;
+  const std::vector<SegmentFile> segments = list_segments(dir);
+  return segments.empty() ? 1 : segments.front().first_sequence;
+}
+
 SegmentScan scan_segment(int fd, std::uint64_t offset, std::uint64_t sequence,
                          std::uint64_t sequence_max) {
   assert(fd >= 0);

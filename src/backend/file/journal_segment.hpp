@@ -7,6 +7,9 @@
 //   DIR/journal/00000000000000041235.seg      records 41235 .. (the newest: appends go here)
 //   DIR/journal/lock                          flock()ed by each append batch
 //
+// `lmx trim` removes whole segments from the front (journal_trim.hpp), so the oldest
+// segment may start after 1; sequences stay dense from there on.
+//
 // A segment has no file header (each record carries its magic and version) and may be
 // empty (created by a rollover just before a crash). Appends start a new segment once the
 // newest reaches journal_segment_size_max; a batch never spans two segments.
@@ -31,6 +34,10 @@ struct SegmentFile {
 
 // The segments in `dir`, oldest first. Other files are ignored. Throws on an I/O error.
 [[nodiscard]] std::vector<SegmentFile> list_segments(const std::filesystem::path& dir);
+
+// The sequence the journal in `dir` starts at: its oldest segment's name, 1 when it has no
+// segment (or no directory) yet. Later than 1 once `lmx trim` removed segments.
+[[nodiscard]] std::uint64_t journal_first_sequence(const std::filesystem::path& dir);
 
 // How the verified part of a segment ends.
 enum class SegmentEnding : std::uint8_t {

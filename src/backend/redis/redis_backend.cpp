@@ -6,6 +6,7 @@
 #include "backend/redis/redis_result_reader.hpp"
 #include "backend/redis/redis_result_writer.hpp"
 #include "backend/redis/redis_snapshot_store.hpp"
+#include "backend/redis/redis_trim.hpp"
 
 namespace lmx {
 namespace {
@@ -36,6 +37,9 @@ class RedisBackend final : public Backend {
       return std::make_unique<FileSnapshotStore>(options_.snapshot_dir);
     }
     return std::make_unique<RedisSnapshotStore>(url_, snapshot_keep_count, retry_);
+  }
+  std::unique_ptr<LogTrimmer> open_trimmer() override {
+    return std::make_unique<RedisLogTrimmer>(url_, retry_);
   }
   std::unique_ptr<EngineLock> lock_engine() override { return nullptr; }
   bool holds(EntryRef entry) override {

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cassert>
 
+#include "backend/redis/redis_trim.hpp"
+
 namespace lmx {
 
 std::string redis_id(Position position) {
@@ -30,6 +32,7 @@ std::string_view text_of(const redisReply* reply) noexcept {
 
 RedisLogReader::RedisLogReader(const RedisUrl& url, Position after, RedisRetryPolicy retry)
     : connection_(url, retry), stream_(url.stream), next_after_(after) {
+  refuse_trimmed_after(connection_, stream_, after);
   positions_.reserve(redis_read_count_max);
 }
 

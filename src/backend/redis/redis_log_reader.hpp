@@ -2,7 +2,7 @@
 // Reads the event log from a Redis Stream with `XREAD BLOCK <ms> COUNT <n> STREAMS <stream>
 // <last id>`, always strictly after the last entry id received, never from a clock or a
 // guess: an entry written later in the same millisecond as the last one read is still
-// read. Nothing is ever deleted from the stream.
+// read. Nothing is deleted from the stream but by `lmx trim` (redis_trim.hpp).
 //
 // One XREAD is always in flight: as soon as a reply arrives, the next request (from that
 // reply's last id) is sent, so Redis gathers the next batch while the caller decodes this
@@ -12,7 +12,9 @@
 // batch larger than count_max is handed out over several calls.
 //
 // A lost connection is logged and reconnected with backoff; reading resumes after the last
-// entry received, so one reader yields every entry once, in order, without gaps.
+// entry received, so one reader yields every entry once, in order, without gaps. A reader
+// opened before entries the stream has deleted (trimmed) refuses to start rather than skip
+// them (refuse_trimmed_after).
 
 #include <optional>
 #include <string>

@@ -154,6 +154,16 @@ std::optional<Snapshot> RedisSnapshotStore::load_newest(std::vector<std::string>
   return std::nullopt;
 }
 
+std::optional<Position> RedisSnapshotStore::oldest_valid(std::vector<std::string>& problems) {
+  const std::vector<std::string> names = list();
+  for (auto name = names.rbegin(); name != names.rend(); ++name) {
+    std::string problem;
+    if (const std::optional<Snapshot> snapshot = load(*name, problem)) return snapshot->position;
+    problems.push_back(fmt::format("{}: {}", *name, problem));
+  }
+  return std::nullopt;
+}
+
 // A snapshot key another client overwrote with a list or a hash is skipped like a damaged
 // snapshot file: the snapshot is derived data, and an older one or the log rebuilds it.
 std::optional<Snapshot> RedisSnapshotStore::load(const std::string& name, std::string& problem) {

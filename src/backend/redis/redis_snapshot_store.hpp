@@ -12,10 +12,10 @@
 // oldest (index entry and key together, in MULTI/EXEC) so that the newest `keep_count`
 // remain. A snapshot is visible once indexed: a crash between the SET and the index update
 // leaves an unindexed key that the next save at that position overwrites.
-// load_newest() tries the newest first and falls back to older ones, describing each one
-// it skipped (missing, damaged, of another type than a string, or holding another position
-// than its name says). An index key of another type than a sorted set is refused with what
-// to do: without it no snapshot can be found or saved.
+// load_newest() tries the newest first and falls back to older ones (oldest_valid() the
+// other way), describing each one it skipped (missing, damaged, of another type than a string, or
+// holding another position than its name says). An index key of another type than a sorted set is
+// refused with what to do: without it no snapshot can be found or saved.
 
 #include <optional>
 #include <string>
@@ -37,6 +37,7 @@ class RedisSnapshotStore final : public SnapshotStore {
   void save(const Snapshot& snapshot) override;
   [[nodiscard]] std::optional<Snapshot> load_newest(std::vector<std::string>& problems,
                                                     Position at_most) override;
+  [[nodiscard]] std::optional<Position> oldest_valid(std::vector<std::string>& problems) override;
 
   // The snapshot key names, newest first.
   [[nodiscard]] std::vector<std::string> list();
