@@ -1,10 +1,11 @@
-// Appends three events to a file journal, runs the engine until it has caught up, and
-// checks what it applied: only include/lmx/ is reachable from here.
+// Appends three events to a file journal with lmx::Client, runs the engine until it has
+// caught up, and checks what it applied: only include/lmx/ is reachable from here.
 #include <atomic>
 #include <cstdio>
 #include <memory>
 #include <vector>
 
+#include "lmx/client/client.hpp"
 #include "lmx/core/backend.hpp"
 #include "lmx/core/engine.hpp"
 #include "lmx/disruptor/disruptor.hpp"
@@ -16,7 +17,8 @@ int main(int argc, char** argv) {
   events[0] = lmx::Event::make_topup(7, 500);
   events[1] = lmx::Event::make_topup(8, 100);
   events[2] = lmx::Event::make_topup(7, -1);  // rejected: invalid amount
-  backend->open_writer()->append(events);
+  lmx::Client client(*backend);
+  if (client.append(events).size() != events.size()) return 1;
   lmx::EngineOptions options;
   options.exit_when_caught_up = true;
   const std::atomic<bool> stop{false};
