@@ -205,9 +205,8 @@ int main(int argc, char** argv) {
                  "(or set LMX_TEST_REDIS_URL)\n");
     return 2;
   }
-  std::string error;
-  const auto url = lmx::RedisUrl::parse(url_text, error);
-  if (!url) return std::fprintf(stderr, "%s\n", error.c_str()), 2;
+  const lmx::Decoded<lmx::RedisUrl> url = lmx::RedisUrl::parse(url_text);
+  if (!url) return std::fprintf(stderr, "%s\n", url.error()), 2;
   try {
     fmt::print("{} events per stream, COUNT {}, pipeline {}, best of {} rounds\n", count,
                lmx::redis_read_count_max, lmx::redis_pipeline_depth_max, rounds);

@@ -65,10 +65,9 @@ int main(int argc, char** argv) {
   const std::string stream = fmt::format("lmx-latency-{}", ::getpid());
   const std::string stream_url =
       url_text + (url_text.find('?') == std::string::npos ? "?" : "&") + "stream=" + stream;
-  std::string error;
-  const auto url = lmx::RedisUrl::parse(stream_url, error);
+  const lmx::Decoded<lmx::RedisUrl> url = lmx::RedisUrl::parse(stream_url);
   if (!url) {
-    fmt::print(stderr, "redis_latency: {}\n", error);
+    fmt::print(stderr, "redis_latency: {}\n", url.error());
     return 2;
   }
   lmx::RedisConnection connection(*url);

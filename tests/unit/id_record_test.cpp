@@ -3,6 +3,7 @@
 
 #include "lmx/core/id_record.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <map>
@@ -91,7 +92,7 @@ TEST(IdRecord, StaysConsistentWithAReferenceUnderChurn) {
   std::vector<std::string> order;
   std::mt19937_64 random(7);
   for (std::uint64_t step = 1; step <= 20000; ++step) {
-    const std::string text = "k" + std::to_string(random() % 2000);
+    const std::string text = fmt::format("k{}", random() % 2000);
     const CommandId command = CommandId::from(text);
     const bool kept = last_recorded.contains(text) && order.size() - last_recorded[text] <= horizon;
     ASSERT_EQ(record.find(command) != nullptr, kept) << step;

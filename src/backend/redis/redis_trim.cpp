@@ -119,7 +119,7 @@ std::optional<Position> RedisLogTrimmer::first_result_kept(Position keep_from) {
       if (!answered || !(*answered < keep_from)) return newest;
     }
     if (entries.elements < redis_read_count_max) return newest;
-    start = "(" + redis_id(*newest);  // exclusive: after the last one read
+    start = fmt::format("({}", redis_id(*newest));  // exclusive: after the last one read
   }
 }
 
