@@ -87,7 +87,7 @@ static_assert(json_line_size_max < json_chunk_size, "a whole line must fit in on
 inline constexpr std::size_t snapshot_keep_count = 3;
 
 // Engine rings. An input slot holds a whole Event (~3 KiB with its inline order lines), so
-// the input ring costs input_ring_size * 3 KiB; output slots are results (~48 bytes).
+// the input ring costs input_ring_size * 3 KiB; output slots are results (80 bytes).
 inline constexpr std::size_t input_ring_size = 4096;
 inline constexpr std::size_t output_ring_size = 16384;
 
