@@ -10,13 +10,15 @@ namespace lmx {
 Pipeline::Pipeline(LogReader& reader, ResultWriter& results, SnapshotStore& snapshots, State state,
                    const PipelineOptions& options)
     : exit_when_caught_up_(options.exit_when_caught_up),
-      input_(input_ring_size, std::chrono::nanoseconds(ring_wait_timeout)),
+      input_(input_ring_size,
+             std::chrono::nanoseconds(options.observer != nullptr ? observer_state_timeout
+                                                                  : ring_wait_timeout)),
       output_(output_ring_size, std::chrono::nanoseconds(ring_wait_timeout)),
       snapshotter_(snapshots, options.trimmer),
       reader_(reader, input_, abort_, options.exit_when_caught_up),
       logic_(std::move(state), options.position, options.snapshot_position, output_, snapshotter_,
-             abort_),
-      results_(results, options.results_through, snapshotter_),
+             abort_, options.observer),
+      results_(results, options.results_through, snapshotter_, options.observer),
       input_stages_(input_),
       output_stages_(output_) {
   input_stages_.handle_events_with(logic_);

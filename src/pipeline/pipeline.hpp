@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <optional>
 
+#include "lmx/core/engine_observer.hpp"
 #include "lmx/core/log_reader.hpp"
 #include "lmx/core/result_writer.hpp"
 #include "lmx/core/snapshot_store.hpp"
@@ -37,7 +38,8 @@ struct PipelineOptions {
   Position snapshot_position;  // the snapshot `state` was restored from (zero: none)
   Position results_through;    // newest result already in the results log
   bool exit_when_caught_up = false;
-  LogTrimmer* trimmer = nullptr;  // trims the log after each snapshot saved (null: never)
+  LogTrimmer* trimmer = nullptr;       // trims the log after each snapshot saved (null: never)
+  EngineObserver* observer = nullptr;  // given results and the live state (null: none)
 };
 
 class Pipeline {
