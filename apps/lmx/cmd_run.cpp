@@ -169,15 +169,17 @@ Command add_run(CLI::App& app) {
                               "Default {}",
                               id_horizon_default))
       ->check(CLI::Range(id_horizon_default, id_horizon_max));
-  cmd->add_option("--listen", options->listen,
-                  "Serve the HTTP API on HOST:PORT (e.g. 127.0.0.1:8080; port 0 picks one): "
-                  "/healthz, /readyz, /status, POST /events, /users/{id}, /items/{sku}, "
-                  "/commands/{id}, /metrics (docs/OPERATIONS.md). An address other than "
-                  "loopback needs --listen-token-file");
+  CLI::Option* listen =
+      cmd->add_option("--listen", options->listen,
+                      "Serve the HTTP API on HOST:PORT (e.g. 127.0.0.1:8080; port 0 picks one): "
+                      "/healthz, /readyz, /status, POST /events, /users/{id}, /items/{sku}, "
+                      "/commands/{id}, /metrics (docs/OPERATIONS.md). An address other than "
+                      "loopback needs --listen-token-file");
   cmd->add_option("--listen-token-file", options->listen_token_file,
                   "With --listen: require 'Authorization: Bearer TOKEN' on every request, "
                   "TOKEN being the first line of this file (never printed)")
-      ->check(CLI::ExistingFile);
+      ->check(CLI::ExistingFile)
+      ->needs(listen);
   cmd->add_flag("--exit-when-caught-up", options->exit_when_caught_up,
                 "Stop at the end of the log instead of waiting for new entries");
   cmd->add_flag("--trim-after-snapshot", options->trim_after_snapshot,

@@ -66,11 +66,14 @@ class StatusLine {
 
 // Tells the observer where the engine stands. The log's end is asked last and may fail
 // (a Redis outage): the observer is then told it is unknown, and the engine carries on.
-void report_progress(const Pipeline& pipeline, LogReader& reader, EngineObserver& observer) {
+void report_progress(Pipeline& pipeline, LogReader& reader, EngineObserver& observer) {
   EngineProgress progress;
   progress.applied_count = pipeline.progress().applied_count.load(std::memory_order_relaxed);
   progress.position = pipeline.progress().position();
   progress.last_snapshot = pipeline.last_snapshot_saved();
+  const Pipeline::RingOccupancy rings = pipeline.ring_occupancy();
+  progress.input_ring_used = rings.input;
+  progress.output_ring_used = rings.output;
   try {
     progress.end = reader.end_position();
     progress.lag = reader.lag_after(progress.position);

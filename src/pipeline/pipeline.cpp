@@ -1,5 +1,6 @@
 #include "pipeline/pipeline.hpp"
 
+#include <algorithm>
 #include <utility>
 
 #include "lmx/assert.hpp"
@@ -41,6 +42,16 @@ void Pipeline::start() {
   result_thread_.emplace("result writer", [&processor = result_processor()] { processor.run(); });
   logic_thread_.emplace("business logic", [&processor = logic_processor()] { processor.run(); });
   reader_thread_.emplace("log reader", [this] { reader_.run(); });
+}
+
+Pipeline::RingOccupancy Pipeline::ring_occupancy() {
+  // The cursor and the consumer's sequence are read at different moments (each an acquire
+  // load): the difference may be off by what moved in between, and is clamped at zero.
+  const auto used = [](std::int64_t cursor, std::int64_t consumed) {
+    return static_cast<std::uint64_t>(std::max<std::int64_t>(0, cursor - consumed));
+  };
+  return {used(input_.cursor(), logic_processor().sequence().get()),
+          used(output_.cursor(), result_processor().sequence().get())};
 }
 
 bool Pipeline::finished() const noexcept {

@@ -68,6 +68,12 @@ class Pipeline {
   // While running, from the control thread: display only.
   [[nodiscard]] const Progress& progress() const noexcept { return logic_.progress(); }
   [[nodiscard]] Position last_snapshot_saved() const { return snapshotter_.last_saved(); }
+  struct RingOccupancy {
+    std::uint64_t input = 0;
+    std::uint64_t output = 0;
+  };
+  // Slots published and not yet consumed in each ring; display only.
+  [[nodiscard]] RingOccupancy ring_occupancy();
 
   // After stop().
   [[nodiscard]] const LogicStage& logic() const noexcept { return logic_; }

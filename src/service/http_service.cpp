@@ -237,6 +237,8 @@ void HttpService::handle_status(httplib::Response& response) {
   json["lag_at_least"] = progress.lag.at_least;
   json["events_per_second"] = now.events_per_second;
   json["results_written"] = metrics_.results_written();
+  json["rings"] = {{"input", {{"used", progress.input_ring_used}, {"size", input_ring_size}}},
+                   {"output", {{"used", progress.output_ring_used}, {"size", output_ring_size}}}};
   if (progress.last_snapshot.is_zero()) {
     json["last_snapshot"] = nullptr;
   } else {

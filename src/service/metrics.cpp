@@ -92,6 +92,12 @@ std::string Metrics::render(const EngineGauges& gauges) const {
   gauge(out, "lmx_last_snapshot_position_minor",
         "Last snapshot saved by this run: minor part of its position (0: none yet)",
         static_cast<double>(progress.last_snapshot.minor));
+  out += "# HELP lmx_ring_used_slots Slots published and not yet consumed, by ring\n";
+  out += "# TYPE lmx_ring_used_slots gauge\n";
+  fmt::format_to(std::back_inserter(out), "lmx_ring_used_slots{{ring=\"input\"}} {}\n",
+                 progress.input_ring_used);
+  fmt::format_to(std::back_inserter(out), "lmx_ring_used_slots{{ring=\"output\"}} {}\n",
+                 progress.output_ring_used);
   gauge(out, "lmx_uptime_seconds", "Seconds since the service started", gauges.uptime_seconds);
   render_requests(out);
   render_latency(out);

@@ -52,6 +52,7 @@ import json, sys
 status = json.load(open(sys.argv[1]))
 assert status["role"] == "primary", status
 assert status["lag"] == 0 and status["ready"] is True, status
+assert status["rings"]["input"]["size"] > 0, status
 for key in ("position", "end", "events_per_second", "uptime_seconds", "version", "last_snapshot"):
     assert key in status, key
 PY

@@ -31,6 +31,10 @@ struct EngineProgress {
   LogLag lag;                       // entries in the log after `position`
   Position last_snapshot;           // last snapshot saved by this run (zero: none yet)
   bool end_known = false;           // false: the log could not be asked (Redis down)
+  // Slots published and not yet consumed: events read ahead of the business logic (of
+  // input_ring_size), results ahead of the results log (of output_ring_size).
+  std::uint64_t input_ring_used = 0;
+  std::uint64_t output_ring_used = 0;
 };
 
 class EngineObserver {
