@@ -97,6 +97,34 @@ std::string_view noun(Query::Kind kind) {
   return "";
 }
 
+struct Refusal {
+  std::string_view code;
+  std::string message;
+};
+
+// The query a read's path names (`key`: the user id, SKU or command id), or why not.
+std::optional<Refusal> make_query(Query::Kind kind, const std::string& key, Query& query) {
+  query.kind = kind;
+  switch (kind) {
+    case Query::Kind::user: {
+      const auto [end, error] = std::from_chars(key.data(), key.data() + key.size(), query.user_id);
+      if (error != std::errc{} || end != key.data() + key.size()) {
+        return Refusal{"invalid_user_id", "a user id is an int64"};
+      }
+      return std::nullopt;
+    }
+    case Query::Kind::item:
+      query.item_id = Sku::from(key);
+      if (query.item_id.valid()) return std::nullopt;
+      return Refusal{"invalid_sku", fmt::format("an item id is 1 to {} bytes", sku_size_max)};
+    case Query::Kind::command:
+      query.id = CommandId::from(key);
+      if (query.id.valid()) return std::nullopt;
+      return Refusal{"invalid_id", "a command id is 1 to 64 bytes"};
+  }
+  return Refusal{"bad_request", "unknown read"};
+}
+
 }  // namespace
 
 HttpService::HttpService(Backend& backend, ServiceOptions options)
@@ -182,39 +210,19 @@ void HttpService::add_routes() {
   server_.Post("/events", [this](const httplib::Request& request, httplib::Response& response) {
     handle_events(request, response);
   });
-  server_.Get(R"(/users/([^/]+))",
-              [this](const httplib::Request& request, httplib::Response& response) {
-                const std::string& text = request.matches[1].str();
-                Query query;
-                query.kind = Query::Kind::user;
-                const auto [end, error] =
-                    std::from_chars(text.data(), text.data() + text.size(), query.user_id);
-                if (error != std::errc{} || end != text.data() + text.size()) {
-                  return fail(response, 400, "invalid_user_id", "a user id is an int64");
-                }
-                handle_query(std::move(query), response);
-              });
-  server_.Get(R"(/items/([^/]+))",
-              [this](const httplib::Request& request, httplib::Response& response) {
-                Query query;
-                query.kind = Query::Kind::item;
-                query.item_id = Sku::from(request.matches[1].str());
-                if (!query.item_id.valid()) {
-                  return fail(response, 400, "invalid_sku",
-                              fmt::format("an item id is 1 to {} bytes", sku_size_max));
-                }
-                handle_query(std::move(query), response);
-              });
-  server_.Get(R"(/commands/([^/]+))",
-              [this](const httplib::Request& request, httplib::Response& response) {
-                Query query;
-                query.kind = Query::Kind::command;
-                query.id = CommandId::from(request.matches[1].str());
-                if (!query.id.valid()) {
-                  return fail(response, 400, "invalid_id", "a command id is 1 to 64 bytes");
-                }
-                handle_query(std::move(query), response);
-              });
+  const auto read = [this](Query::Kind kind) {
+    return [this, kind](const httplib::Request& request, httplib::Response& response) {
+      Query query;
+      if (const std::optional<Refusal> refusal =
+              make_query(kind, request.matches[1].str(), query)) {
+        return fail(response, 400, refusal->code, refusal->message);
+      }
+      handle_query(std::move(query), response);
+    };
+  };
+  server_.Get(R"(/users/([^/]+))", read(Query::Kind::user));
+  server_.Get(R"(/items/([^/]+))", read(Query::Kind::item));
+  server_.Get(R"(/commands/([^/]+))", read(Query::Kind::command));
 }
 
 EngineGauges HttpService::gauges() {

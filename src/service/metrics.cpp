@@ -20,6 +20,24 @@ void counter(std::string& out, std::string_view name, std::string_view help, std
                  name, help, value);
 }
 
+// A counter with two labels: cell [row * columns + column] counts the row's and the
+// column's label values. Cells still at zero are left out.
+template <std::size_t cell_count, class RowName, class ColumnName>
+void render_table(std::string& out, std::string_view name, std::string_view help,
+                  const std::array<std::atomic<std::uint64_t>, cell_count>& cells,
+                  std::size_t columns, std::array<std::string_view, 2> labels, RowName row_name,
+                  ColumnName column_name) {
+  LMX_ASSERT(columns > 0);
+  LMX_ASSERT(cell_count % columns == 0);
+  fmt::format_to(std::back_inserter(out), "# HELP {0} {1}\n# TYPE {0} counter\n", name, help);
+  for (std::size_t cell = 0; cell < cell_count; ++cell) {
+    const std::uint64_t value = cells[cell].load(std::memory_order_relaxed);  // relaxed: a count
+    if (value == 0) continue;
+    fmt::format_to(std::back_inserter(out), "{}_total{{{}=\"{}\",{}=\"{}\"}} {}\n", name, labels[0],
+                   row_name(cell / columns), labels[1], column_name(cell % columns), value);
+  }
+}
+
 }  // namespace
 
 Route route_of(std::string_view path) noexcept {
@@ -105,35 +123,22 @@ std::string Metrics::render(const EngineGauges& gauges) const {
 }
 
 void Metrics::render_results(std::string& out) const {
-  out += "# HELP lmx_results Results written by this process, by event type and reason\n";
-  out += "# TYPE lmx_results counter\n";
-  for (std::size_t type = 0; type < event_type_count; ++type) {
-    for (std::size_t reason = 0; reason < reason_count; ++reason) {
-      // relaxed: a count on its own
-      const std::uint64_t value =
-          results_[type * reason_count + reason].load(std::memory_order_relaxed);
-      if (value == 0) continue;
-      fmt::format_to(std::back_inserter(out), "lmx_results_total{{type=\"{}\",reason=\"{}\"}} {}\n",
-                     event_type_names[type], reason_names[reason], value);
-    }
-  }
+  render_table(
+      out, "lmx_results", "Results written by this process, by event type and reason", results_,
+      reason_count, {"type", "reason"},
+      [](std::size_t type) { return std::string(event_type_names[type]); },
+      [](std::size_t reason) { return std::string(reason_names[reason]); });
 }
 
 void Metrics::render_requests(std::string& out) const {
-  out += "# HELP lmx_http_requests HTTP requests answered, by route and status code\n";
-  out += "# TYPE lmx_http_requests counter\n";
-  for (std::size_t route = 0; route < route_count; ++route) {
-    for (std::size_t status = 0; status < status_count; ++status) {
-      // relaxed: a count on its own
-      const std::uint64_t value =
-          requests_[route * status_count + status].load(std::memory_order_relaxed);
-      if (value == 0) continue;
-      const int code = counted_statuses[status];
-      fmt::format_to(std::back_inserter(out),
-                     "lmx_http_requests_total{{route=\"{}\",code=\"{}\"}} {}\n", route_names[route],
-                     code == 0 ? std::string("other") : std::to_string(code), value);
-    }
-  }
+  render_table(
+      out, "lmx_http_requests", "HTTP requests answered, by route and status code", requests_,
+      status_count, {"route", "code"},
+      [](std::size_t route) { return std::string(route_names[route]); },
+      [](std::size_t status) {
+        const int code = counted_statuses[status];
+        return code == 0 ? std::string("other") : std::to_string(code);
+      });
 }
 
 void Metrics::render_latency(std::string& out) const {

@@ -14,14 +14,9 @@ cleanup() {
   rm -rf "$tmp"
 }
 trap cleanup EXIT
-python=""
-for candidate in python3 /usr/bin/python3; do
-  if "$candidate" -c 'import prometheus_client' 2>/dev/null; then python=$candidate; break; fi
-done
-if [[ -z $python ]]; then
-  echo "SKIP: no python3 with prometheus_client (scripts/deps.sh installs python3-prometheus-client)"
-  exit 77
-fi
+# shellcheck source-path=SCRIPTDIR source=lib/python.bash
+source "$(dirname "$0")/lib/python.bash"
+find_python prometheus_client python3-prometheus-client
 fail() { echo "FAIL: $*" >&2; cat "$tmp"/*.err >&2 || true; exit 1; }
 
 # Starts an engine on port 0 (a free port) and sets $base to its URL once it serves.
