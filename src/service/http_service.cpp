@@ -1,6 +1,7 @@
 #include "service/http_service.hpp"
 
 #include <fmt/format.h>
+#include <sys/socket.h>
 
 #include <charconv>
 #include <nlohmann/json.hpp>
@@ -133,6 +134,12 @@ HttpService::HttpService(Backend& backend, ServiceOptions options)
   LMX_ASSERT(options_.stop != nullptr);
   LMX_ASSERT(options_.address.loopback() || !options_.token.empty());
   server_.set_payload_max_length(http_body_size_max);
+  // SO_REUSEADDR only: httplib's default also sets SO_REUSEPORT, which would let a second
+  // lmx run bind the same port and silently take half of the requests.
+  server_.set_socket_options([](socket_t socket) {
+    const int yes = 1;
+    (void)::setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+  });
   add_routes();
 }
 

@@ -41,6 +41,10 @@ code() { curl -s -o "$tmp/body" -w '%{http_code}' "$@"; }
 [[ $(code "$base/healthz") == 200 ]] || fail "healthz"
 for _ in $(seq 50); do [[ $(code "$base/readyz") == 200 ]] && break; sleep 0.1; done
 [[ $(code "$base/readyz") == 200 ]] || fail "readyz never 200: $(cat "$tmp/body")"
+# A port in use is refused, never shared with the engine already on it.
+timeout 20 "$lmx" run --log "file:$tmp/second" --listen "127.0.0.1:$port" \
+  >"$tmp/second.out" 2>"$tmp/second.err" || true
+grep -q "cannot listen on 127.0.0.1:$port" "$tmp/second.err" || fail "a second engine shared the port"
 [[ $(code "$base/status") == 200 ]] || fail "status"
 "$python" - "$tmp/body" <<'PY'
 import json, sys
