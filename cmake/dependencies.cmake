@@ -9,4 +9,7 @@ find_package(simdjson REQUIRED)
 # msgpack-cxx decodes and encodes the seed's msgpack payloads, without Boost.
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(HIREDIS REQUIRED IMPORTED_TARGET hiredis)
+# The HTTP API (lmx run --listen): Debian builds cpp-httplib as a shared library, and its
+# pkg-config file carries the feature macros its header must be compiled with.
+pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib>=0.11)
 find_package(msgpack REQUIRED)

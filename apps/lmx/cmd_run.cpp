@@ -7,8 +7,10 @@
 
 #include <atomic>
 #include <csignal>
+#include <fstream>
 #include <memory>
 #include <optional>
+#include <sstream>
 #include <string>
 
 #include "commands.hpp"
@@ -16,6 +18,7 @@
 #include "lmx/core/engine.hpp"
 #include "lmx/core/interrupted.hpp"
 #include "log_options.hpp"
+#include "service/http_service.hpp"
 #include "summary.hpp"
 
 namespace lmx::cli {
@@ -29,6 +32,8 @@ struct RunOptions {
   bool exit_when_caught_up = false;
   bool trim_after_snapshot = false;
   std::optional<std::uint64_t> id_horizon;  // unset: the state's own (default for a new one)
+  std::string listen;                       // empty: no HTTP API
+  std::string listen_token_file;            // empty: no token (loopback addresses only)
 };
 
 // Set by SIGINT/SIGTERM; the engine's control loop polls it.
@@ -39,6 +44,41 @@ static_assert(std::atomic<bool>::is_always_lock_free,
 extern "C" void request_stop(int /*signal*/) {
   stop_requested.store(true,
                        std::memory_order_relaxed);  // relaxed: polled, nothing else to publish
+}
+
+std::string read_token_file(const std::string& path) {
+  std::ifstream file(path);
+  if (!file) throw std::runtime_error("cannot read --listen-token-file " + path);
+  std::ostringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+// The HTTP API's options from --listen and --listen-token-file; nullopt after saying why
+// they are refused. The token is read here and never printed.
+std::optional<service::ServiceOptions> service_options(const RunOptions& options) {
+  const Decoded<service::ListenAddress> address = service::ListenAddress::parse(options.listen);
+  if (!address) {
+    fmt::print(stderr, "lmx run: --listen {}: {}\n", options.listen, address.error());
+    return std::nullopt;
+  }
+  service::ServiceOptions service{
+      .address = *address, .token = {}, .version = LMX_VERSION, .stop = &stop_requested};
+  if (!options.listen_token_file.empty()) {
+    service.token = service::token_from_file_text(read_token_file(options.listen_token_file));
+    if (service.token.empty()) {
+      fmt::print(stderr, "lmx run: --listen-token-file {}: the file holds no token\n",
+                 options.listen_token_file);
+      return std::nullopt;
+    }
+  } else if (!service.address.loopback()) {
+    fmt::print(stderr,
+               "lmx run: --listen {} is reachable from other machines: give a bearer token "
+               "with --listen-token-file FILE, or listen on 127.0.0.1\n",
+               options.listen);
+    return std::nullopt;
+  }
+  return service;
 }
 
 int run_run(const RunOptions& options) {
@@ -61,10 +101,21 @@ int run_run(const RunOptions& options) {
   if (!options.redis_outage_max.empty()) {
     backend_options.redis_outage_max = parse_duration(options.redis_outage_max);
   }
+  std::optional<service::ServiceOptions> listen;
+  if (!options.listen.empty() && !(listen = service_options(options))) return 1;
   const std::unique_ptr<Backend> backend = open_backend(options.log.url, backend_options);
+  std::optional<service::HttpService> http;
+  if (listen) {
+    http.emplace(*backend, *listen);
+    const int port = http->start();
+    spdlog::info("serving the HTTP API on http://{}:{}/{}", listen->address.host, port,
+                 listen->token.empty() ? "" : " (bearer token required)");
+    engine.observer = &*http;
+  }
   EngineSummary summary;
   try {
     summary = run_engine(*backend, engine, stop_requested);
+    if (http) http->stop();
   } catch (const Interrupted& e) {
     spdlog::error(
         "{}; stopped without its final writes (results not yet published, the final "
@@ -118,6 +169,17 @@ Command add_run(CLI::App& app) {
                               "Default {}",
                               id_horizon_default))
       ->check(CLI::Range(id_horizon_default, id_horizon_max));
+  CLI::Option* listen =
+      cmd->add_option("--listen", options->listen,
+                      "Serve the HTTP API on HOST:PORT (e.g. 127.0.0.1:8080; port 0 picks one): "
+                      "/healthz, /readyz, /status, POST /events, /users/{id}, /items/{sku}, "
+                      "/commands/{id}, /metrics (docs/OPERATIONS.md). An address other than "
+                      "loopback needs --listen-token-file");
+  cmd->add_option("--listen-token-file", options->listen_token_file,
+                  "With --listen: require 'Authorization: Bearer TOKEN' on every request, "
+                  "TOKEN being the first line of this file (never printed)")
+      ->check(CLI::ExistingFile)
+      ->needs(listen);
   cmd->add_flag("--exit-when-caught-up", options->exit_when_caught_up,
                 "Stop at the end of the log instead of waiting for new entries");
   cmd->add_flag("--trim-after-snapshot", options->trim_after_snapshot,

@@ -22,6 +22,7 @@
 
 #include "backend/redis/redis_entry.hpp"
 #include "commands.hpp"
+#include "format/result_json.hpp"
 #include "json_event_input.hpp"
 #include "lmx/client/client.hpp"
 #include "lmx/constants.hpp"
@@ -57,21 +58,7 @@ std::string refusal_json(const Line& line) {
 std::string result_json(std::uint64_t line, const Event& event, const Result& result) {
   nlohmann::ordered_json json;
   json["line"] = line;
-  json["position"] = result.position.to_string();
-  json["type"] = event_type_name(result.type);
-  json["reason"] = reason_name(result.reason);
-  if (event.id.valid()) json["id"] = event.id.view();
-  if (event.type == EventType::topup || event.type == EventType::order) {
-    json["user_id"] = event.user_id;
-    if (result.accepted()) json["balance"] = result.balance;
-  } else {
-    json["item_id"] = event.item_id.view();
-    if (result.accepted()) json["remain"] = result.remain;
-  }
-  if (result.reason == Reason::duplicate) {
-    json["original_position"] = result.original_position.to_string();
-    json["original_reason"] = reason_name(result.original_reason);
-  }
+  add_result_fields(event, result, json);
   // Ids and SKUs from JSON input are UTF-8; replace rather than throw should one not be.
   return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }

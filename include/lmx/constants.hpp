@@ -39,6 +39,20 @@ inline constexpr std::size_t json_line_size_max = 1u << 20;
 // with --fsync always), or one pipelined round trip to Redis.
 inline constexpr std::size_t produce_batch_size = 4096;
 
+// The HTTP API (lmx run --listen). A POST /events body is read whole into memory before it
+// is parsed, and its events are appended as one batch: the body bound is the memory one
+// request may hold (times the server's worker threads), the event bound one append's size.
+inline constexpr std::size_t http_body_size_max = 1u << 20;
+inline constexpr std::size_t http_events_per_request_max = produce_batch_size;
+// Reads waiting for the business logic thread to answer (GET /users/{id} and the like):
+// a full query ring answers 503 busy rather than queueing without bound.
+inline constexpr std::size_t query_ring_size = 1024;
+// How long a request waits for its results or its read before answering 503 timeout.
+inline constexpr std::uint32_t http_wait_ms = 10000;
+// Results kept for requests waiting on them, written between their append and their wait.
+// Beyond it the oldest go, and a request whose result went answers 503 unavailable.
+inline constexpr std::size_t result_board_size_max = 1u << 16;
+
 // Longest time `lmx produce --input` (and `lmx submit`) holds events read from a pipe (or FIFO,
 // socket, terminal) before appending them as a partial batch, counted from the first event of the
 // batch: the bound on how long a line from `tail -f events | lmx produce --input -` waits
@@ -82,6 +96,10 @@ static_assert(journal_payload_size_max + 64 <= journal_read_chunk_size,
 static_assert(journal_segment_size_min < journal_segment_size_max,
               "--segment-size accepts journal_segment_size_min..journal_segment_size_max");
 static_assert(json_line_size_max < json_chunk_size, "a whole line must fit in one chunk");
+static_assert(http_events_per_request_max <= result_board_size_max,
+              "one request's results must fit the board that keeps them for it");
+static_assert((query_ring_size & (query_ring_size - 1)) == 0,
+              "query ring size must be a power of two");
 
 // Snapshots kept by a store; older ones are deleted after a new one is durable.
 inline constexpr std::size_t snapshot_keep_count = 3;

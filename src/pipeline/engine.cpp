@@ -64,6 +64,26 @@ class StatusLine {
   Clock::time_point last_time_ = Clock::now();
 };
 
+// Tells the observer where the engine stands. The log's end is asked last and may fail
+// (a Redis outage): the observer is then told it is unknown, and the engine carries on.
+void report_progress(Pipeline& pipeline, LogReader& reader, EngineObserver& observer) {
+  EngineProgress progress;
+  progress.applied_count = pipeline.progress().applied_count.load(std::memory_order_relaxed);
+  progress.position = pipeline.progress().position();
+  progress.last_snapshot = pipeline.last_snapshot_saved();
+  const Pipeline::RingOccupancy rings = pipeline.ring_occupancy();
+  progress.input_ring_used = rings.input;
+  progress.output_ring_used = rings.output;
+  try {
+    progress.end = reader.end_position();
+    progress.lag = reader.lag_after(progress.position);
+    progress.end_known = true;
+  } catch (const std::exception&) {
+    progress.end_known = false;  // the status line says why; the observer shows "unknown"
+  }
+  observer.on_progress(progress);
+}
+
 // Until a signal, the end of the log (exit_when_caught_up) or a failed stage: requests
 // snapshots on their interval and prints status lines.
 void control_loop(Pipeline& pipeline, LogReader& reader, const EngineOptions& options,
@@ -71,6 +91,7 @@ void control_loop(Pipeline& pipeline, LogReader& reader, const EngineOptions& op
   StatusLine status(pipeline, reader);
   auto last_snapshot = Clock::now();
   auto last_status = Clock::now();
+  auto last_progress = Clock::time_point{};
   // relaxed: the flag carries no data; a late look only delays the stop by one tick.
   while (!stop.load(std::memory_order_relaxed) && !pipeline.finished()) {
     std::this_thread::sleep_for(control_tick);
@@ -81,6 +102,10 @@ void control_loop(Pipeline& pipeline, LogReader& reader, const EngineOptions& op
     if (options.on_status && now - last_status >= options.status_interval) {
       options.on_status(status.next());
       last_status = now;
+    }
+    if (options.observer != nullptr && now - last_progress >= observer_interval) {
+      report_progress(pipeline, reader, *options.observer);
+      last_progress = now;
     }
   }
 }
@@ -131,7 +156,8 @@ EngineSummary run_engine(Backend& backend, const EngineOptions& options,
                                          .snapshot_position = recovered.snapshot_position,
                                          .results_through = results_through,
                                          .exit_when_caught_up = options.exit_when_caught_up,
-                                         .trimmer = trimmer.get()};
+                                         .trimmer = trimmer.get(),
+                                         .observer = options.observer};
   Pipeline pipeline(*reader, *results, *store, std::move(recovered.state), pipeline_options);
   const auto start = Clock::now();
   pipeline.start();

@@ -9,13 +9,15 @@
 namespace lmx {
 
 LogicStage::LogicStage(State state, Position position, Position snapshot_position,
-                       OutputRing& output, Snapshotter& snapshotter, const std::atomic<bool>& abort)
+                       OutputRing& output, Snapshotter& snapshotter, const std::atomic<bool>& abort,
+                       EngineObserver* observer)
     : state_(std::move(state)),
       position_(position),
       snapshot_position_(snapshot_position),
       output_(output),
       snapshotter_(snapshotter),
-      abort_(abort) {
+      abort_(abort),
+      observer_(observer) {
   LMX_ASSERT(snapshot_position <= position);
   progress_.position_major.store(position.major, std::memory_order_relaxed);  // display only
   progress_.position_minor.store(position.minor, std::memory_order_relaxed);  // display only
@@ -34,7 +36,11 @@ void LogicStage::on_event(Event& event, std::int64_t /*sequence*/, bool end_of_b
   if (pending_first_ < 0) pending_first_ = slot;
   if (end_of_batch || slot - pending_first_ + 1 >= std::int64_t{result_publish_batch_max}) {
     publish_results(slot);
-    if (end_of_batch) take_snapshot_if_requested();
+    if (end_of_batch) {
+      take_snapshot_if_requested();
+      // After every event before it was applied: a read answered here sees them all.
+      if (observer_ != nullptr) observer_->on_state(state_, position_);
+    }
   }
 }
 

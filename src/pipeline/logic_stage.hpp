@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <memory>
 
+#include "lmx/core/engine_observer.hpp"
 #include "lmx/core/reason.hpp"
 #include "lmx/core/state.hpp"
 #include "pipeline/rings.hpp"
@@ -33,12 +34,17 @@ class LogicStage {
  public:
   // `snapshot_position`: the snapshot the state was restored from (zero: none).
   LogicStage(State state, Position position, Position snapshot_position, OutputRing& output,
-             Snapshotter& snapshotter, const std::atomic<bool>& abort);
+             Snapshotter& snapshotter, const std::atomic<bool>& abort,
+             EngineObserver* observer = nullptr);
 
   void on_event(Event& event, std::int64_t sequence, bool end_of_batch);
 
-  // Idle: a requested snapshot need not wait for the next event.
-  void on_timeout(std::int64_t /*sequence*/) { take_snapshot_if_requested(); }
+  // Idle: a requested snapshot need not wait for the next event, nor a read the observer
+  // holds (a query ring to drain).
+  void on_timeout(std::int64_t /*sequence*/) {
+    take_snapshot_if_requested();
+    if (observer_ != nullptr) observer_->on_state(state_, position_);
+  }
 
   [[nodiscard]] const Progress& progress() const noexcept { return progress_; }
 
@@ -66,6 +72,7 @@ class LogicStage {
   OutputRing& output_;
   Snapshotter& snapshotter_;
   const std::atomic<bool>& abort_;
+  EngineObserver* const observer_;   // null: none
   std::int64_t pending_first_ = -1;  // first output slot claimed and not yet published
   std::uint64_t applied_count_ = 0;
   std::array<std::uint64_t, reason_count> reasons_{};

@@ -1,5 +1,6 @@
 #include "pipeline/pipeline.hpp"
 
+#include <algorithm>
 #include <utility>
 
 #include "lmx/assert.hpp"
@@ -10,13 +11,15 @@ namespace lmx {
 Pipeline::Pipeline(LogReader& reader, ResultWriter& results, SnapshotStore& snapshots, State state,
                    const PipelineOptions& options)
     : exit_when_caught_up_(options.exit_when_caught_up),
-      input_(input_ring_size, std::chrono::nanoseconds(ring_wait_timeout)),
+      input_(input_ring_size,
+             std::chrono::nanoseconds(options.observer != nullptr ? observer_state_timeout
+                                                                  : ring_wait_timeout)),
       output_(output_ring_size, std::chrono::nanoseconds(ring_wait_timeout)),
       snapshotter_(snapshots, options.trimmer),
       reader_(reader, input_, abort_, options.exit_when_caught_up),
       logic_(std::move(state), options.position, options.snapshot_position, output_, snapshotter_,
-             abort_),
-      results_(results, options.results_through, snapshotter_),
+             abort_, options.observer),
+      results_(results, options.results_through, snapshotter_, options.observer),
       input_stages_(input_),
       output_stages_(output_) {
   input_stages_.handle_events_with(logic_);
@@ -39,6 +42,16 @@ void Pipeline::start() {
   result_thread_.emplace("result writer", [&processor = result_processor()] { processor.run(); });
   logic_thread_.emplace("business logic", [&processor = logic_processor()] { processor.run(); });
   reader_thread_.emplace("log reader", [this] { reader_.run(); });
+}
+
+Pipeline::RingOccupancy Pipeline::ring_occupancy() {
+  // The cursor and the consumer's sequence are read at different moments (each an acquire
+  // load): the difference may be off by what moved in between, and is clamped at zero.
+  const auto used = [](std::int64_t cursor, std::int64_t consumed) {
+    return static_cast<std::uint64_t>(std::max<std::int64_t>(0, cursor - consumed));
+  };
+  return {used(input_.cursor(), logic_processor().sequence().get()),
+          used(output_.cursor(), result_processor().sequence().get())};
 }
 
 bool Pipeline::finished() const noexcept {

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <optional>
 
+#include "lmx/core/engine_observer.hpp"
 #include "lmx/core/log_reader.hpp"
 #include "lmx/core/result_writer.hpp"
 #include "lmx/core/snapshot_store.hpp"
@@ -37,7 +38,8 @@ struct PipelineOptions {
   Position snapshot_position;  // the snapshot `state` was restored from (zero: none)
   Position results_through;    // newest result already in the results log
   bool exit_when_caught_up = false;
-  LogTrimmer* trimmer = nullptr;  // trims the log after each snapshot saved (null: never)
+  LogTrimmer* trimmer = nullptr;       // trims the log after each snapshot saved (null: never)
+  EngineObserver* observer = nullptr;  // given results and the live state (null: none)
 };
 
 class Pipeline {
@@ -66,6 +68,12 @@ class Pipeline {
   // While running, from the control thread: display only.
   [[nodiscard]] const Progress& progress() const noexcept { return logic_.progress(); }
   [[nodiscard]] Position last_snapshot_saved() const { return snapshotter_.last_saved(); }
+  struct RingOccupancy {
+    std::uint64_t input = 0;
+    std::uint64_t output = 0;
+  };
+  // Slots published and not yet consumed in each ring; display only.
+  [[nodiscard]] RingOccupancy ring_occupancy();
 
   // After stop().
   [[nodiscard]] const LogicStage& logic() const noexcept { return logic_; }

@@ -7,8 +7,9 @@
 
 namespace lmx {
 
-ResultStage::ResultStage(ResultWriter& writer, Position skip_through, Snapshotter& snapshotter)
-    : writer_(writer), skip_through_(skip_through), snapshotter_(snapshotter) {
+ResultStage::ResultStage(ResultWriter& writer, Position skip_through, Snapshotter& snapshotter,
+                         EngineObserver* observer)
+    : writer_(writer), skip_through_(skip_through), snapshotter_(snapshotter), observer_(observer) {
   batch_.reserve(result_publish_batch_max);
 }
 
@@ -28,6 +29,7 @@ void ResultStage::on_event(Output& output, std::int64_t /*sequence*/, bool end_o
 void ResultStage::write_batch() {
   if (batch_.empty()) return;
   writer_.write(batch_);
+  if (observer_ != nullptr) observer_->on_results_written(batch_);
   batch_.clear();
 }
 

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "lmx/core/engine_observer.hpp"
 #include "lmx/core/result_writer.hpp"
 #include "pipeline/rings.hpp"
 #include "pipeline/snapshotter.hpp"
@@ -16,7 +17,8 @@ namespace lmx {
 
 class ResultStage {
  public:
-  ResultStage(ResultWriter& writer, Position skip_through, Snapshotter& snapshotter);
+  ResultStage(ResultWriter& writer, Position skip_through, Snapshotter& snapshotter,
+              EngineObserver* observer = nullptr);
 
   void on_event(Output& output, std::int64_t sequence, bool end_of_batch);
 
@@ -27,6 +29,7 @@ class ResultStage {
   ResultWriter& writer_;
   const Position skip_through_;
   Snapshotter& snapshotter_;
+  EngineObserver* const observer_;  // told of each batch written (null: none)
   Position last_position_;
   std::uint32_t last_entry_checksum_ = 0;
   std::vector<Result> batch_;

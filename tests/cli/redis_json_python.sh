@@ -9,14 +9,9 @@ lmx=$1
 # shellcheck source-path=SCRIPTDIR source=lib/redis_json.bash
 source "$(dirname "$0")/lib/redis_json.bash"
 
-python=""
-for candidate in python3 /usr/bin/python3; do
-  if "$candidate" -c 'import redis' 2>/dev/null; then python=$candidate; break; fi
-done
-if [[ -z $python ]]; then
-  echo "SKIP: no python3 with the redis module (scripts/deps.sh installs python3-redis)"
-  exit 77
-fi
+# shellcheck source-path=SCRIPTDIR source=lib/python.bash
+source "$(dirname "$0")/lib/python.bash"
+find_python redis python3-redis
 
 doc_blocks python > "$tmp/producer.py"
 doc_blocks text > "$tmp/expected_output"

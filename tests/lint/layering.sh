@@ -19,6 +19,7 @@ declare -A allowed=(
   [src/pipeline/]="lmx/ pipeline/"
   [include/lmx/client/]="lmx/core/ lmx/client/"
   [src/client/]="lmx/core/ lmx/client/"
+  [src/service/]="lmx/ format/ service/"
 )
 # Longest prefix first, so include/lmx/disruptor/ wins over include/lmx/.
 mapfile -t components < <(printf '%s\n' "${!allowed[@]}" | awk '{ print length, $0 }' | sort -rn | cut -d' ' -f2)

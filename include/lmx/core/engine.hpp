@@ -23,6 +23,7 @@
 #include <string>
 
 #include "lmx/core/backend.hpp"
+#include "lmx/core/engine_observer.hpp"
 #include "lmx/core/reason.hpp"
 
 namespace lmx {
@@ -40,6 +41,10 @@ struct EngineOptions {
   // Called with a one-line status every status_interval (events/s, position, lag, last
   // snapshot). Empty: no status lines.
   std::function<void(const std::string&)> on_status;
+  // A service beside the engine (lmx run --listen): given progress, results as they are
+  // written and the live state (engine_observer.hpp). Null: none. With one, the idle logic
+  // thread wakes every observer_state_timeout instead of every 50 ms.
+  EngineObserver* observer = nullptr;
 };
 
 struct EngineSummary {

@@ -50,6 +50,7 @@ class EventPoller {
     const MarkProcessed mark{sequence_, processed};
     for (std::int64_t sequence = first; !precedes(available, sequence); ++sequence) {
       const bool more = handler(ring_[sequence], sequence, sequence == available);
+      // cppcheck-suppress unreadVariable ; read by `mark`'s destructor, through a reference
       processed = sequence;
       if (!more) break;
     }

@@ -1,0 +1,56 @@
+#pragma once
+// What a service running beside the engine in the same process (lmx run --listen) is given
+// by it. Each call is made on the thread that owns what it shows, so the observer copies
+// what it needs and returns at once: it must never block the engine.
+//
+//   on_progress          control thread, every observer_interval: applied count, position,
+//                        end of the log, lag, last snapshot saved
+//   on_results_written   result thread, after each batch of results is written to the
+//                        results log (as durable as what lmx submit reads there)
+//   on_state             logic thread, at each batch end and when idle (at least every
+//                        observer_state_timeout): the live state, true at `position`
+//
+// The state passed to on_state is only valid during the call: the business logic thread
+// is the only writer of State and resumes applying events as soon as the call returns.
+
+#include <chrono>
+#include <cstdint>
+#include <span>
+
+#include "lmx/core/log_reader.hpp"
+#include "lmx/core/position.hpp"
+#include "lmx/core/result.hpp"
+#include "lmx/core/state.hpp"
+
+namespace lmx {
+
+struct EngineProgress {
+  std::uint64_t applied_count = 0;  // entries applied by this run, replay included
+  Position position;                // last entry applied
+  Position end;                     // last entry in the log
+  LogLag lag;                       // entries in the log after `position`
+  Position last_snapshot;           // last snapshot saved by this run (zero: none yet)
+  bool end_known = false;           // false: the log could not be asked (Redis down)
+  // Slots published and not yet consumed: events read ahead of the business logic (of
+  // input_ring_size), results ahead of the results log (of output_ring_size).
+  std::uint64_t input_ring_used = 0;
+  std::uint64_t output_ring_used = 0;
+};
+
+class EngineObserver {
+ public:
+  virtual ~EngineObserver() = default;
+
+  virtual void on_progress(const EngineProgress& progress) noexcept = 0;
+  virtual void on_results_written(std::span<const Result> results) noexcept = 0;
+  virtual void on_state(const State& state, Position position) noexcept = 0;
+};
+
+// How often the control thread reports progress: asking a Redis log for its end and lag is
+// a round trip, so not every control tick.
+inline constexpr std::chrono::milliseconds observer_interval{200};
+// How long the idle logic thread waits for input before it calls on_state anyway: the
+// latency of a read (GET /users/{id}) on an idle engine. Costs a wake-up per millisecond.
+inline constexpr std::chrono::milliseconds observer_state_timeout{1};
+
+}  // namespace lmx
