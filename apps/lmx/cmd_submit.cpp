@@ -95,6 +95,11 @@ class Submitter {
   // Appends the batch, then prints every line's answer in order as the results come.
   // False when some results did not come within the timeout.
   bool flush() {
+    if (count_ == 0) {  // refusals only: nothing to append or wait for
+      for (const Line& line : lines_) fmt::print("{}\n", refusal_json(line));
+      lines_.clear();
+      return true;
+    }
     const std::span<const Event> events(events_.data(), count_);
     const std::vector<Position> positions = client_.append(events);
     std::vector<std::optional<Result>> results(count_);
@@ -131,12 +136,6 @@ class Submitter {
     lines_.clear();
     count_ = 0;
     return true;
-  }
-
-  // Prints the refusals held with no event after them.
-  void print_refusals() {
-    for (const Line& line : lines_) fmt::print("{}\n", refusal_json(line));
-    lines_.clear();
   }
 
  private:
@@ -176,7 +175,6 @@ int run_submit(const SubmitOptions& options) {
     }
   }
   if (!submitter.flush()) return 1;
-  submitter.print_refusals();
   return submitter.refused() == 0 ? 0 : 1;
 }
 

@@ -34,4 +34,12 @@ status=0
 expect_grep '^\{"line":1,"refused":"malformed: ' "$tmp/none.jsonl" "a malformed line is refused"
 expect_grep "no result for 1 of the 1 events .*Is an engine running" "$tmp/none.err" \
   "no engine: the message says so"
+# Only refused lines: each answered, nothing appended, no wait for an engine.
+"$lmx" inspect journal "$tmp/once" > "$tmp/before.report"
+status=0
+echo '{"type":"nope"}' | "$lmx" submit --log "file:$tmp/once" > "$tmp/refused.jsonl" || status=$?
+[[ $status == 1 ]] || fail "submit of a refused line only should exit 1, not $status"
+expect_grep '^\{"line":1,"refused":"malformed: ' "$tmp/refused.jsonl" "the only line is refused"
+"$lmx" inspect journal "$tmp/once" > "$tmp/after.report"
+expect_same "$tmp/before.report" "$tmp/after.report" "refused lines append nothing"
 echo "submit: three submissions, one state; refusals and no-engine message"
