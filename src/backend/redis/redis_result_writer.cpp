@@ -71,12 +71,8 @@ void RedisResultWriter::write_once(std::span<const Result> results) {
 EntryRef RedisResultWriter::last_answered() {
   const RedisReply reply = newest_entry(connection_, stream_);
   if (reply->elements == 0) return EntryRef{};
-  const redisReply* fields = reply->element[0]->element[1];
-  for (std::size_t i = 0; i + 1 < fields->elements; i += 2) {
-    if (reply_text(*fields->element[i]) != "pos") continue;
-    if (const auto position = parse_redis_id(reply_text(*fields->element[i + 1]))) {
-      return EntryRef{*position, 0};
-    }
+  if (const std::optional<Position> position = answered_position(*reply->element[0])) {
+    return EntryRef{*position, 0};
   }
   throw std::runtime_error(fmt::format("{}: newest result has no valid pos field", stream_));
 }

@@ -11,19 +11,6 @@
 namespace lmx {
 namespace {
 
-// The `pos` of a results stream entry [id, [field, value, ...]]; nullopt when it has none
-// that parses (an entry another client wrote).
-std::optional<Position> answered_position(const redisReply& entry) {
-  const redisReply& fields = *entry.element[1];
-  for (std::size_t i = 0; i + 1 < fields.elements; i += 2) {
-    if (reply_text(*fields.element[i]) == "pos") {
-      const Decoded<Position> position = parse_redis_id(reply_text(*fields.element[i + 1]));
-      return position ? std::optional<Position>(*position) : std::nullopt;
-    }
-  }
-  return std::nullopt;
-}
-
 // The entries of an XRANGE reply, its shape checked: [[id, [field, value, ...]], ...].
 const redisReply& checked_entries(const RedisReply& reply, const std::string& stream) {
   bool shaped = reply->type == REDIS_REPLY_ARRAY;
