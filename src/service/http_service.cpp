@@ -12,6 +12,7 @@
 #include "format/result_json.hpp"
 #include "lmx/assert.hpp"
 #include "lmx/constants.hpp"
+#include "service/dashboard_page.hpp"
 #include "service/event_batch.hpp"
 
 namespace lmx::service {
@@ -176,7 +177,7 @@ bool HttpService::stopping() const noexcept {
 void HttpService::add_routes() {
   server_.set_pre_routing_handler(
       [this](const httplib::Request& request, httplib::Response& response) {
-        if (options_.token.empty() ||
+        if (options_.token.empty() || (request.method == "GET" && request.path == "/") ||
             bearer_matches(request.get_header_value("Authorization"), options_.token)) {
           return httplib::Server::HandlerResponse::Unhandled;
         }
@@ -198,6 +199,10 @@ void HttpService::add_routes() {
   server_.set_error_handler(on_error);
   server_.set_logger([this](const httplib::Request& request, const httplib::Response& response) {
     metrics_.count_request(route_of(request.path), response.status);
+  });
+  server_.Get("/", [](const httplib::Request&, httplib::Response& response) {
+    const std::string_view page = dashboard_page();
+    response.set_content(page.data(), page.size(), "text/html; charset=utf-8");
   });
   server_.Get("/healthz", [](const httplib::Request&, httplib::Response& response) {
     reply(response, 200, Json{{"status", "serving"}});

@@ -1,6 +1,7 @@
 #pragma once
 // The HTTP API of a running engine (lmx run --listen), in the engine's process:
 //
+//   GET  /                   the dashboard page (dashboard.html), which reads the routes below
 //   GET  /healthz            200 while the process serves
 //   GET  /readyz             200 once the engine has caught up with the end of the log
 //   GET  /status             position, end of the log, lag, rate, last snapshot, uptime
@@ -10,7 +11,8 @@
 //   GET  /commands/{id}
 //   GET  /metrics            Prometheus text (metrics.hpp)
 //
-// Errors are JSON: {"error":"<stable code>","message":"..."}.
+// Errors are JSON: {"error":"<stable code>","message":"..."}. With a token, every route but
+// GET / wants it: the page holds no data, and asks for the token to read the others.
 //
 // Commands go in through the log, as lmx produce appends them: one LogWriter, appends
 // serialized under a mutex (each request's events are one batch, so one fsync), and their

@@ -22,6 +22,7 @@
 namespace lmx::service {
 
 enum class Route : std::uint8_t {
+  dashboard,
   healthz,
   readyz,
   status,
@@ -32,10 +33,10 @@ enum class Route : std::uint8_t {
   metrics,
   other
 };
-inline constexpr std::size_t route_count = 9;
+inline constexpr std::size_t route_count = 10;
 inline constexpr std::array<std::string_view, route_count> route_names = {
-    "/healthz",     "/readyz",        "/status",  "/events", "/users/{id}",
-    "/items/{sku}", "/commands/{id}", "/metrics", "other"};
+    "/",           "/healthz",     "/readyz",        "/status",  "/events",
+    "/users/{id}", "/items/{sku}", "/commands/{id}", "/metrics", "other"};
 
 // The route a request path falls under: the label of its metrics.
 [[nodiscard]] Route route_of(std::string_view path) noexcept;

@@ -3,7 +3,8 @@
 # status; POST /events (one event, a batch, a retry answered duplicate, a malformed line
 # refused with its number and nothing appended, a body over the limit refused); reads
 # that see the POST just answered; Prometheus metrics that parse and count what was
-# posted; and the bearer token an address other than loopback requires.
+# posted; and the bearer token an address other than loopback requires (all but the
+# dashboard page, which holds no data).
 set -euo pipefail
 lmx=$1
 tmp=$(mktemp -d)
@@ -141,4 +142,7 @@ grep -q "s3cret" "$tmp/open.err" && fail "the token was printed"
 grep -q '"error":"unauthorized"' "$tmp/body" || fail "401 body: $(cat "$tmp/body")"
 [[ $(code -H "Authorization: Bearer wrong" "$base/status") == 401 ]] || fail "wrong token accepted"
 [[ $(code -H "Authorization: Bearer s3cret-token" "$base/healthz") == 200 ]] || fail "token refused"
+# The dashboard page holds no data: it loads without the token, then asks for it.
+[[ $(code "$base/") == 200 ]] || fail "dashboard page behind the token"
+grep -q "<title>lmx</title>" "$tmp/body" || fail "dashboard page: $(head -c 200 "$tmp/body")"
 echo "http api: ok"

@@ -219,6 +219,8 @@ TEST(Metrics, RoutesAreLabelledByTheirPattern) {
   EXPECT_EQ(route_of("/events"), Route::events);
   EXPECT_EQ(route_of("/users/"), Route::other);
   EXPECT_EQ(route_of("/eventsx"), Route::other);
+  EXPECT_EQ(route_of("/"), Route::dashboard);
+  EXPECT_EQ(route_of("/index.html"), Route::other);
 }
 
 TEST(Metrics, RendersCountersAndACumulativeHistogram) {
