@@ -15,6 +15,8 @@ cleanup() {
 }
 trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; cat "$tmp"/*.err >&2 || true; exit 1; }
+# shellcheck source-path=SCRIPTDIR source=lib/http.bash
+source "$(dirname "$0")/lib/http.bash"
 
 browser=$(command -v chromium || command -v chromium-browser || true)
 if [[ -z $browser ]]; then
@@ -27,14 +29,7 @@ mkdir -p "$artifacts"
 "$lmx" run --log "file:$tmp/log" --status-interval 1h --listen 127.0.0.1:0 \
   >"$tmp/engine.out" 2>"$tmp/engine.err" &
 pids+=($!)
-port=""
-for _ in $(seq 100); do
-  port=$(sed -n 's|.*serving the HTTP API on http://[^ ]*:\([0-9]*\)/.*|\1|p' "$tmp/engine.err")
-  [[ -n $port ]] && break
-  sleep 0.1
-done
-[[ -n $port ]] || fail "no 'serving the HTTP API' line"
-base="http://127.0.0.1:$port"
+wait_listening "$tmp/engine.err"
 
 # A steady producer, and a few POSTs so that the latency figures have requests to show.
 (
@@ -47,8 +42,7 @@ base="http://127.0.0.1:$port"
 ) &
 pids+=($!)
 for i in 1 2 3; do
-  curl -sf -o /dev/null -X POST --data-binary "{\"type\":\"topup\",\"user_id\":$i,\"amount\":5}" \
-    "$base/events" || fail "POST /events"
+  [[ $(post "{\"type\":\"topup\",\"user_id\":$i,\"amount\":5}") == 200 ]] || fail "POST /events"
 done
 
 # Chromium runs as root here: its sandbox needs --no-sandbox then. Its virtual time budget

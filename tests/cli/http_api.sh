@@ -18,6 +18,8 @@ trap cleanup EXIT
 # shellcheck source-path=SCRIPTDIR source=lib/python.bash
 source "$(dirname "$0")/lib/python.bash"
 find_python prometheus_client python3-prometheus-client
+# shellcheck source-path=SCRIPTDIR source=lib/http.bash
+source "$(dirname "$0")/lib/http.bash"
 fail() { echo "FAIL: $*" >&2; cat "$tmp"/*.err >&2 || true; exit 1; }
 
 # Starts an engine on port 0 (a free port) and sets $base to its URL once it serves.
@@ -27,17 +29,10 @@ start() {
   "$lmx" run --log "file:$tmp/$name" --status-interval 1h --listen "$@" \
     >"$tmp/$name.out" 2>"$tmp/$name.err" &
   pids+=($!)
-  for _ in $(seq 100); do
-    port=$(sed -n 's|.*serving the HTTP API on http://[^ ]*:\([0-9]*\)/.*|\1|p' "$tmp/$name.err")
-    [[ -n $port ]] && break
-    sleep 0.1
-  done
-  [[ -n $port ]] || fail "$name: no 'serving the HTTP API' line"
-  base="http://127.0.0.1:$port"
+  wait_listening "$tmp/$name.err"
 }
 
 start main 127.0.0.1:0
-code() { curl -s -o "$tmp/body" -w '%{http_code}' "$@"; }
 
 [[ $(code "$base/healthz") == 200 ]] || fail "healthz"
 for _ in $(seq 50); do [[ $(code "$base/readyz") == 200 ]] && break; sleep 0.1; done
@@ -57,7 +52,6 @@ for key in ("position", "end", "events_per_second", "uptime_seconds", "version",
     assert key in status, key
 PY
 
-post() { curl -s -o "$tmp/body" -w '%{http_code}' -X POST --data-binary "$1" "$base/events"; }
 [[ $(post '{"type":"topup","user_id":7,"amount":500,"id":"t-1"}') == 200 ]] || fail "post one"
 grep -qx '\[{"position":"0-1","type":"topup","reason":"accepted","id":"t-1","user_id":7,"balance":500}\]' \
   "$tmp/body" || fail "post one: $(cat "$tmp/body")"
