@@ -34,6 +34,7 @@ struct RunOptions {
   std::optional<std::uint64_t> id_horizon;  // unset: the state's own (default for a new one)
   std::string listen;                       // empty: no HTTP API
   std::string listen_token_file;            // empty: no token (loopback addresses only)
+  std::string listen_timeout = fmt::format("{}s", http_wait_ms / 1000);
 };
 
 // Set by SIGINT/SIGTERM; the engine's control loop polls it.
@@ -62,8 +63,11 @@ std::optional<service::ServiceOptions> service_options(const RunOptions& options
     fmt::print(stderr, "lmx run: --listen {}: {}\n", options.listen, address.error());
     return std::nullopt;
   }
-  service::ServiceOptions service{
-      .address = *address, .token = {}, .version = LMX_VERSION, .stop = &stop_requested};
+  service::ServiceOptions service{.address = *address,
+                                  .token = {},
+                                  .version = LMX_VERSION,
+                                  .wait = parse_duration(options.listen_timeout),
+                                  .stop = &stop_requested};
   if (!options.listen_token_file.empty()) {
     service.token = service::token_from_file_text(read_token_file(options.listen_token_file));
     if (service.token.empty()) {
@@ -172,13 +176,19 @@ Command add_run(CLI::App& app) {
   CLI::Option* listen =
       cmd->add_option("--listen", options->listen,
                       "Serve the HTTP API on HOST:PORT (e.g. 127.0.0.1:8080; port 0 picks one): "
-                      "/healthz, /readyz, /status, POST /events, /users/{id}, /items/{sku}, "
-                      "/commands/{id}, /metrics (docs/OPERATIONS.md). An address other than "
-                      "loopback needs --listen-token-file");
+                      "the dashboard at /, /healthz, /readyz, /status, POST /events, "
+                      "/users/{id}, /items/{sku}, /commands/{id}, /metrics "
+                      "(docs/OPERATIONS.md). An address other than loopback needs "
+                      "--listen-token-file");
   cmd->add_option("--listen-token-file", options->listen_token_file,
                   "With --listen: require 'Authorization: Bearer TOKEN' on every request, "
                   "TOKEN being the first line of this file (never printed)")
       ->check(CLI::ExistingFile)
+      ->needs(listen);
+  cmd->add_option("--listen-timeout", options->listen_timeout,
+                  "With --listen: how long a POST /events waits for its results, or a read for "
+                  "the engine, before answering 503 timeout (its events stay in the log)")
+      ->capture_default_str()
       ->needs(listen);
   cmd->add_flag("--exit-when-caught-up", options->exit_when_caught_up,
                 "Stop at the end of the log instead of waiting for new entries");

@@ -47,7 +47,8 @@ inline constexpr std::size_t http_events_per_request_max = produce_batch_size;
 // Reads waiting for the business logic thread to answer (GET /users/{id} and the like):
 // a full query ring answers 503 busy rather than queueing without bound.
 inline constexpr std::size_t query_ring_size = 1024;
-// How long a request waits for its results or its read before answering 503 timeout.
+// How long a request waits for its results or its read before answering 503 timeout, by
+// default (lmx run --listen-timeout).
 inline constexpr std::uint32_t http_wait_ms = 10000;
 // Results kept for requests waiting on them, written between their append and their wait.
 // Beyond it the oldest go, and a request whose result went answers 503 unavailable.

@@ -298,7 +298,7 @@ void HttpService::handle_events(const httplib::Request& request, httplib::Respon
                             e.what()));
   }
   std::vector<std::optional<Result>> results(events.size());
-  const auto deadline = appended_at + std::chrono::milliseconds(http_wait_ms);
+  const auto deadline = appended_at + options_.wait;
   ResultBoard::Outcome outcome = ResultBoard::Outcome::timeout;
   while (outcome == ResultBoard::Outcome::timeout && Clock::now() < deadline && !stopping()) {
     outcome = board_.wait(positions, std::min(deadline, Clock::now() + wait_slice), results);
@@ -328,7 +328,7 @@ void HttpService::handle_query(Query query, httplib::Response& response) {
                     .reply = {}};
   std::optional<std::future<QueryAnswer>> answer = queries_.ask(std::move(query));
   if (!answer) return fail(response, 503, "busy", "too many reads waiting: retry shortly");
-  const auto deadline = Clock::now() + std::chrono::milliseconds(http_wait_ms);
+  const auto deadline = Clock::now() + options_.wait;
   while (answer->wait_for(wait_slice) != std::future_status::ready) {
     if (stopping()) return fail(response, 503, "stopping", "the engine is shutting down");
     if (Clock::now() >= deadline) {

@@ -31,6 +31,7 @@
 #include <thread>
 
 #include "format/json_codec.hpp"
+#include "lmx/constants.hpp"
 #include "lmx/core/backend.hpp"
 #include "lmx/core/engine_observer.hpp"
 #include "service/listen_address.hpp"
@@ -44,6 +45,8 @@ struct ServiceOptions {
   ListenAddress address;
   std::string token;    // empty: no Authorization required (a loopback address only)
   std::string version;  // shown by /status
+  // How long a request waits for its results or its read before answering 503 timeout.
+  std::chrono::milliseconds wait{http_wait_ms};
   // Set when the engine is asked to stop: requests then answer 503 stopping.
   const std::atomic<bool>* stop = nullptr;
 };

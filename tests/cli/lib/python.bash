@@ -8,6 +8,7 @@ find_python() {
   python=""
   local candidate
   for candidate in python3 /usr/bin/python3; do
+    # shellcheck disable=SC2034 # $python is for the script
     if "$candidate" -c "import $1" 2>/dev/null; then python=$candidate; return; fi
   done
   echo "SKIP: no python3 with the $1 module (scripts/deps.sh installs $2)"
