@@ -9,8 +9,9 @@ lmx=$1
 tmp=$(mktemp -d)
 pids=()
 cleanup() {
+  touch "$tmp/stop"  # the producer loop ends after its current round
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  wait  # the engine and the producer loop
   rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -34,13 +35,12 @@ wait_listening "$tmp/engine.err"
 # A steady producer, and a few POSTs so that the latency figures have requests to show.
 (
   seed=1
-  while :; do
+  while [[ ! -e $tmp/stop ]]; do
     "$lmx" produce --log "file:$tmp/log" --events 5000 --users 500 --items 50 --seed $seed \
       --fsync none >/dev/null 2>>"$tmp/producer.err"
     seed=$((seed + 1))
   done
 ) &
-pids+=($!)
 for i in 1 2 3; do
   [[ $(post "{\"type\":\"topup\",\"user_id\":$i,\"amount\":5}") == 200 ]] || fail "POST /events"
 done
