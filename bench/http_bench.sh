@@ -60,7 +60,7 @@ cmake --build --preset release -j2 --target lmx_cli >/dev/null
 LMX=$ROOT/build/release/apps/lmx/lmx
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/lmx-http-bench-XXXXXX")
-SERVER_PID=
+SERVER_PID='' SERVER_LOG=''
 cleanup() {
   if [[ -n $SERVER_PID ]]; then kill -TERM "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" || true; fi
   if [[ " ${BACKEND_NAMES[*]} " == *" redis "* ]]; then redis_private_stop; fi
@@ -155,10 +155,14 @@ reset_engine() {  # reset_engine BACKEND NAME: no results and no snapshots, as b
 rate_of() {  # rate_of LINE: the events/s of an `lmx run` summary line
   sed -n 's/.*(\([0-9.]*\) events\/s.*/\1/p' <<<"$1"
 }
-best() { awk -v a="$1" -v b="$2" 'BEGIN { print (b > a ? b : a) }'; }
+best_and_median() {  # best_and_median RATE...: the largest and the median
+  printf '%s\n' "$@" | sort -g | awk '{ r[NR] = $1 } END {
+    print r[NR], (NR % 2 ? r[(NR + 1) / 2] : (r[NR / 2] + r[NR / 2 + 1]) / 2) }'
+}
 
 start_server() {  # start_server BACKEND NAME: `lmx run --listen` on that log; sets SERVER_PID, PORT
   local log=$WORK/$1-$2.server.log
+  SERVER_LOG=$log
   : > "$log"  # before the server opens it, for the first look below
   # shellcheck disable=SC2046  # run_flags is empty or two words
   "$LMX" run --log "$(log_url "$1" "$2")" $(run_flags "$1" "$2") --listen 127.0.0.1:0 \
@@ -181,10 +185,22 @@ stop_server() {
   SERVER_PID=
   if [[ $status -ne 0 ]]; then echo "lmx run --listen exited with status $status" >&2; fi
 }
-wrk_point() {  # wrk_point CONNECTIONS SCRIPT PATH ARGS...: wrk's RESULT line
-  local threads=$(( $1 < 2 ? $1 : 2 ))
-  wrk -t "$threads" -c "$1" -d "${DURATION}s" --timeout 15s -s "$WORK/$2" \
-    "http://127.0.0.1:$PORT$3" -- "${@:4}" | grep '^RESULT'
+server_cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$SERVER_PID/stat"; }
+snapshots_saved() { grep -c 'snapshot saved' "$SERVER_LOG" || true; }
+# wrk_point CONNECTIONS SCRIPT PATH ARGS...: wrk's RESULT line, then the cores lmx and this
+# wrk used over the point, and how many snapshots the engine saved meanwhile.
+wrk_point() {
+  local threads=$(( $1 < 2 ? $1 : 2 )) ticks snapshots times=$WORK/wrk-$BASHPID.time line
+  ticks=$(server_cpu_ticks)
+  snapshots=$(snapshots_saved)
+  line=$(/usr/bin/time -f '%U %S' -o "$times" wrk -t "$threads" -c "$1" -d "${DURATION}s" \
+    --timeout 15s -s "$WORK/$2" "http://127.0.0.1:$PORT$3" -- "${@:4}" | grep '^RESULT')
+  awk -v line="$line" -v ticks="$(( $(server_cpu_ticks) - ticks ))" -v hz="$(getconf CLK_TCK)" \
+    -v snapshots="$(( $(snapshots_saved) - snapshots ))" '{
+      split(line, f, /[= ]/); for (i = 2; i < length(f); i += 2) if (f[i] == "seconds") s = f[i + 1]
+      if (s <= 0) { print line; exit }
+      printf "%s lmx_cores=%.2f wrk_cores=%.2f snapshots=%d\n", line, ticks / hz / s,
+        ($1 + $2) / s, snapshots }' "$times"
 }
 
 declare -A engine_rate
@@ -197,11 +213,13 @@ add_row() {  # add_row BACKEND WHAT CONNECTIONS EVENTS_PER_REQUEST RESULT_LINE
     -v p50="$(field p50_us "$line")" -v p90="$(field p90_us "$line")" \
     -v p99="$(field p99_us "$line")" -v p999="$(field p999_us "$line")" \
     -v errors="$(( $(field connect "$line") + $(field read "$line") + $(field write "$line") + $(field status "$line") + $(field timeout "$line") ))" \
-    -v engine="${engine_rate[$1]}" 'BEGIN {
+    -v engine="${engine_rate[$1]}" -v lmx_cores="$(field lmx_cores "$line")" \
+    -v wrk_cores="$(field wrk_cores "$line")" -v snapshots="$(field snapshots "$line")" 'BEGIN {
       rps = r / s; eps = rps * per; ratio = "-"
       if (per > 0) ratio = sprintf("%.3f", eps / engine)
-      printf "%-6s %-16s %5d %9.0f %10.0f %8.2f %8.2f %8.2f %8.2f %6d %7s\n", b, w, c, rps,
-        eps, p50 / 1000, p90 / 1000, p99 / 1000, p999 / 1000, errors, ratio }')")
+      printf "%-6s %-16s %5d %9.0f %10.0f %8.2f %8.2f %8.2f %8.2f %6d %7s %4.2f %4.2f %3d\n", b,
+        w, c, rps, eps, p50 / 1000, p90 / 1000, p99 / 1000, p999 / 1000, errors, ratio,
+        lmx_cores, wrk_cores, snapshots }')")
 }
 
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg); $USERS users, $ITEMS items," \
@@ -216,7 +234,7 @@ for backend in "${BACKEND_NAMES[@]}"; do
   produce_rate=$(awk -v n="$BACKLOG" -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.0f", n / (b - a) }')
   echo "produce: $BACKLOG events in batches of 4096 (default --fsync): $produce_rate events/s"
 
-  best_plain=0 best_listen=0
+  plain_rates=() listen_rates=()
   for run in $(seq "$RUNS"); do
     order=(plain listen)
     [[ $((run % 2)) -eq 0 ]] && order=(listen plain)
@@ -230,18 +248,25 @@ for backend in "${BACKEND_NAMES[@]}"; do
       line=$(grep -m1 'events/s' "$WORK/run.out")
       rate=$(rate_of "$line")
       echo "engine run $run, $variant: $line"
-      if [[ $variant == plain ]]; then best_plain=$(best "$best_plain" "$rate"); else best_listen=$(best "$best_listen" "$rate"); fi
+      if [[ $variant == plain ]]; then plain_rates+=("$rate"); else listen_rates+=("$rate"); fi
     done
   done
+  read -r best_plain median_plain <<<"$(best_and_median "${plain_rates[@]}")"
+  read -r best_listen median_listen <<<"$(best_and_median "${listen_rates[@]}")"
   engine_rate[$backend]=$best_plain
-  engine_rows+=("$(awk -v b="$backend" -v p="$best_plain" -v l="$best_listen" -v w="$produce_rate" 'BEGIN {
-    printf "%-6s engine %.0f events/s, with --listen %.0f (%.3f of it); produce %.0f events/s\n",
-      b, p, l, l / p, w }')")
+  engine_rows+=("$(awk -v b="$backend" -v p="$best_plain" -v l="$best_listen" -v mp="$median_plain" \
+    -v ml="$median_listen" -v w="$produce_rate" 'BEGIN {
+    printf "%-6s engine best %.0f events/s, with --listen %.0f (%.3f); median %.0f, with --listen %.0f (%.3f)\n",
+      b, p, l, l / p, mp, ml, ml / mp
+    printf "%-6s produce %.0f events/s\n", b, w }')")
   if [[ $backend == file ]]; then rm -rf "$WORK/file-engine"; fi
 
   "$LMX" produce --log "$(log_url "$backend" api)" --input "$WORK/setup.jsonl" --fsync none >/dev/null 2>&1
   start_server "$backend" api
   tag=$(date +%s)
+  line=$(wrk_point "$READ_CONNECTIONS" get.lua /users "$USERS")
+  echo "GET /users/{id}, idle: $line"
+  add_row "$backend" "GET idle" "$READ_CONNECTIONS" 0 "$line"
   for per in 1 "$BATCH"; do
     for connections in "${CONNECTION_COUNTS[@]}"; do
       line=$(wrk_point "$connections" post.lua /events "$per" "$backend-$tag-$per-$connections" "$USERS" "$ITEMS")
@@ -252,9 +277,6 @@ for backend in "${BACKEND_NAMES[@]}"; do
   echo "results written by the server, by reason (from /metrics):"
   curl -fs "http://127.0.0.1:$PORT/metrics" | grep -E '^lmx_results_total|^lmx_http_requests_total' | sed 's/^/  /'
 
-  line=$(wrk_point "$READ_CONNECTIONS" get.lua /users "$USERS")
-  echo "GET /users/{id}, idle: $line"
-  add_row "$backend" "GET idle" "$READ_CONNECTIONS" 0 "$line"
   # The load runs a second longer on each side, so the reads see it from start to end.
   (DURATION=$((DURATION + 2)) wrk_point "$LOAD_CONNECTIONS" post.lua /events "$BATCH" \
     "$backend-$tag-load" "$USERS" "$ITEMS" > "$WORK/load.result") &
@@ -271,7 +293,8 @@ done
 
 echo
 echo "summary (latencies in ms; errors: connect + read + write + non-2xx + timeout;"
-echo "engine ratio: HTTP events/s over the engine's own rate on the same backend)"
-printf "%-6s %-16s %5s %9s %10s %8s %8s %8s %8s %6s %7s\n" backend what conns req/s events/s \
-  p50 p90 p99 p99.9 errors /engine
+echo "/engine: HTTP events/s over the engine's own rate (best run) on the same backend;"
+echo "lmx, wrk: cores each used over the point; snp: snapshots the engine saved meanwhile)"
+printf "%-6s %-16s %5s %9s %10s %8s %8s %8s %8s %6s %7s %4s %4s %3s\n" backend what conns \
+  req/s events/s p50 p90 p99 p99.9 errors /engine lmx wrk snp
 printf '%s\n' "${rows[@]}" "${engine_rows[@]}"
