@@ -2,7 +2,8 @@
 # The HTTP API of `lmx run --listen` under load, measured with wrk, next to the engine's own
 # rate on the same backend in the same run. See BENCHMARKS.md, section "HTTP API".
 #
-#   bench/http_bench.sh            # DURATION=10 CONNECTIONS="1 4 16 64" BATCH=100 BACKENDS="file redis"
+#   bench/http_bench.sh       # DURATION=10 CONNECTIONS="1 4 16 64" BATCH=100 BACKENDS="file redis"
+#                             # USERS=10000 ITEMS=100 BACKLOG=1000000 RUNS=3; ~6 min here
 #   DURATION=3 CONNECTIONS="1 16" BACKENDS=file bench/http_bench.sh          # a quick look
 #
 # Needs wrk (Debian: `apt-get install -y wrk`; run as root, the script installs it itself) and,
@@ -22,12 +23,16 @@
 # 3. engine: `lmx run --exit-when-caught-up` over that log from an empty state, RUNS times
 #    without and with `--listen 127.0.0.1:0`, alternating (results and snapshots reset
 #    between runs): the engine's own rate, and what serving the API costs it.
-# 4. POST /events: one `lmx run --listen` on a log holding only the setup; wrk for DURATION
-#    seconds per point at each of CONNECTIONS, first with one event per request, then with
-#    BATCH events per request (JSON lines). wrk's Lua builds each body with fresh ids. After
-#    the points, /metrics gives the reasons of every result the server wrote.
-# 5. GET /users/{id} with READ_CONNECTIONS connections on the same server, idle, then while a
-#    second wrk posts BATCH-event requests on LOAD_CONNECTIONS connections.
+# 4. One `lmx run --listen` (default settings) on a log holding only the setup, and wrk for
+#    DURATION seconds per point:
+#    - GET /users/{id} with READ_CONNECTIONS connections, the engine idle;
+#    - POST /events at each of CONNECTIONS, first with one event per request, then with
+#      BATCH events per request (JSON lines); wrk's Lua builds each body with fresh ids.
+#      Then /metrics gives the reasons of every result the server wrote;
+#    - GET /users/{id} again, while a second wrk posts BATCH-event requests on
+#      LOAD_CONNECTIONS connections.
+#    Each point also reports the cores lmx and wrk used, and the snapshots saved meanwhile.
+# 5. A summary table: HTTP events/s as a ratio of the engine's own rate (best plain run).
 # Latencies are wrk's (a closed loop: a slow answer delays the next request on its
 # connection, so the tail is understated under overload); wrk shares the 2 cores with lmx.
 # Everything lives in one temporary directory under TMPDIR, removed on exit (~200 MB).
