@@ -25,9 +25,9 @@ class SnapshotStore {
   // an operating error; the snapshots saved before stay valid.
   virtual void save(const Snapshot& snapshot) = 0;
 
-  // The newest snapshot at or before `at_most` that passes its checksum, or nullopt when
-  // there is none. Each snapshot skipped on the way is described in `problems` (name and
-  // why): invalid ones, and valid ones after `at_most`.
+  // The newest snapshot at or before `at_most` that passes its checksum and digest, or
+  // nullopt when there is none. Each snapshot skipped on the way is described in `problems`
+  // (name and why): invalid ones, and valid ones after `at_most`.
   [[nodiscard]] virtual std::optional<Snapshot> load_newest(std::vector<std::string>& problems,
                                                             Position at_most) = 0;
 
