@@ -312,6 +312,13 @@ TEST(FileSnapshotStore, RecoverySkipsASnapshotWhoseDigestDisagreesForThePrevious
       << recovered.problems[0];
 }
 
+TEST(FileSnapshotStore, SaveReturnsTheStoredDigest) {
+  test::TempDir tmp;
+  FileSnapshotStore store(tmp.path());
+  EXPECT_EQ(store.save(sample_with_ids(10)), state_digest(sample_with_ids(10)));
+  EXPECT_EQ(inspect_snapshot(store.list().front()).digest, state_digest(sample_with_ids(10)));
+}
+
 TEST(FileSnapshotStore, AllCorruptGivesNothingAndEveryProblem) {
   test::TempDir tmp;
   FileSnapshotStore store(tmp.path());
