@@ -13,3 +13,6 @@ pkg_check_modules(HIREDIS REQUIRED IMPORTED_TARGET hiredis)
 # pkg-config file carries the feature macros its header must be compiled with.
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib>=0.11)
 find_package(msgpack REQUIRED)
+# The state digest (core/state_digest.cpp) inlines xxHash from its header alone, so there is
+# no library to link, here or in a project that links liblmx.
+find_path(XXHASH_INCLUDE_DIR xxhash.h REQUIRED)

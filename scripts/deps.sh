@@ -4,7 +4,7 @@
 # redis-tools (redis-cli) and python3-redis run the producer examples of docs/REDIS.md in
 # the cli tests. cpp-httplib serves the HTTP API (lmx run --listen); curl and
 # python3-prometheus-client drive and check it in the cli tests; chromium loads its
-# dashboard page headless.
+# dashboard page headless. libxxhash-dev's header hashes the state digest.
 # Idempotent: does nothing when everything is already installed. Needs root (or sudo).
 set -euo pipefail
 
@@ -12,7 +12,7 @@ packages=(
   build-essential cmake pkg-config git
   libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev nlohmann-json3-dev libfmt-dev libspdlog-dev libsimdjson-dev
-  libhiredis-dev libmsgpack-cxx-dev redis-server redis-tools python3-redis
+  libhiredis-dev libmsgpack-cxx-dev libxxhash-dev redis-server redis-tools python3-redis
   libcpp-httplib-dev curl python3-prometheus-client chromium
   cppcheck clang-tidy clang libclang-rt-14-dev
 )

@@ -10,10 +10,8 @@
 
 #include "canonical_export.hpp"
 #include "commands.hpp"
-#include "format/crc32c.hpp"
-#include "format/snapshot_codec.hpp"
 #include "lmx/core/decimal.hpp"
-#include "lmx/core/snapshot.hpp"
+#include "lmx/core/state_digest.hpp"
 #include "log_options.hpp"
 #include "pipeline/recovery.hpp"
 
@@ -93,24 +91,19 @@ Command add_digest(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "digest",
       "Print a digest of the whole state at the end of the log (entities, in the state's own "
-      "order, and the command id record): equal digests, byte-identical states");
+      "order, and the command id record): equal digests, equal states. Snapshots store the "
+      "same digest of the state they hold");
   add_log_option(*cmd, *options);
   add_snapshot_dir_option(*cmd, *options);
-  return {
-      cmd, [options] {
-        const Recovered recovered = recover(*options);
-        const State& state = recovered.state;
-        // The snapshot encoding of the state, as at no particular position: every byte
-        // of state in one canonical form. Its own trailing checksum is left out: a CRC
-        // over bytes followed by their CRC is the same for any bytes.
-        const std::string encoded = encode_snapshot(snapshot_of(state, Position{}));
-        const std::uint32_t digest =
-            crc32c(std::string_view(encoded).substr(0, encoded.size() - snapshot_checksum_size));
-        fmt::print("position {}\nusers {}  items {}  command ids {} (horizon {})\ndigest {:08x}\n",
-                   recovered.position.to_string(), state.users().size(), state.items().size(),
-                   state.ids().size(), state.ids().horizon(), digest);
-        return 0;
-      }};
+  return {cmd, [options] {
+            const Recovered recovered = recover(*options);
+            const State& state = recovered.state;
+            fmt::print(
+                "position {}\nusers {}  items {}  command ids {} (horizon {})\ndigest {:016x}\n",
+                recovered.position.to_string(), state.users().size(), state.items().size(),
+                state.ids().size(), state.ids().horizon(), state_digest(state));
+            return 0;
+          }};
 }
 
 Command add_query(CLI::App& app) {

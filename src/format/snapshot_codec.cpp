@@ -9,6 +9,7 @@
 #include "format/bytes.hpp"
 #include "format/crc32c.hpp"
 #include "lmx/assert.hpp"
+#include "lmx/core/state_digest.hpp"
 
 namespace lmx {
 namespace {
@@ -98,6 +99,19 @@ void check_reserved(std::string_view bytes) {
     fail("reserved field at offset 52 is not zero");
 }
 
+// A body that decodes but digests to another value than the header's does not hold the
+// state that was saved: restoring it would silently give a different state.
+void check_digest(const SnapshotHeader& header, const Snapshot& snapshot) {
+  if (!header.digest) return;
+  const std::uint64_t computed = state_digest(snapshot);
+  if (computed != *header.digest) {
+    fail(
+        fmt::format("digest mismatch: the state it holds digests to {:016x}, the header (offset "
+                    "72) says {:016x}; the body is not the state that was saved",
+                    computed, *header.digest));
+  }
+}
+
 }  // namespace
 
 std::string encode_snapshot(const Snapshot& snapshot) {
@@ -117,6 +131,7 @@ std::string encode_snapshot(const Snapshot& snapshot) {
   put_le<std::uint32_t>(out, 0);
   put_le<std::uint64_t>(out, snapshot.ids.size());
   put_le(out, snapshot.id_horizon);
+  put_le(out, state_digest(snapshot));
   assert(out.size() == snapshot_header_size);
   for (const User& user : snapshot.users) {
     put_le(out, user.user_id);
@@ -163,10 +178,12 @@ SnapshotHeader decode_snapshot_header(std::string_view bytes) {
                      snapshot_version));
   }
   SnapshotHeader header;
-  header.header_size = version >= 3 ? snapshot_header_size : snapshot_v2_header_size;
+  header.header_size = version >= 4   ? snapshot_header_size
+                       : version == 3 ? snapshot_v3_header_size
+                                      : snapshot_v2_header_size;
   if (bytes.size() < header.header_size) {
-    fail(fmt::format("truncated: it ends at offset {} inside the {}-byte header",
-                     bytes.size(), header.header_size));
+    fail(fmt::format("truncated: it ends at offset {} inside the {}-byte header", bytes.size(),
+                     header.header_size));
   }
   const char* h = bytes.data();
   header.position = Position{load_le<std::uint64_t>(h + 8), load_le<std::uint64_t>(h + 16)};
@@ -178,6 +195,7 @@ SnapshotHeader decode_snapshot_header(std::string_view bytes) {
     header.id_count = load_le<std::uint64_t>(h + 56);
     header.id_horizon = load_le<std::uint64_t>(h + 64);
   }
+  if (version >= 4) header.digest = load_le<std::uint64_t>(h + 72);
   return header;
 }
 
@@ -221,6 +239,7 @@ Snapshot decode_snapshot(std::string_view bytes) {
   LMX_ASSERT(snapshot.users.size() == header.user_count);
   LMX_ASSERT(snapshot.items.size() == header.item_count);
   LMX_ASSERT(snapshot.ids.size() == header.id_count);
+  check_digest(header, snapshot);
   return snapshot;
 }
 

@@ -1,11 +1,11 @@
 #pragma once
 // The snapshot format: the bytes of a snapshot file, and of the Redis key that holds one.
-// Version 3, little-endian, a 72-byte header, the payload, then a CRC32C:
+// Version 4, little-endian, an 80-byte header, the payload, then a CRC32C:
 //
 //   offset 0        4         6          8                16               24
 //          +--------+---------+----------+----------------+----------------+
 //          | magic  | version | reserved | position major | position minor |
-//          | "LMXS" | u16 = 3 | u16 = 0  | u64            | u64            |
+//          | "LMXS" | u16 = 4 | u16 = 0  | u64            | u64            |
 //          +--------+---------+----------+----------------+----------------+
 //   offset 24               32               40               48         52         56
 //          +----------------+----------------+----------------+----------+----------+
@@ -13,11 +13,11 @@
 //          |                |                | u64            | checksum | u32 = 0  |
 //          |                |                |                | u32      |          |
 //          +----------------+----------------+----------------+----------+----------+
-//   offset 56               64               72
-//          +----------------+----------------+
-//          | id_count u64   | id_horizon u64 |
-//          +----------------+----------------+
-//   offset 72                                                          72 + payload_size
+//   offset 56               64               72               80
+//          +----------------+----------------+----------------+
+//          | id_count u64   | id_horizon u64 | digest u64     |
+//          +----------------+----------------+----------------+
+//   offset 80                                                          80 + payload_size
 //          +--------------------------------------------------------------+--------------+
 //          | payload: user_count users, item_count items, id_count ids    | crc32c u32   |
 //          +--------------------------------------------------------------+--------------+
@@ -37,21 +37,27 @@
 //
 // `entry checksum` is the Event::entry_checksum of the entry at `position`, so that a
 // restart can tell the snapshot still covers the log as it is, not just as many entries.
-// Version 2 (a 56-byte header: no id_count or id_horizon, no ids) and version 1 (the same
-// with the entry checksum zero) are still read, as a state with no recorded ids and the
-// default horizon, whose entry checksum was not recorded (0) in version 1.
+// `digest` is state_digest() of the state the snapshot holds (lmx/core/state_digest.hpp).
+// Version 3 (a 72-byte header: no digest) is still read, unchecked; version 2 (a 56-byte
+// header: no id_count or id_horizon, no ids) and version 1 (the same with the entry
+// checksum zero) as a state with no recorded ids and the default horizon, whose entry
+// checksum was not recorded (0) in version 1.
 //
-// The CRC32C covers every byte before it. Entities and ids are in the state's own order,
-// so that a restored state iterates (and exports) exactly like the one that was saved.
+// The CRC32C covers every byte before it: it finds bytes damaged after they were written.
+// The digest, checked once the entities are decoded, finds a body that no longer holds the
+// state it was written from although its checksum verifies (rewritten by hand or by a
+// tool, or decoded wrongly). Entities and ids are in the state's own order, so that a
+// restored state iterates (and exports) exactly like the one that was saved.
 //
 // decode_snapshot() throws std::runtime_error starting "snapshot " and saying what and
 // where, in words that fit a file and a Redis key alike: "bad magic", "unsupported snapshot
-// version 4", "truncated: it ends at offset N, expected M bytes" (short), "checksum mismatch
+// version 5", "truncated: it ends at offset N, expected M bytes" (short), "checksum mismatch
 // at offset N" (damage), "reserved field at offset N is not zero", "count mismatch ...",
-// "invalid item id at offset N", "invalid command id at offset N", "bad id horizon". The
-// store adds which file or key it was.
+// "invalid item id at offset N", "invalid command id at offset N", "bad id horizon",
+// "digest mismatch ...". The store adds which file or key it was.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -60,8 +66,9 @@
 namespace lmx {
 
 inline constexpr std::uint32_t snapshot_magic = 0x53584D4Cu;  // "LMXS" in stored byte order
-inline constexpr std::uint16_t snapshot_version = 3;
-inline constexpr std::size_t snapshot_header_size = 72;
+inline constexpr std::uint16_t snapshot_version = 4;
+inline constexpr std::size_t snapshot_header_size = 80;
+inline constexpr std::size_t snapshot_v3_header_size = 72;
 inline constexpr std::size_t snapshot_v2_header_size = 56;  // versions 1 and 2
 inline constexpr std::size_t snapshot_checksum_size = 4;
 
@@ -73,6 +80,7 @@ struct SnapshotHeader {
   std::uint64_t payload_size = 0;
   std::uint64_t id_count = 0;
   std::uint64_t id_horizon = id_horizon_default;
+  std::optional<std::uint64_t> digest;             // none before version 4
   std::size_t header_size = snapshot_header_size;  // of the version read
 };
 
@@ -81,7 +89,8 @@ struct SnapshotHeader {
 // Reads only the header (magic, version, position, counts); throws as decode_snapshot.
 [[nodiscard]] SnapshotHeader decode_snapshot_header(std::string_view bytes);
 
-// Verifies size, checksum and counts, then decodes the entities.
+// Verifies size, checksum and counts, decodes the entities, then checks that they digest
+// to the stored digest.
 [[nodiscard]] Snapshot decode_snapshot(std::string_view bytes);
 
 }  // namespace lmx

@@ -54,7 +54,7 @@ class StatusLine {
     }
     return fmt::format("applied={} rate={:.0f}/s position={} end={} lag={} last_snapshot={}", count,
                        rate, position.to_string(), end.to_string(), lag.to_string(),
-                       pipeline_.last_snapshot_saved().to_string());
+                       pipeline_.last_snapshot_saved().position.to_string());
   }
 
  private:

@@ -8,7 +8,9 @@
 #include <optional>
 #include <stdexcept>
 
+#include "lmx/assert.hpp"
 #include "lmx/core/business_logic.hpp"
+#include "lmx/core/state_digest.hpp"
 
 namespace lmx {
 
@@ -32,6 +34,10 @@ Recovered restore_snapshot(SnapshotStore& store, Position at_most,
   }
   recovered.state.assign(snapshot->users, snapshot->items);
   recovered.state.ids().assign(snapshot->id_horizon, snapshot->ids);
+  // Loading checked the snapshot's body against its stored digest (a mismatch made the
+  // store skip it, with the reason, for an older one). The state rebuilt from that body
+  // must digest alike, or rebuilding it lost or reordered something.
+  LMX_ASSERT(state_digest(recovered.state) == state_digest(*snapshot));
   recovered.snapshot_position = snapshot->position;
   recovered.snapshot_entry_checksum = snapshot->entry_checksum;
   recovered.position = snapshot->position;

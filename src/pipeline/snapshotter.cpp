@@ -60,7 +60,7 @@ void Snapshotter::flush() {
   if (failure_) std::rethrow_exception(std::exchange(failure_, nullptr));
 }
 
-Position Snapshotter::last_saved() const {
+SavedSnapshot Snapshotter::last_saved() const {
   const std::lock_guard lock(mutex_);
   return last_saved_;
 }
@@ -87,10 +87,12 @@ void Snapshotter::loop(const std::stop_token& stop) {
 
 bool Snapshotter::save_now(const Snapshot& snapshot) {
   std::exception_ptr failure;
+  std::uint64_t digest = 0;
   try {
-    store_.save(snapshot);
-    spdlog::info("snapshot saved at position {} ({} users, {} items)",
-                 snapshot.position.to_string(), snapshot.users.size(), snapshot.items.size());
+    digest = store_.save(snapshot);
+    spdlog::info("snapshot saved at position {} ({} users, {} items, digest {:016x})",
+                 snapshot.position.to_string(), snapshot.users.size(), snapshot.items.size(),
+                 digest);
   } catch (const std::exception& e) {
     spdlog::error("snapshot at position {} not saved: {}", snapshot.position.to_string(), e.what());
     failure = std::current_exception();
@@ -100,8 +102,8 @@ bool Snapshotter::save_now(const Snapshot& snapshot) {
   // passing outage, and only a failure that is still the latest stops it at flush().
   failure_ = failure;
   if (!failure) {
-    LMX_ASSERT(last_saved_ < snapshot.position);
-    last_saved_ = snapshot.position;
+    LMX_ASSERT(last_saved_.position < snapshot.position);
+    last_saved_ = SavedSnapshot{snapshot.position, digest};
   }
   return !failure;
 }

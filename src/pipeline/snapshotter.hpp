@@ -55,8 +55,8 @@ class Snapshotter {
   // Waits until every handed-over snapshot is saved. Rethrows a save failure.
   void flush();
 
-  // Position of the newest snapshot saved here (zero when none yet).
-  [[nodiscard]] Position last_saved() const;
+  // The newest snapshot saved here (position zero when none yet).
+  [[nodiscard]] SavedSnapshot last_saved() const;
 
  private:
   enum class Token : std::uint8_t { idle, requested, taken };
@@ -72,7 +72,7 @@ class Snapshotter {
   std::condition_variable_any changed_;
   std::unique_ptr<Snapshot> pending_;  // guarded by mutex_
   bool busy_ = false;                  // guarded by mutex_: pending or being saved
-  Position last_saved_;                // guarded by mutex_
+  SavedSnapshot last_saved_;           // guarded by mutex_
   std::exception_ptr failure_;         // guarded by mutex_
   std::jthread thread_;
 };

@@ -265,12 +265,15 @@ void HttpService::handle_status(httplib::Response& response) {
   json["results_written"] = metrics_.results_written();
   json["rings"] = {{"input", {{"used", progress.input_ring_used}, {"size", input_ring_size}}},
                    {"output", {{"used", progress.output_ring_used}, {"size", output_ring_size}}}};
-  if (progress.last_snapshot.is_zero()) {
+  if (progress.last_snapshot.position.is_zero()) {
     json["last_snapshot"] = nullptr;
   } else {
     const std::lock_guard lock(progress_mutex_);
+    // The digest as text, as `lmx digest` prints it: a JSON number loses bits above 2^53 in
+    // most readers.
     json["last_snapshot"] = {
-        {"position", progress.last_snapshot.to_string()},
+        {"position", progress.last_snapshot.position.to_string()},
+        {"digest", fmt::format("{:016x}", progress.last_snapshot.digest)},
         {"age_seconds", std::chrono::duration<double>(Clock::now() - snapshot_at_).count()}};
   }
   json["uptime_seconds"] = now.uptime_seconds;

@@ -109,7 +109,7 @@ std::string Metrics::render(const EngineGauges& gauges) const {
         progress.end_known ? static_cast<double>(progress.lag.entries) : -1.0);
   gauge(out, "lmx_last_snapshot_position_minor",
         "Last snapshot saved by this run: minor part of its position (0: none yet)",
-        static_cast<double>(progress.last_snapshot.minor));
+        static_cast<double>(progress.last_snapshot.position.minor));
   out += "# HELP lmx_ring_used_slots Slots published and not yet consumed, by ring\n";
   out += "# TYPE lmx_ring_used_slots gauge\n";
   fmt::format_to(std::back_inserter(out), "lmx_ring_used_slots{{ring=\"input\"}} {}\n",

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "lmx/core/backend.hpp"
+#include "lmx/core/state_digest.hpp"
 
 namespace lmx::test {
 
@@ -206,9 +207,10 @@ class MemoryBackend : public Backend {
   class Snapshots : public SnapshotStore {
    public:
     explicit Snapshots(MemoryBackend& backend) : backend_(backend) {}
-    void save(const Snapshot& snapshot) override {
+    std::uint64_t save(const Snapshot& snapshot) override {
       const std::lock_guard lock(backend_.mutex_);
       backend_.snapshots_.push_back(snapshot);
+      return state_digest(snapshot);
     }
     std::optional<Snapshot> load_newest(std::vector<std::string>& /*problems*/,
                                         Position at_most) override {

@@ -20,6 +20,7 @@
 #include "lmx/core/log_reader.hpp"
 #include "lmx/core/position.hpp"
 #include "lmx/core/result.hpp"
+#include "lmx/core/snapshot.hpp"
 #include "lmx/core/state.hpp"
 
 namespace lmx {
@@ -29,7 +30,7 @@ struct EngineProgress {
   Position position;                // last entry applied
   Position end;                     // last entry in the log
   LogLag lag;                       // entries in the log after `position`
-  Position last_snapshot;           // last snapshot saved by this run (zero: none yet)
+  SavedSnapshot last_snapshot;      // last snapshot saved by this run (position zero: none yet)
   bool end_known = false;           // false: the log could not be asked (Redis down)
   // Slots published and not yet consumed: events read ahead of the business logic (of
   // input_ring_size), results ahead of the results log (of output_ring_size).

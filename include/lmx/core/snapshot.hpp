@@ -13,12 +13,21 @@
 namespace lmx {
 
 struct Snapshot {
-  Position position;        // every log entry up to and including this one is applied
+  Position position;                 // every log entry up to and including this one is applied
   std::uint32_t entry_checksum = 0;  // Event::entry_checksum of that entry (0: not recorded)
-  std::vector<User> users;  // in the state's own (log) order
+  std::vector<User> users;           // in the state's own (log) order
   std::vector<Item> items;
   std::uint64_t id_horizon = id_horizon_default;  // the id record's horizon
   std::vector<RecordedId> ids;                    // the id record, oldest first
+};
+
+// What is known of a snapshot once it is saved: where it is, and the digest of the state it
+// holds (state_digest.hpp), as stored with it.
+struct SavedSnapshot {
+  Position position;  // zero: none
+  std::uint64_t digest = 0;
+
+  friend bool operator==(const SavedSnapshot&, const SavedSnapshot&) noexcept = default;
 };
 
 // A flat copy of `state` as at `position` (the entry checksum left 0 for the caller).

@@ -2,6 +2,7 @@
 // Where snapshots live (a directory, or Redis keys). Saving never blocks the business logic
 // thread: the engine calls save() from its snapshotter thread.
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,13 +22,14 @@ class SnapshotStore {
   virtual ~SnapshotStore() = default;
 
   // Writes `snapshot` atomically (a reader sees all of it or none of it), then drops the
-  // oldest so that the newest `snapshot_keep_count` remain. Throws std::runtime_error on
-  // an operating error; the snapshots saved before stay valid.
-  virtual void save(const Snapshot& snapshot) = 0;
+  // oldest so that the newest `snapshot_keep_count` remain. Returns the digest stored with
+  // it (state_digest(), computed as it is encoded). Throws std::runtime_error on an
+  // operating error; the snapshots saved before stay valid.
+  virtual std::uint64_t save(const Snapshot& snapshot) = 0;
 
-  // The newest snapshot at or before `at_most` that passes its checksum, or nullopt when
-  // there is none. Each snapshot skipped on the way is described in `problems` (name and
-  // why): invalid ones, and valid ones after `at_most`.
+  // The newest snapshot at or before `at_most` that passes its checksum and digest, or
+  // nullopt when there is none. Each snapshot skipped on the way is described in `problems`
+  // (name and why): invalid ones, and valid ones after `at_most`.
   [[nodiscard]] virtual std::optional<Snapshot> load_newest(std::vector<std::string>& problems,
                                                             Position at_most) = 0;
 

@@ -23,6 +23,7 @@ SnapshotReport inspect_snapshot(const std::filesystem::path& path) {
     report.item_count = header.item_count;
     report.id_count = header.id_count;
     report.id_horizon = header.id_horizon;
+    report.digest = header.digest;
     report.ids = decode_snapshot(bytes).ids;
     report.ok = true;
   } catch (const std::runtime_error& e) {
@@ -39,8 +40,11 @@ std::string format_snapshot_report(const SnapshotReport& report) {
         "position {}  entry checksum {:08x}  users {}  items {}  command ids {} (horizon {})\n",
         report.position.to_string(), report.entry_checksum, report.user_count, report.item_count,
         report.id_count, report.id_horizon);
+    text += report.digest ? fmt::format("digest {:016x}\n", *report.digest)
+                          : "digest not stored (a snapshot older than version 4)\n";
   }
-  text += report.ok ? "checksum ok\n" : "DAMAGE: " + report.error + "\n";
+  text += report.ok ? (report.digest ? "checksum ok  digest ok\n" : "checksum ok\n")
+                    : "DAMAGE: " + report.error + "\n";
   return text;
 }
 

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,9 +23,10 @@ struct SnapshotReport {
   std::uint64_t item_count = 0;
   std::uint64_t id_count = 0;
   std::uint64_t id_horizon = 0;
-  std::vector<RecordedId> ids;  // the recorded command ids, oldest first, when ok
-  bool ok = false;    // checksum, counts and entities all verified
-  std::string error;  // why not, when !ok
+  std::optional<std::uint64_t> digest;  // the stored state digest (none before version 4)
+  std::vector<RecordedId> ids;          // the recorded command ids, oldest first, when ok
+  bool ok = false;                      // checksum, counts, entities and digest all verified
+  std::string error;                    // why not, when !ok
 };
 
 // Throws only when the file cannot be read at all.
