@@ -9,11 +9,12 @@
 namespace lmx {
 
 LogicStage::LogicStage(State state, Position position, Position snapshot_position,
-                       OutputRing& output, Snapshotter& snapshotter, const std::atomic<bool>& abort,
-                       EngineObserver* observer)
+                       const InputRing& input, OutputRing& output, Snapshotter& snapshotter,
+                       const std::atomic<bool>& abort, EngineObserver* observer)
     : state_(std::move(state)),
       position_(position),
       snapshot_position_(snapshot_position),
+      input_(input),
       output_(output),
       snapshotter_(snapshotter),
       abort_(abort),
@@ -23,9 +24,11 @@ LogicStage::LogicStage(State state, Position position, Position snapshot_positio
   progress_.position_minor.store(position.minor, std::memory_order_relaxed);  // display only
 }
 
-void LogicStage::on_event(Event& event, std::int64_t /*sequence*/, bool end_of_batch) {
+void LogicStage::on_event(Event& event, std::int64_t sequence, bool end_of_batch) {
   // Positions only grow: the reader hands every entry once, in log order.
   LMX_ASSERT(position_ < event.position);
+  prefetch_ahead(state_, sequence, batch_last_,
+                 [this](std::int64_t k) -> const Event& { return input_[k]; });
   const std::int64_t slot = claim_or_abort(output_, 1, abort_);
   Output& output = output_[slot];
   output.kind = Output::Kind::result;

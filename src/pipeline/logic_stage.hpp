@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "lmx/core/engine_observer.hpp"
+#include "lmx/core/prefetch.hpp"
 #include "lmx/core/reason.hpp"
 #include "lmx/core/state.hpp"
 #include "pipeline/rings.hpp"
@@ -33,10 +34,17 @@ struct Progress {
 class LogicStage {
  public:
   // `snapshot_position`: the snapshot the state was restored from (zero: none).
-  LogicStage(State state, Position position, Position snapshot_position, OutputRing& output,
-             Snapshotter& snapshotter, const std::atomic<bool>& abort,
+  // `input`: the ring the stage consumes, read ahead within a batch for cache hints.
+  LogicStage(State state, Position position, Position snapshot_position, const InputRing& input,
+             OutputRing& output, Snapshotter& snapshotter, const std::atomic<bool>& abort,
              EngineObserver* observer = nullptr);
 
+  // Starts the cache loads of the batch's first users (core/prefetch.hpp).
+  void on_batch_start(std::int64_t first, std::int64_t last) noexcept {
+    batch_last_ = last;
+    prefetch_batch_start(state_, first, last,
+                         [this](std::int64_t k) -> const Event& { return input_[k]; });
+  }
   void on_event(Event& event, std::int64_t sequence, bool end_of_batch);
 
   // Idle: a requested snapshot need not wait for the next event, nor a read the observer
@@ -69,6 +77,8 @@ class LogicStage {
   State state_;
   Position position_;
   Position snapshot_position_;
+  const InputRing& input_;
+  std::int64_t batch_last_ = -1;  // the last sequence of the batch being applied
   OutputRing& output_;
   Snapshotter& snapshotter_;
   const std::atomic<bool>& abort_;

@@ -17,8 +17,8 @@ Pipeline::Pipeline(LogReader& reader, ResultWriter& results, SnapshotStore& snap
       output_(output_ring_size, std::chrono::nanoseconds(ring_wait_timeout)),
       snapshotter_(snapshots, options.trimmer),
       reader_(reader, input_, abort_, options.exit_when_caught_up),
-      logic_(std::move(state), options.position, options.snapshot_position, output_, snapshotter_,
-             abort_, options.observer),
+      logic_(std::move(state), options.position, options.snapshot_position, input_, output_,
+             snapshotter_, abort_, options.observer),
       results_(results, options.results_through, snapshotter_, options.observer),
       input_stages_(input_),
       output_stages_(output_) {

@@ -6,6 +6,7 @@
 // The handler provides
 //   void on_event(T& event, std::int64_t sequence, bool end_of_batch);
 // and optionally
+//   void on_batch_start(std::int64_t first, std::int64_t last);  // before a batch's events
 //   void on_start();                       // on the processor thread, before any event
 //   void on_shutdown();                    // on the processor thread, after the last one
 //   void on_timeout(std::int64_t sequence);  // idle for the wait strategy's timeout;
@@ -127,6 +128,10 @@ class BatchEventProcessor {
 
   // Hands [first, last] to the handler; false if the policy chose to halt.
   bool process_batch(std::int64_t first, std::int64_t last) {
+    // The whole batch is published: a handler may read ahead of the event it is on.
+    if constexpr (requires { handler_.on_batch_start(first, last); }) {
+      handler_.on_batch_start(first, last);
+    }
     for (std::int64_t sequence = first; !precedes(last, sequence); ++sequence) {
       try {
         handler_.on_event(ring_[sequence], sequence, sequence == last);
