@@ -81,6 +81,40 @@ TEST_F(DisruptorBatchEventProcessor, DrainDeliversEveryEventOnceInOrderInCappedB
   EXPECT_FALSE(processor.is_running());
 }
 
+// A handler with on_batch_start learns each batch's bounds before its first event, and
+// every slot up to the batch's end is published then: it may read ahead.
+struct LookAhead {
+  const Ring& ring;
+  std::vector<std::pair<std::int64_t, std::int64_t>> batches;
+  std::vector<std::int64_t> last_values;  // the value at the batch's end, read at its start
+  std::int64_t batch_last = -1;
+  bool in_batch_order = true;
+
+  void on_batch_start(std::int64_t first, std::int64_t last) {
+    batches.emplace_back(first, last);
+    last_values.push_back(ring[last].value);
+    batch_last = last;
+  }
+  void on_event(Slot&, std::int64_t sequence, bool end_of_batch) {
+    in_batch_order = in_batch_order && batches.back().first <= sequence && sequence <= batch_last &&
+                     end_of_batch == (sequence == batch_last);
+  }
+};
+
+TEST_F(DisruptorBatchEventProcessor, BatchStartHookGetsTheBoundsBeforeTheEvents) {
+  LookAhead handler{ring, {}, {}, -1, true};
+  BatchEventProcessor processor(ring, barrier, handler, HaltOnException{}, 8);
+  ring.add_gating_sequences(processor.sequence());
+  publish_values(ring, 100, 20);
+  processor.drain();
+  processor.run();
+
+  const std::vector<std::pair<std::int64_t, std::int64_t>> expected = {{0, 7}, {8, 15}, {16, 19}};
+  EXPECT_EQ(handler.batches, expected);
+  EXPECT_EQ(handler.last_values, (std::vector<std::int64_t>{107, 115, 119}));
+  EXPECT_TRUE(handler.in_batch_order);
+}
+
 TEST_F(DisruptorBatchEventProcessor, RejectsAZeroBatchCap) {
   EXPECT_THROW(BatchEventProcessor(ring, barrier, recorder, HaltOnException{}, 0),
                std::invalid_argument);
