@@ -15,7 +15,8 @@ void gauge(std::string& out, std::string_view name, std::string_view help, doubl
                  value);
 }
 
-void counter(std::string& out, std::string_view name, std::string_view help, std::uint64_t value) {
+template <class Number>
+void counter(std::string& out, std::string_view name, std::string_view help, Number value) {
   fmt::format_to(std::back_inserter(out), "# HELP {0} {1}\n# TYPE {0} counter\n{0}_total {2}\n",
                  name, help, value);
 }
@@ -129,6 +130,12 @@ std::string Metrics::render(const EngineGauges& gauges) const {
   gauge(out, "lmx_lag_entries", "Entries in the log after the last one applied (-1: unknown)",
         progress.end_known ? static_cast<double>(progress.lag.entries) : -1.0);
   render_snapshot(out, progress);
+  counter(out, "lmx_reader_fetch_seconds",
+          "Reader thread: seconds in fetch, waiting for the log and reading it",
+          std::chrono::duration<double>(progress.reader_fetch_time).count());
+  counter(out, "lmx_reader_ring_wait_seconds",
+          "Reader thread: seconds waiting for free input ring slots (the business logic behind)",
+          std::chrono::duration<double>(progress.reader_ring_wait_time).count());
   out += "# HELP lmx_ring_used_slots Slots published and not yet consumed, by ring\n";
   out += "# TYPE lmx_ring_used_slots gauge\n";
   fmt::format_to(std::back_inserter(out), "lmx_ring_used_slots{{ring=\"input\"}} {}\n",

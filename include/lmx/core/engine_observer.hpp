@@ -33,6 +33,10 @@ struct EngineProgress {
   Position end;                     // last entry in the log
   LogLag lag;                       // entries in the log after `position`
   SavedSnapshot last_snapshot;      // last snapshot saved by this run (position zero: none yet)
+  // The reader thread's time since the start: in fetch (waiting for the log and reading it),
+  // and waiting for free input slots (the business logic behind).
+  std::chrono::nanoseconds reader_fetch_time{0};
+  std::chrono::nanoseconds reader_ring_wait_time{0};
   // How long the business logic thread stopped to copy the state for the last snapshot.
   std::chrono::nanoseconds snapshot_copy_time{0};
   bool end_known = false;  // false: the log could not be asked (Redis down)
