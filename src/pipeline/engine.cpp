@@ -71,6 +71,10 @@ void report_progress(Pipeline& pipeline, LogReader& reader, EngineObserver& obse
   progress.applied_count = pipeline.progress().applied_count.load(std::memory_order_relaxed);
   progress.position = pipeline.progress().position();
   progress.last_snapshot = pipeline.last_snapshot_saved();
+  progress.reader_fetch_time = pipeline.reader_stage().fetch_time();
+  progress.reader_ring_wait_time = pipeline.reader_stage().ring_wait_time();
+  progress.snapshot_copy_time = std::chrono::nanoseconds(
+      pipeline.progress().snapshot_copy_ns.load(std::memory_order_relaxed));
   const Pipeline::RingOccupancy rings = pipeline.ring_occupancy();
   progress.input_ring_used = rings.input;
   progress.output_ring_used = rings.output;

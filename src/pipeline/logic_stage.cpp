@@ -1,5 +1,6 @@
 #include "pipeline/logic_stage.hpp"
 
+#include <chrono>
 #include <utility>
 
 #include "lmx/assert.hpp"
@@ -40,6 +41,10 @@ void LogicStage::on_event(Event& event, std::int64_t sequence, bool end_of_batch
   if (end_of_batch || slot - pending_first_ + 1 >= std::int64_t{result_publish_batch_max}) {
     publish_results(slot);
     if (end_of_batch) {
+      if (observer_ != nullptr) {
+        observer_->on_batch(static_cast<std::size_t>(sequence - batch_first_ + 1),
+                            std::chrono::steady_clock::now() - batch_started_);
+      }
       take_snapshot_if_requested();
       // After every event before it was applied: a read answered here sees them all.
       if (observer_ != nullptr) observer_->on_state(state_, position_);
@@ -48,8 +53,12 @@ void LogicStage::on_event(Event& event, std::int64_t sequence, bool end_of_batch
 }
 
 std::unique_ptr<Snapshot> LogicStage::copy_state() {
+  const auto start = std::chrono::steady_clock::now();
   auto snapshot = std::make_unique<Snapshot>(snapshot_of(state_, position_));
   snapshot_position_ = position_;
+  progress_.snapshot_copy_ns.store(
+      std::chrono::nanoseconds(std::chrono::steady_clock::now() - start).count(),
+      std::memory_order_relaxed);  // display only
   return snapshot;
 }
 

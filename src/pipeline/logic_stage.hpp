@@ -6,6 +6,7 @@
 
 #include <array>
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 
@@ -24,6 +25,7 @@ struct Progress {
   std::atomic<std::uint64_t> applied_count{0};
   std::atomic<std::uint64_t> position_major{0};
   std::atomic<std::uint64_t> position_minor{0};
+  std::atomic<std::int64_t> snapshot_copy_ns{0};  // the last copy of the state, for a snapshot
 
   [[nodiscard]] Position position() const noexcept {
     return {position_major.load(std::memory_order_relaxed),
@@ -41,7 +43,9 @@ class LogicStage {
 
   // Starts the cache loads of the batch's first users (core/prefetch.hpp).
   void on_batch_start(std::int64_t first, std::int64_t last) noexcept {
+    batch_first_ = first;
     batch_last_ = last;
+    if (observer_ != nullptr) batch_started_ = std::chrono::steady_clock::now();
     prefetch_batch_start(state_, first, last,
                          [this](std::int64_t k) -> const Event& { return input_[k]; });
   }
@@ -78,7 +82,11 @@ class LogicStage {
   Position position_;
   Position snapshot_position_;
   const InputRing& input_;
-  std::int64_t batch_last_ = -1;  // the last sequence of the batch being applied
+  std::int64_t batch_first_ = 0;  // the batch being applied: its first and last sequence
+  std::int64_t batch_last_ = -1;
+  // When it started, for the observer only: no clock is read when there is none, and the
+  // business logic (apply) never reads one.
+  std::chrono::steady_clock::time_point batch_started_;
   OutputRing& output_;
   Snapshotter& snapshotter_;
   const std::atomic<bool>& abort_;

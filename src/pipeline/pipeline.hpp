@@ -67,6 +67,7 @@ class Pipeline {
 
   // While running, from the control thread: display only.
   [[nodiscard]] const Progress& progress() const noexcept { return logic_.progress(); }
+  [[nodiscard]] const ReaderStage& reader_stage() const noexcept { return reader_; }
   [[nodiscard]] SavedSnapshot last_snapshot_saved() const { return snapshotter_.last_saved(); }
   struct RingOccupancy {
     std::uint64_t input = 0;

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 
 #include "lmx/core/log_reader.hpp"
 #include "pipeline/rings.hpp"
@@ -21,6 +22,16 @@ class ReaderStage {
   // finds no more entries. Throws the reader's operating errors; PipelineAborted when the
   // ring stays full because the logic stage failed.
   void run();
+
+  // Where the stage's time went, for status only (relaxed; the stage is the one writer):
+  // in fetch (waiting for the log and reading it), and waiting for free input slots (the
+  // business logic behind).
+  [[nodiscard]] std::chrono::nanoseconds fetch_time() const noexcept {
+    return std::chrono::nanoseconds(fetch_ns_.load(std::memory_order_relaxed));
+  }
+  [[nodiscard]] std::chrono::nanoseconds ring_wait_time() const noexcept {
+    return std::chrono::nanoseconds(ring_wait_ns_.load(std::memory_order_relaxed));
+  }
 
   // From any thread: the stage returns within one fetch wait.
   void stop() noexcept {
@@ -39,6 +50,8 @@ class ReaderStage {
   const std::atomic<bool>& abort_;
   const bool exit_when_caught_up_;
   std::atomic<bool> stop_{false};
+  std::atomic<std::int64_t> fetch_ns_{0};
+  std::atomic<std::int64_t> ring_wait_ns_{0};
 };
 
 }  // namespace lmx

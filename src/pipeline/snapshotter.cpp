@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <utility>
@@ -87,12 +88,16 @@ void Snapshotter::loop(const std::stop_token& stop) {
 
 bool Snapshotter::save_now(const Snapshot& snapshot) {
   std::exception_ptr failure;
-  std::uint64_t digest = 0;
+  SavedSnapshot saved;
   try {
-    digest = store_.save(snapshot);
-    spdlog::info("snapshot saved at position {} ({} users, {} items, digest {:016x})",
-                 snapshot.position.to_string(), snapshot.users.size(), snapshot.items.size(),
-                 digest);
+    const auto start = std::chrono::steady_clock::now();
+    saved = store_.save(snapshot);
+    saved.save_time = std::chrono::steady_clock::now() - start;
+    spdlog::info(
+        "snapshot saved at position {} ({} users, {} items, {} bytes in {:.3f} s, "
+        "digest {:016x})",
+        snapshot.position.to_string(), snapshot.users.size(), snapshot.items.size(), saved.bytes,
+        std::chrono::duration<double>(saved.save_time).count(), saved.digest);
   } catch (const std::exception& e) {
     spdlog::error("snapshot at position {} not saved: {}", snapshot.position.to_string(), e.what());
     failure = std::current_exception();
@@ -103,7 +108,7 @@ bool Snapshotter::save_now(const Snapshot& snapshot) {
   failure_ = failure;
   if (!failure) {
     LMX_ASSERT(last_saved_.position < snapshot.position);
-    last_saved_ = SavedSnapshot{snapshot.position, digest};
+    last_saved_ = saved;
   }
   return !failure;
 }

@@ -274,7 +274,10 @@ void HttpService::handle_status(httplib::Response& response) {
     json["last_snapshot"] = {
         {"position", progress.last_snapshot.position.to_string()},
         {"digest", fmt::format("{:016x}", progress.last_snapshot.digest)},
-        {"age_seconds", std::chrono::duration<double>(Clock::now() - snapshot_at_).count()}};
+        {"age_seconds", std::chrono::duration<double>(Clock::now() - snapshot_at_).count()},
+        {"bytes", progress.last_snapshot.bytes},
+        {"save_seconds", std::chrono::duration<double>(progress.last_snapshot.save_time).count()},
+        {"copy_seconds", std::chrono::duration<double>(progress.snapshot_copy_time).count()}};
   }
   json["uptime_seconds"] = now.uptime_seconds;
   reply(response, 200, json);
@@ -375,6 +378,10 @@ void HttpService::on_progress(const EngineProgress& progress) noexcept {
 void HttpService::on_results_written(std::span<const Result> results) noexcept {
   metrics_.count_results(results);
   board_.post(results);
+}
+
+void HttpService::on_batch(std::size_t events, std::chrono::nanoseconds time) noexcept {
+  metrics_.observe_batch(events, time);
 }
 
 void HttpService::on_state(const State& state, Position position) noexcept {

@@ -68,6 +68,7 @@ class HttpService final : public EngineObserver {
   void on_progress(const EngineProgress& progress) noexcept override;
   void on_results_written(std::span<const Result> results) noexcept override;
   void on_state(const State& state, Position position) noexcept override;
+  void on_batch(std::size_t events, std::chrono::nanoseconds time) noexcept override;
 
  private:
   using Clock = std::chrono::steady_clock;

@@ -15,7 +15,8 @@ void gauge(std::string& out, std::string_view name, std::string_view help, doubl
                  value);
 }
 
-void counter(std::string& out, std::string_view name, std::string_view help, std::uint64_t value) {
+template <class Number>
+void counter(std::string& out, std::string_view name, std::string_view help, Number value) {
   fmt::format_to(std::back_inserter(out), "# HELP {0} {1}\n# TYPE {0} counter\n{0}_total {2}\n",
                  name, help, value);
 }
@@ -74,16 +75,37 @@ void Metrics::count_request(Route route, int status) noexcept {
   requests_[index].fetch_add(1, std::memory_order_relaxed);  // relaxed: a count on its own
 }
 
+template <std::size_t bound_count>
+void Histogram<bound_count>::observe(double value) noexcept {
+  const auto* const bound = std::lower_bound(bounds_.begin(), bounds_.end(), value);
+  const auto bucket = static_cast<std::size_t>(bound - bounds_.begin());
+  LMX_ASSERT(bucket < buckets_.size());
+  buckets_[bucket].fetch_add(1, std::memory_order_relaxed);  // relaxed: a count
+  sum_.fetch_add(value, std::memory_order_relaxed);          // relaxed: a sum on its own
+}
+
+template <std::size_t bound_count>
+void Histogram<bound_count>::render(std::string& out, std::string_view name,
+                                    std::string_view help) const {
+  fmt::format_to(std::back_inserter(out), "# HELP {0} {1}\n# TYPE {0} histogram\n", name, help);
+  std::uint64_t cumulative = 0;
+  for (std::size_t bucket = 0; bucket < buckets_.size(); ++bucket) {
+    cumulative += buckets_[bucket].load(std::memory_order_relaxed);  // relaxed: a count
+    const std::string bound =
+        bucket < bounds_.size() ? fmt::format("{}", bounds_[bucket]) : std::string("+Inf");
+    fmt::format_to(std::back_inserter(out), "{}_bucket{{le=\"{}\"}} {}\n", name, bound, cumulative);
+  }
+  fmt::format_to(std::back_inserter(out), "{}_sum {}\n{}_count {}\n", name,
+                 sum_.load(std::memory_order_relaxed), name, cumulative);  // relaxed: a sum
+}
+
 void Metrics::observe_events_latency(std::chrono::nanoseconds latency) noexcept {
-  const auto us = static_cast<std::uint64_t>(std::max<std::int64_t>(
-      0, std::chrono::duration_cast<std::chrono::microseconds>(latency).count()));
-  const auto* const bound =
-      std::lower_bound(latency_bounds_us.begin(), latency_bounds_us.end(), us);
-  const auto bucket = static_cast<std::size_t>(bound - latency_bounds_us.begin());
-  LMX_ASSERT(bucket < bucket_count);
-  latency_buckets_[bucket].fetch_add(1, std::memory_order_relaxed);  // relaxed: a count
-  latency_sum_ns_.fetch_add(static_cast<std::uint64_t>(std::max<std::int64_t>(0, latency.count())),
-                            std::memory_order_relaxed);  // relaxed: a sum on its own
+  latency_.observe(std::max(0.0, std::chrono::duration<double>(latency).count()));
+}
+
+void Metrics::observe_batch(std::size_t events, std::chrono::nanoseconds time) noexcept {
+  batch_sizes_.observe(static_cast<double>(events));
+  batch_times_.observe(std::max(0.0, std::chrono::duration<double>(time).count()));
 }
 
 std::string Metrics::render(const EngineGauges& gauges) const {
@@ -107,9 +129,13 @@ std::string Metrics::render(const EngineGauges& gauges) const {
         static_cast<double>(progress.end.minor));
   gauge(out, "lmx_lag_entries", "Entries in the log after the last one applied (-1: unknown)",
         progress.end_known ? static_cast<double>(progress.lag.entries) : -1.0);
-  gauge(out, "lmx_last_snapshot_position_minor",
-        "Last snapshot saved by this run: minor part of its position (0: none yet)",
-        static_cast<double>(progress.last_snapshot.position.minor));
+  render_snapshot(out, progress);
+  counter(out, "lmx_reader_fetch_seconds",
+          "Reader thread: seconds in fetch, waiting for the log and reading it",
+          std::chrono::duration<double>(progress.reader_fetch_time).count());
+  counter(out, "lmx_reader_ring_wait_seconds",
+          "Reader thread: seconds waiting for free input ring slots (the business logic behind)",
+          std::chrono::duration<double>(progress.reader_ring_wait_time).count());
   out += "# HELP lmx_ring_used_slots Slots published and not yet consumed, by ring\n";
   out += "# TYPE lmx_ring_used_slots gauge\n";
   fmt::format_to(std::back_inserter(out), "lmx_ring_used_slots{{ring=\"input\"}} {}\n",
@@ -118,7 +144,12 @@ std::string Metrics::render(const EngineGauges& gauges) const {
                  progress.output_ring_used);
   gauge(out, "lmx_uptime_seconds", "Seconds since the service started", gauges.uptime_seconds);
   render_requests(out);
-  render_latency(out);
+  latency_.render(out, "lmx_events_latency_seconds",
+                  "POST /events: from append to every result written");
+  batch_sizes_.render(out, "lmx_batch_events", "Events per batch of the business logic thread");
+  batch_times_.render(out, "lmx_batch_seconds",
+                      "A batch on the business logic thread: from its first event to its last "
+                      "result handed to the result stage (apply, and waits for output slots)");
   return out;
 }
 
@@ -141,22 +172,19 @@ void Metrics::render_requests(std::string& out) const {
       });
 }
 
-void Metrics::render_latency(std::string& out) const {
-  out += "# HELP lmx_events_latency_seconds POST /events: from append to every result written\n";
-  out += "# TYPE lmx_events_latency_seconds histogram\n";
-  std::uint64_t cumulative = 0;
-  for (std::size_t bucket = 0; bucket < bucket_count; ++bucket) {
-    cumulative += latency_buckets_[bucket].load(std::memory_order_relaxed);  // relaxed: a count
-    const std::string bound =
-        bucket < latency_bounds_us.size()
-            ? fmt::format("{}", static_cast<double>(latency_bounds_us[bucket]) / 1e6)
-            : std::string("+Inf");
-    fmt::format_to(std::back_inserter(out), "lmx_events_latency_seconds_bucket{{le=\"{}\"}} {}\n",
-                   bound, cumulative);
-  }
-  fmt::format_to(std::back_inserter(out), "lmx_events_latency_seconds_sum {}\n",
-                 static_cast<double>(latency_sum_ns_.load(std::memory_order_relaxed)) / 1e9);
-  fmt::format_to(std::back_inserter(out), "lmx_events_latency_seconds_count {}\n", cumulative);
+void Metrics::render_snapshot(std::string& out, const EngineProgress& progress) const {
+  const SavedSnapshot& last = progress.last_snapshot;
+  gauge(out, "lmx_last_snapshot_position_minor",
+        "Last snapshot saved by this run: minor part of its position (0: none yet)",
+        static_cast<double>(last.position.minor));
+  gauge(out, "lmx_last_snapshot_bytes", "Last snapshot saved by this run: its encoded size",
+        static_cast<double>(last.bytes));
+  gauge(out, "lmx_last_snapshot_save_seconds",
+        "Last snapshot saved by this run: encode, write and sync, on the snapshot thread",
+        std::chrono::duration<double>(last.save_time).count());
+  gauge(out, "lmx_last_snapshot_copy_seconds",
+        "Last snapshot: the business logic thread's stop to copy the state",
+        std::chrono::duration<double>(progress.snapshot_copy_time).count());
 }
 
 }  // namespace lmx::service

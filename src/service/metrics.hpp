@@ -6,6 +6,7 @@
 // counted by the result thread alone (the one writer: load + store); HTTP requests and
 // latencies by any server thread (fetch_add).
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <chrono>
@@ -44,11 +45,37 @@ inline constexpr std::array<std::string_view, route_count> route_names = {
 // Status codes counted apart; any other is counted as "other".
 inline constexpr std::array<int, 9> counted_statuses = {200, 400, 401, 404, 405, 413, 500, 503, 0};
 
-// Upper bounds of the POST /events latency buckets (append to result), in microseconds:
-// from 10 µs to 10 s, about three per decade.
-inline constexpr std::array<std::uint64_t, 19> latency_bounds_us = {
-    10,    25,    50,     100,    250,    500,     1000,    2500,    5000,    10000,
-    25000, 50000, 100000, 250000, 500000, 1000000, 2500000, 5000000, 10000000};
+// Upper bounds of the histograms' buckets, in the unit each renders in. POST /events
+// latency (append to result), in seconds: from 10 µs to 10 s, about three per decade.
+inline constexpr std::array<double, 19> latency_bounds = {
+    10e-6, 25e-6, 50e-6, 100e-6, 250e-6, 500e-6, 1e-3, 2.5e-3, 5e-3, 10e-3,
+    25e-3, 50e-3, 0.1,   0.25,   0.5,    1,      2.5,  5,      10};
+// Events per batch of the business logic thread: powers of two up to the input ring's size.
+inline constexpr std::array<double, 13> batch_size_bounds = {1,   2,   4,   8,    16,   32,  64,
+                                                             128, 256, 512, 1024, 2048, 4096};
+// A batch's time on the business logic thread, in seconds: from 1 µs to 1 s.
+inline constexpr std::array<double, 16> batch_time_bounds = {
+    1e-6,   2.5e-6, 5e-6,   10e-6, 25e-6, 50e-6, 100e-6, 250e-6,
+    500e-6, 1e-3,   2.5e-3, 5e-3,  10e-3, 25e-3, 0.1,    1};
+static_assert(std::is_sorted(latency_bounds.begin(), latency_bounds.end()));
+static_assert(std::is_sorted(batch_size_bounds.begin(), batch_size_bounds.end()));
+static_assert(std::is_sorted(batch_time_bounds.begin(), batch_time_bounds.end()));
+
+// A Prometheus histogram: buckets of relaxed atomic counts, observed from any thread.
+template <std::size_t bound_count>
+class Histogram {
+ public:
+  explicit constexpr Histogram(const std::array<double, bound_count>& bounds) noexcept
+      : bounds_(bounds) {}
+
+  void observe(double value) noexcept;
+  void render(std::string& out, std::string_view name, std::string_view help) const;
+
+ private:
+  const std::array<double, bound_count>& bounds_;
+  std::array<std::atomic<std::uint64_t>, bound_count + 1> buckets_{};  // + "+Inf"; not cumulative
+  std::atomic<double> sum_{0};
+};
 
 // What /metrics shows of the engine besides the counters.
 struct EngineGauges {
@@ -64,6 +91,8 @@ class Metrics {
   // Any thread.
   void count_request(Route route, int status) noexcept;
   void observe_events_latency(std::chrono::nanoseconds latency) noexcept;
+  // Business logic thread.
+  void observe_batch(std::size_t events, std::chrono::nanoseconds time) noexcept;
 
   [[nodiscard]] std::uint64_t results_written() const noexcept {
     return results_written_.load(std::memory_order_relaxed);  // relaxed: a count on its own
@@ -73,17 +102,17 @@ class Metrics {
 
  private:
   static constexpr std::size_t status_count = counted_statuses.size();
-  static constexpr std::size_t bucket_count = latency_bounds_us.size() + 1;  // + "+Inf"
 
   void render_results(std::string& out) const;
   void render_requests(std::string& out) const;
-  void render_latency(std::string& out) const;
+  void render_snapshot(std::string& out, const EngineProgress& progress) const;
 
   std::array<std::atomic<std::uint64_t>, event_type_count * reason_count> results_{};
   std::atomic<std::uint64_t> results_written_{0};
   std::array<std::atomic<std::uint64_t>, route_count * status_count> requests_{};
-  std::array<std::atomic<std::uint64_t>, bucket_count> latency_buckets_{};  // not cumulative
-  std::atomic<std::uint64_t> latency_sum_ns_{0};
+  Histogram<latency_bounds.size()> latency_{latency_bounds};
+  Histogram<batch_size_bounds.size()> batch_sizes_{batch_size_bounds};
+  Histogram<batch_time_bounds.size()> batch_times_{batch_time_bounds};
 };
 
 }  // namespace lmx::service

@@ -122,6 +122,13 @@ assert get("lmx_http_requests_total", route="/events", code="413") == 1
 assert get("lmx_events_latency_seconds_count") == 5
 assert get("lmx_events_latency_seconds_bucket", le="+Inf") == 5
 assert get("lmx_lag_entries") >= 0
+# The business logic's batches: at least one per POST, every event in one.
+assert get("lmx_batch_events_count") >= 5, samples
+assert get("lmx_batch_events_sum") >= 7
+assert get("lmx_batch_seconds_count") == get("lmx_batch_events_count")
+assert ("lmx_last_snapshot_copy_seconds", ()) in samples
+assert get("lmx_reader_fetch_seconds_total") > 0
+assert ("lmx_reader_ring_wait_seconds_total", ()) in samples
 PY
 
 # Beyond loopback: refused without a token file; with one, every request needs the token.

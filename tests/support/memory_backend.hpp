@@ -207,10 +207,10 @@ class MemoryBackend : public Backend {
   class Snapshots : public SnapshotStore {
    public:
     explicit Snapshots(MemoryBackend& backend) : backend_(backend) {}
-    std::uint64_t save(const Snapshot& snapshot) override {
+    SavedSnapshot save(const Snapshot& snapshot) override {
       const std::lock_guard lock(backend_.mutex_);
       backend_.snapshots_.push_back(snapshot);
-      return state_digest(snapshot);
+      return {snapshot.position, state_digest(snapshot), 0};
     }
     std::optional<Snapshot> load_newest(std::vector<std::string>& /*problems*/,
                                         Position at_most) override {

@@ -231,9 +231,13 @@ TEST(Metrics, RendersCountersAndACumulativeHistogram) {
   metrics.count_request(Route::events, 418);
   metrics.observe_events_latency(30us);
   metrics.observe_events_latency(3ms);
+  metrics.observe_batch(3, 4us);
+  metrics.observe_batch(2048, 700us);
   EngineGauges gauges;
   gauges.progress.position = Position{0, 2};
   gauges.progress.end_known = true;
+  gauges.progress.last_snapshot = SavedSnapshot{Position{0, 1}, 7, 4096, 250ms};
+  gauges.progress.snapshot_copy_time = 20ms;
   const std::string text = metrics.render(gauges);
   EXPECT_NE(text.find("lmx_results_total{type=\"topup\",reason=\"accepted\"} 2\n"),
             std::string::npos);
@@ -247,6 +251,16 @@ TEST(Metrics, RendersCountersAndACumulativeHistogram) {
   EXPECT_NE(text.find("lmx_events_latency_seconds_bucket{le=\"0.005\"} 2\n"), std::string::npos);
   EXPECT_NE(text.find("lmx_events_latency_seconds_bucket{le=\"+Inf\"} 2\n"), std::string::npos);
   EXPECT_NE(text.find("lmx_events_latency_seconds_count 2\n"), std::string::npos);
+  EXPECT_NE(text.find("lmx_batch_events_bucket{le=\"2\"} 0\n"), std::string::npos);
+  EXPECT_NE(text.find("lmx_batch_events_bucket{le=\"4\"} 1\n"), std::string::npos);
+  EXPECT_NE(text.find("lmx_batch_events_bucket{le=\"2048\"} 2\n"), std::string::npos);
+  EXPECT_NE(text.find("lmx_batch_events_sum 2051\n"), std::string::npos);
+  EXPECT_NE(text.find("lmx_batch_seconds_bucket{le=\"2.5e-06\"} 0\n"), std::string::npos);
+  EXPECT_NE(text.find("lmx_batch_seconds_bucket{le=\"5e-06\"} 1\n"), std::string::npos);
+  EXPECT_NE(text.find("lmx_batch_seconds_bucket{le=\"0.001\"} 2\n"), std::string::npos);
+  EXPECT_NE(text.find("lmx_last_snapshot_bytes 4096\n"), std::string::npos);
+  EXPECT_NE(text.find("lmx_last_snapshot_save_seconds 0.25\n"), std::string::npos);
+  EXPECT_NE(text.find("lmx_last_snapshot_copy_seconds 0.02\n"), std::string::npos);
   EXPECT_NE(text.find("lmx_position_minor 2\n"), std::string::npos);
   EXPECT_NE(text.find("lmx_lag_entries 0\n"), std::string::npos);
 }

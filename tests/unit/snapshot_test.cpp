@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <random>
 #include <string>
@@ -312,10 +313,13 @@ TEST(FileSnapshotStore, RecoverySkipsASnapshotWhoseDigestDisagreesForThePrevious
       << recovered.problems[0];
 }
 
-TEST(FileSnapshotStore, SaveReturnsTheStoredDigest) {
+TEST(FileSnapshotStore, SaveReturnsTheStoredDigestAndSize) {
   test::TempDir tmp;
   FileSnapshotStore store(tmp.path());
-  EXPECT_EQ(store.save(sample_with_ids(10)), state_digest(sample_with_ids(10)));
+  const SavedSnapshot saved = store.save(sample_with_ids(10));
+  EXPECT_EQ(saved.position, sample_with_ids(10).position);
+  EXPECT_EQ(saved.digest, state_digest(sample_with_ids(10)));
+  EXPECT_EQ(saved.bytes, std::filesystem::file_size(store.list().front()));
   EXPECT_EQ(inspect_snapshot(store.list().front()).digest, state_digest(sample_with_ids(10)));
 }
 

@@ -9,6 +9,8 @@
 //                        results log (as durable as what lmx submit reads there)
 //   on_state             logic thread, at each batch end and when idle (at least every
 //                        observer_state_timeout): the live state, true at `position`
+//   on_batch             logic thread, at each batch end: how many events the batch held
+//                        and the time from its start to its last result handed on
 //
 // The state passed to on_state is only valid during the call: the business logic thread
 // is the only writer of State and resumes applying events as soon as the call returns.
@@ -31,7 +33,13 @@ struct EngineProgress {
   Position end;                     // last entry in the log
   LogLag lag;                       // entries in the log after `position`
   SavedSnapshot last_snapshot;      // last snapshot saved by this run (position zero: none yet)
-  bool end_known = false;           // false: the log could not be asked (Redis down)
+  // The reader thread's time since the start: in fetch (waiting for the log and reading it),
+  // and waiting for free input slots (the business logic behind).
+  std::chrono::nanoseconds reader_fetch_time{0};
+  std::chrono::nanoseconds reader_ring_wait_time{0};
+  // How long the business logic thread stopped to copy the state for the last snapshot.
+  std::chrono::nanoseconds snapshot_copy_time{0};
+  bool end_known = false;  // false: the log could not be asked (Redis down)
   // Slots published and not yet consumed: events read ahead of the business logic (of
   // input_ring_size), results ahead of the results log (of output_ring_size).
   std::uint64_t input_ring_used = 0;
@@ -45,6 +53,7 @@ class EngineObserver {
   virtual void on_progress(const EngineProgress& progress) noexcept = 0;
   virtual void on_results_written(std::span<const Result> results) noexcept = 0;
   virtual void on_state(const State& state, Position position) noexcept = 0;
+  virtual void on_batch(std::size_t events, std::chrono::nanoseconds time) noexcept = 0;
 };
 
 // How often the control thread reports progress: asking a Redis log for its end and lag is

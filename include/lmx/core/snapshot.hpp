@@ -3,6 +3,7 @@
 // The business logic thread builds one with a flat copy of its entity vectors at a batch
 // boundary; serialization and I/O happen on another thread.
 
+#include <chrono>
 #include <vector>
 
 #include "lmx/constants.hpp"
@@ -26,6 +27,9 @@ struct Snapshot {
 struct SavedSnapshot {
   Position position;  // zero: none
   std::uint64_t digest = 0;
+  std::uint64_t bytes = 0;  // its encoded size
+  // How long saving it took (encode, write, sync): set by the engine, 0 from a store.
+  std::chrono::nanoseconds save_time{0};
 
   friend bool operator==(const SavedSnapshot&, const SavedSnapshot&) noexcept = default;
 };

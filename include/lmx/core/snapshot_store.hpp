@@ -22,10 +22,10 @@ class SnapshotStore {
   virtual ~SnapshotStore() = default;
 
   // Writes `snapshot` atomically (a reader sees all of it or none of it), then drops the
-  // oldest so that the newest `snapshot_keep_count` remain. Returns the digest stored with
-  // it (state_digest(), computed as it is encoded). Throws std::runtime_error on an
-  // operating error; the snapshots saved before stay valid.
-  virtual std::uint64_t save(const Snapshot& snapshot) = 0;
+  // oldest so that the newest `snapshot_keep_count` remain. Returns its position, the
+  // digest stored with it (state_digest(), computed as it is encoded) and its size. Throws
+  // std::runtime_error on an operating error; the snapshots saved before stay valid.
+  virtual SavedSnapshot save(const Snapshot& snapshot) = 0;
 
   // The newest snapshot at or before `at_most` that passes its checksum and digest, or
   // nullopt when there is none. Each snapshot skipped on the way is described in `problems`

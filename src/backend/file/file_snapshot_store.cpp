@@ -48,7 +48,7 @@ std::vector<std::filesystem::path> FileSnapshotStore::list() const {
   return files;
 }
 
-std::uint64_t FileSnapshotStore::save(const Snapshot& snapshot) {
+SavedSnapshot FileSnapshotStore::save(const Snapshot& snapshot) {
   const std::string bytes = encode_snapshot(snapshot);
   const std::filesystem::path final_path = dir_ / snapshot_file_name(snapshot.position);
   std::filesystem::path temp_path = final_path;
@@ -61,7 +61,7 @@ std::uint64_t FileSnapshotStore::save(const Snapshot& snapshot) {
   std::filesystem::rename(temp_path, final_path);
   fsync_directory(dir_);
   drop_oldest();
-  return decode_snapshot_header(bytes).digest.value();
+  return {snapshot.position, decode_snapshot_header(bytes).digest.value(), bytes.size()};
 }
 
 void FileSnapshotStore::drop_oldest() {

@@ -32,7 +32,7 @@ class FileSnapshotStore final : public SnapshotStore {
   explicit FileSnapshotStore(std::filesystem::path dir,
                              std::size_t keep_count = snapshot_keep_count);
 
-  std::uint64_t save(const Snapshot& snapshot) override;
+  SavedSnapshot save(const Snapshot& snapshot) override;
   [[nodiscard]] std::optional<Snapshot> load_newest(std::vector<std::string>& problems,
                                                     Position at_most) override;
   [[nodiscard]] std::optional<Position> oldest_valid(std::vector<std::string>& problems) override;

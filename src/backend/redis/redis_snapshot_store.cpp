@@ -66,7 +66,7 @@ std::string RedisSnapshotStore::key(Position position) const {
 
 // A connection found dead on use (the server restarted, or dropped it) is reconnected and
 // the whole save sent again: SET and ZADD of the same key and value may run twice.
-std::uint64_t RedisSnapshotStore::save(const Snapshot& snapshot) {
+SavedSnapshot RedisSnapshotStore::save(const Snapshot& snapshot) {
   const std::string bytes = encode_snapshot(snapshot);
   assert(decode_snapshot_header(bytes).position == snapshot.position);
   const std::string name = key(snapshot.position);
@@ -74,7 +74,7 @@ std::uint64_t RedisSnapshotStore::save(const Snapshot& snapshot) {
     try {
       if (connection_.broken()) connection_.reconnect();
       save_once(name, bytes);
-      return decode_snapshot_header(bytes).digest.value();
+      return {snapshot.position, decode_snapshot_header(bytes).digest.value(), bytes.size()};
     } catch (const RedisConnectionError& e) {
       spdlog::warn("saving snapshot {}: {}; reconnecting", name, e.what());
       connection_.reconnect();  // throws when the server stays unreachable

@@ -34,7 +34,7 @@ class RedisSnapshotStore final : public SnapshotStore {
   explicit RedisSnapshotStore(const RedisUrl& url, std::size_t keep_count = snapshot_keep_count,
                               RedisRetryPolicy retry = {});
 
-  std::uint64_t save(const Snapshot& snapshot) override;
+  SavedSnapshot save(const Snapshot& snapshot) override;
   [[nodiscard]] std::optional<Snapshot> load_newest(std::vector<std::string>& problems,
                                                     Position at_most) override;
   [[nodiscard]] std::optional<Position> oldest_valid(std::vector<std::string>& problems) override;
