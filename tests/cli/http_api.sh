@@ -7,19 +7,12 @@
 # dashboard page, which holds no data).
 set -euo pipefail
 lmx=$1
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
+# shellcheck source-path=SCRIPTDIR source=lib/http.bash
+source "$(dirname "$0")/lib/http.bash"
+listen_scratch
 # shellcheck source-path=SCRIPTDIR source=lib/python.bash
 source "$(dirname "$0")/lib/python.bash"
 find_python prometheus_client python3-prometheus-client
-# shellcheck source-path=SCRIPTDIR source=lib/http.bash
-source "$(dirname "$0")/lib/http.bash"
 fail() { echo "FAIL: $*" >&2; cat "$tmp"/*.err >&2 || true; exit 1; }
 
 # Starts an engine on port 0 (a free port) and sets $base to its URL once it serves.

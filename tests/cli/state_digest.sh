@@ -5,14 +5,9 @@
 # `lmx run --listen` shows the last snapshot's position and digest.
 set -euo pipefail
 lmx=$1
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
+# shellcheck source-path=SCRIPTDIR source=lib/http.bash
+source "$(dirname "$0")/lib/http.bash"
+listen_scratch
 # shellcheck source-path=SCRIPTDIR source=lib/recovery.bash
 source "$(dirname "$0")/lib/recovery.bash"
 # shellcheck source-path=SCRIPTDIR source=lib/python.bash
@@ -48,14 +43,9 @@ expect_grep "^checksum ok  digest ok$" "$tmp/inspect.out" "inspect snapshot"
 "$lmx" run --log "file:$tmp/b" --status-interval 1h --snapshot-interval 100ms \
   --listen 127.0.0.1:0 > "$tmp/listen.out" 2> "$tmp/listen.err" &
 pids+=($!)
+wait_listening "$tmp/listen.err"
 for _ in $(seq 100); do
-  port=$(sed -n 's|.*serving the HTTP API on http://[^ ]*:\([0-9]*\)/.*|\1|p' "$tmp/listen.err")
-  [[ -n $port ]] && break
-  sleep 0.1
-done
-[[ -n $port ]] || fail "no 'serving the HTTP API' line: $(cat "$tmp/listen.err")"
-for _ in $(seq 100); do
-  curl -s "http://127.0.0.1:$port/status" > "$tmp/status.json" || true
+  curl -s "$base/status" > "$tmp/status.json" || true
   grep -q '"last_snapshot":{[^}]*"position":"0-3000"' "$tmp/status.json" && break
   sleep 0.1
 done

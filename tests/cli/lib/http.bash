@@ -1,6 +1,19 @@
 # Shared by the scripts in tests/cli that talk to `lmx run --listen` (sourced, not a test
 # of its own: CTest registers only tests/cli/*.sh). The script defines fail().
 
+# A temporary directory, and the engines started in the background (the script adds each
+# pid to $pids): on exit each gets SIGTERM and is waited for, then $tmp is removed. For
+# scripts that set up nothing else to clean.
+listen_scratch() {
+  tmp=$(mktemp -d)
+  pids=()
+  trap 'stop_engines; rm -rf "$tmp"' EXIT
+}
+stop_engines() {
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+}
+
 # wait_listening LOG: waits up to 10 s for the engine's "serving the HTTP API" line in the
 # file LOG (its stderr), then sets $port to the port it names and $base to its URL.
 # shellcheck disable=SC2034 # $port and $base are for the script
