@@ -5,6 +5,9 @@
 #include <fmt/core.h>
 #include <spdlog/spdlog.h>
 
+#include <unistd.h>
+
+#include <array>
 #include <atomic>
 #include <csignal>
 #include <fstream>
@@ -35,7 +38,16 @@ struct RunOptions {
   std::string listen;                       // empty: no HTTP API
   std::string listen_token_file;            // empty: no token (loopback addresses only)
   std::string listen_timeout = fmt::format("{}s", http_wait_ms / 1000);
+  bool standby = false;
+  std::string lease_ttl = "2s";
 };
+
+// How the engine is named in the lease of a shared log: its host and process.
+std::string lease_owner() {
+  std::array<char, 256> host{};
+  if (gethostname(host.data(), host.size() - 1) != 0) host[0] = '\0';
+  return fmt::format("{}:{}", host.data(), getpid());
+}
 
 // Set by SIGINT/SIGTERM; the engine's control loop polls it.
 std::atomic<bool> stop_requested{false};
@@ -99,6 +111,9 @@ int run_run(const RunOptions& options) {
   engine.trim_after_snapshot = options.trim_after_snapshot;
   engine.id_horizon = options.id_horizon;
   engine.on_status = [](const std::string& line) { spdlog::info("status: {}", line); };
+  engine.standby = options.standby;
+  engine.lease_owner = lease_owner();
+  engine.lease_ttl = parse_duration(options.lease_ttl);
 
   BackendOptions backend_options = options.log.backend_options();
   backend_options.stop = &stop_requested;
@@ -196,6 +211,16 @@ Command add_run(CLI::App& app) {
                 "After each snapshot saved, remove what lmx trim removes: the log entries and "
                 "results before the oldest valid snapshot kept (on the snapshot thread; a "
                 "failed trim is logged and retried after the next snapshot)");
+  cmd->add_flag("--standby", options->standby,
+                "Redis backend: start as a hot standby: apply every entry, write nothing, and "
+                "take over as the primary (fenced by a new epoch) when the primary's lease "
+                "lapses (docs/SCALING.md). Without it, the engine takes the lease when it is "
+                "free and follows as a standby while another engine holds it");
+  cmd->add_option("--lease-ttl", options->lease_ttl,
+                  "Redis backend: how long the primary's lease lasts unrenewed (renewed every "
+                  "third of it): a standby takes over about this long after the primary died; "
+                  "a primary paused longer loses it")
+      ->capture_default_str();
   return {cmd, [options] { return run_run(*options); }};
 }
 

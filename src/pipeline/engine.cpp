@@ -4,8 +4,10 @@
 #include <spdlog/spdlog.h>
 
 #include <memory>
+#include <optional>
 #include <thread>
 
+#include "pipeline/leadership.hpp"
 #include "pipeline/pipeline.hpp"
 #include "pipeline/recovery.hpp"
 
@@ -32,7 +34,8 @@ void log_recovery(const Recovered& recovered, const Backend& backend) {
 // log, lag and the last snapshot saved.
 class StatusLine {
  public:
-  StatusLine(const Pipeline& pipeline, LogReader& reader) : pipeline_(pipeline), reader_(reader) {}
+  StatusLine(const Pipeline& pipeline, LogReader& reader, const Leadership* leadership)
+      : pipeline_(pipeline), reader_(reader), leadership_(leadership) {}
 
   std::string next() {
     const auto now = Clock::now();
@@ -52,22 +55,33 @@ class StatusLine {
       return fmt::format("applied={} position={} end=unknown ({})", count, position.to_string(),
                          e.what());
     }
-    return fmt::format("applied={} rate={:.0f}/s position={} end={} lag={} last_snapshot={}", count,
-                       rate, position.to_string(), end.to_string(), lag.to_string(),
-                       pipeline_.last_snapshot_saved().position.to_string());
+    std::string line =
+        fmt::format("applied={} rate={:.0f}/s position={} end={} lag={} last_snapshot={}", count,
+                    rate, position.to_string(), end.to_string(), lag.to_string(),
+                    pipeline_.last_snapshot_saved().position.to_string());
+    if (leadership_ != nullptr) {
+      line += fmt::format(" role={} epoch={}", role_name(leadership_->role()), leadership_->epoch());
+    }
+    return line;
   }
 
  private:
   const Pipeline& pipeline_;
   LogReader& reader_;
+  const Leadership* leadership_;  // null: the engine owns its log alone
   std::uint64_t last_count_ = 0;
   Clock::time_point last_time_ = Clock::now();
 };
 
 // Tells the observer where the engine stands. The log's end is asked last and may fail
 // (a Redis outage): the observer is then told it is unknown, and the engine carries on.
-void report_progress(Pipeline& pipeline, LogReader& reader, EngineObserver& observer) {
+void report_progress(Pipeline& pipeline, LogReader& reader, const Leadership* leadership,
+                     EngineObserver& observer) {
   EngineProgress progress;
+  if (leadership != nullptr) {
+    progress.role = role_name(leadership->role());
+    progress.epoch = leadership->epoch();
+  }
   progress.applied_count = pipeline.progress().applied_count.load(std::memory_order_relaxed);
   progress.position = pipeline.progress().position();
   progress.last_snapshot = pipeline.last_snapshot_saved();
@@ -90,9 +104,9 @@ void report_progress(Pipeline& pipeline, LogReader& reader, EngineObserver& obse
 
 // Until a signal, the end of the log (exit_when_caught_up) or a failed stage: requests
 // snapshots on their interval and prints status lines.
-void control_loop(Pipeline& pipeline, LogReader& reader, const EngineOptions& options,
-                  const std::atomic<bool>& stop) {
-  StatusLine status(pipeline, reader);
+void control_loop(Pipeline& pipeline, LogReader& reader, Leadership* leadership,
+                  const EngineOptions& options, const std::atomic<bool>& stop) {
+  StatusLine status(pipeline, reader, leadership);
   auto last_snapshot = Clock::now();
   auto last_status = Clock::now();
   auto last_progress = Clock::time_point{};
@@ -100,7 +114,10 @@ void control_loop(Pipeline& pipeline, LogReader& reader, const EngineOptions& op
   while (!stop.load(std::memory_order_relaxed) && !pipeline.finished()) {
     std::this_thread::sleep_for(control_tick);
     const auto now = Clock::now();
-    if (now - last_snapshot >= options.snapshot_interval && pipeline.request_snapshot()) {
+    if (leadership != nullptr) leadership->tick(now);
+    // Only the primary saves snapshots; a standby recovers from the primary's.
+    const bool writes = leadership == nullptr || leadership->role() == Role::primary;
+    if (writes && now - last_snapshot >= options.snapshot_interval && pipeline.request_snapshot()) {
       last_snapshot = now;
     }
     if (options.on_status && now - last_status >= options.status_interval) {
@@ -108,7 +125,7 @@ void control_loop(Pipeline& pipeline, LogReader& reader, const EngineOptions& op
       last_status = now;
     }
     if (options.observer != nullptr && now - last_progress >= observer_interval) {
-      report_progress(pipeline, reader, *options.observer);
+      report_progress(pipeline, reader, leadership, *options.observer);
       last_progress = now;
     }
   }
@@ -137,14 +154,23 @@ Position check_results(ResultWriter& results, Backend& backend, Position newest_
 EngineSummary run_engine(Backend& backend, const EngineOptions& options,
                          const std::atomic<bool>& stop) {
   const std::unique_ptr<EngineLock> lock = backend.lock_engine();
-  const std::unique_ptr<SnapshotStore> store = backend.open_snapshot_store();
-  const std::unique_ptr<ResultWriter> results = backend.open_result_writer();
+  // On a log several engines follow, every write is fenced by the lease's epoch, and the
+  // leadership decides whether this engine writes at all.
+  Fence fence;
+  const std::unique_ptr<Lease> lease = backend.open_lease(options.lease_owner, options.lease_ttl);
+  const std::unique_ptr<SnapshotStore> store =
+      lease ? backend.open_fenced_snapshot_store(fence) : backend.open_snapshot_store();
+  const std::unique_ptr<ResultWriter> fenced_results =
+      lease ? backend.open_fenced_result_writer(fence) : backend.open_result_writer();
+  std::optional<Leadership> leadership;
+  if (lease) leadership.emplace(*lease, fence, *fenced_results, options.standby, stop);
+  ResultWriter& results = leadership ? *leadership : *fenced_results;
   // Results are derived: when the results log ends before a snapshot (its tail was lost
   // or damaged, or it was deleted), recovery starts from an older state, so that the
   // replay writes every missing result. Never a silent hole.
   Recovered recovered = restore_snapshot(*store, Position::last(), options.id_horizon);
   const EntryRef newest_snapshot{recovered.snapshot_position, recovered.snapshot_entry_checksum};
-  const Position results_through = check_results(*results, backend, newest_snapshot.position);
+  const Position results_through = check_results(results, backend, newest_snapshot.position);
   if (results_through < newest_snapshot.position) {
     recovered = restore_snapshot(*store, results_through, options.id_horizon);
   }
@@ -162,11 +188,15 @@ EngineSummary run_engine(Backend& backend, const EngineOptions& options,
                                          .exit_when_caught_up = options.exit_when_caught_up,
                                          .trimmer = trimmer.get(),
                                          .observer = options.observer};
-  Pipeline pipeline(*reader, *results, *store, std::move(recovered.state), pipeline_options);
+  Pipeline pipeline(*reader, results, *store, std::move(recovered.state), pipeline_options);
   const auto start = Clock::now();
+  Leadership* const leader = leadership ? &*leadership : nullptr;
+  if (leader != nullptr) leader->tick(start);  // a primary takes a free lease before reading
   pipeline.start();
-  control_loop(pipeline, *reader, options, stop);
+  control_loop(pipeline, *reader, leader, options, stop);
   pipeline.stop(pipeline.failed() ? Pipeline::StopMode::abort : Pipeline::StopMode::drain);
+  // After the final snapshot: a standby takes over from there.
+  if (leader != nullptr) leader->release();
 
   const LogicStage& logic = pipeline.logic();
   return EngineSummary{

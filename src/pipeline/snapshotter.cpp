@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "lmx/assert.hpp"
+#include "lmx/core/lease.hpp"
 #include "pipeline/log_trim.hpp"
 
 namespace lmx {
@@ -98,6 +99,11 @@ bool Snapshotter::save_now(const Snapshot& snapshot) {
         "digest {:016x})",
         snapshot.position.to_string(), snapshot.users.size(), snapshot.items.size(), saved.bytes,
         std::chrono::duration<double>(saved.save_time).count(), saved.digest);
+  } catch (const Fenced& e) {
+    // Not a failure of this engine: another one is the primary, and saves the snapshots.
+    spdlog::warn("snapshot at position {} not saved: {}", snapshot.position.to_string(),
+                 e.what());
+    return false;
   } catch (const std::exception& e) {
     spdlog::error("snapshot at position {} not saved: {}", snapshot.position.to_string(), e.what());
     failure = std::current_exception();

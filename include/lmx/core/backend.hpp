@@ -7,10 +7,12 @@
 
 #include <chrono>
 #include <memory>
+#include <stdexcept>
 #include <string>
 
 #include "lmx/core/backend_options.hpp"
 #include "lmx/core/entry_ref.hpp"
+#include "lmx/core/lease.hpp"
 #include "lmx/core/log_reader.hpp"
 #include "lmx/core/log_trimmer.hpp"
 #include "lmx/core/log_writer.hpp"
@@ -32,8 +34,8 @@ class Backend {
 
   // Makes this process the one engine on this log until the lock is destroyed; throws
   // std::runtime_error naming the holder when another engine has it. The file backend
-  // locks its directory; on Redis no lock is taken here (two engines on one stream are
-  // kept apart by the primary's lease, not by this call), so it returns null.
+  // locks its directory; on Redis no lock is taken here (engines on one stream share it:
+  // the lease, open_lease(), decides which one writes), so it returns null.
   [[nodiscard]] virtual std::unique_ptr<EngineLock> lock_engine() = 0;
 
   // A reader of the entries strictly after `after`.
@@ -44,6 +46,24 @@ class Backend {
   [[nodiscard]] virtual std::unique_ptr<ResultReader> open_result_reader() = 0;
   [[nodiscard]] virtual std::unique_ptr<SnapshotStore> open_snapshot_store() = 0;
   [[nodiscard]] virtual std::unique_ptr<LogTrimmer> open_trimmer() = 0;
+
+  // On a log several engines follow (Redis): the lease that makes one of them the primary
+  // (lease.hpp), held as `owner` for `ttl` at a time. Null where lock_engine() keeps every
+  // other engine away (the file journal).
+  [[nodiscard]] virtual std::unique_ptr<Lease> open_lease(const std::string& /*owner*/,
+                                                          std::chrono::milliseconds /*ttl*/) {
+    return nullptr;
+  }
+  // Writers whose every write the server refuses once `fence`'s epoch is over (throwing
+  // lmx::Fenced). Only a backend with a lease has them.
+  [[nodiscard]] virtual std::unique_ptr<ResultWriter> open_fenced_result_writer(
+      const Fence& /*fence*/) {
+    throw std::logic_error(describe() + " has no lease to fence writes with");
+  }
+  [[nodiscard]] virtual std::unique_ptr<SnapshotStore> open_fenced_snapshot_store(
+      const Fence& /*fence*/) {
+    throw std::logic_error(describe() + " has no lease to fence writes with");
+  }
 
   // True when the log holds `entry`: an entry at its position, with its checksum unless
   // that is 0. A restarting engine asks it of the newest snapshot and the newest result,

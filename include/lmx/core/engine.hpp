@@ -45,6 +45,16 @@ struct EngineOptions {
   // written and the live state (engine_observer.hpp). Null: none. With one, the idle logic
   // thread wakes every observer_state_timeout instead of every 50 ms.
   EngineObserver* observer = nullptr;
+  // On a log several engines follow (Redis), where a lease picks the one that writes
+  // (lease.hpp): `lease_owner` names this engine in it ("host:pid"), `lease_ttl` is how
+  // long it lasts unrenewed (the primary renews it every third of that; a standby takes
+  // over within about that long after the primary stopped). With `standby`, the engine
+  // starts as a hot standby: it applies every entry and writes nothing until it takes the
+  // lease; without, it takes the lease at once when it is free, and follows as a standby
+  // while another engine holds it.
+  bool standby = false;
+  std::string lease_owner = "lmx";
+  std::chrono::milliseconds lease_ttl{2000};
 };
 
 struct EngineSummary {

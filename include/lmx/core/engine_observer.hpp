@@ -18,6 +18,7 @@
 #include <chrono>
 #include <cstdint>
 #include <span>
+#include <string_view>
 
 #include "lmx/core/log_reader.hpp"
 #include "lmx/core/position.hpp"
@@ -44,6 +45,10 @@ struct EngineProgress {
   // input_ring_size), results ahead of the results log (of output_ring_size).
   std::uint64_t input_ring_used = 0;
   std::uint64_t output_ring_used = 0;
+  // On a log several engines follow (lease.hpp): "primary" or "standby" and the epoch held
+  // (zero for a standby). Empty where the engine owns its log alone (the file journal).
+  std::string_view role;
+  std::uint64_t epoch = 0;
 };
 
 class EngineObserver {

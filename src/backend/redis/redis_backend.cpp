@@ -1,6 +1,7 @@
 #include "backend/redis/redis_backend.hpp"
 
 #include "backend/file/file_snapshot_store.hpp"
+#include "backend/redis/redis_lease.hpp"
 #include "backend/redis/redis_log_reader.hpp"
 #include "backend/redis/redis_log_writer.hpp"
 #include "backend/redis/redis_result_reader.hpp"
@@ -37,6 +38,18 @@ class RedisBackend final : public Backend {
       return std::make_unique<FileSnapshotStore>(options_.snapshot_dir);
     }
     return std::make_unique<RedisSnapshotStore>(url_, snapshot_keep_count, retry_);
+  }
+  std::unique_ptr<Lease> open_lease(const std::string& owner,
+                                    std::chrono::milliseconds ttl) override {
+    return std::make_unique<RedisLease>(url_, owner, ttl, retry_);
+  }
+  std::unique_ptr<ResultWriter> open_fenced_result_writer(const Fence& fence) override {
+    return std::make_unique<RedisResultWriter>(url_, retry_, &fence);
+  }
+  // A snapshot directory is the engine's own (--snapshot-dir): nothing to fence there.
+  std::unique_ptr<SnapshotStore> open_fenced_snapshot_store(const Fence& fence) override {
+    if (!options_.snapshot_dir.empty()) return open_snapshot_store();
+    return std::make_unique<RedisSnapshotStore>(url_, snapshot_keep_count, retry_, &fence);
   }
   std::unique_ptr<LogTrimmer> open_trimmer() override {
     return std::make_unique<RedisLogTrimmer>(url_, retry_);

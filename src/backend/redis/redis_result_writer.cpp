@@ -8,13 +8,19 @@
 #include <cassert>
 #include <span>
 
+#include "backend/redis/redis_lease.hpp"
 #include "backend/redis/redis_log_reader.hpp"
 #include "backend/redis/redis_log_writer.hpp"
 
 namespace lmx {
 
-RedisResultWriter::RedisResultWriter(const RedisUrl& url, RedisRetryPolicy retry)
-    : connection_(url, retry), stream_(url.stream + ":results"), texts_(6) {}
+RedisResultWriter::RedisResultWriter(const RedisUrl& url, RedisRetryPolicy retry,
+                                     const Fence* fence)
+    : connection_(url, retry),
+      stream_(url.stream + ":results"),
+      epoch_key_(epoch_key(url.stream)),
+      fence_(fence),
+      script_(fenced_results_script) {}
 
 // A lost connection or a restarted server must not stop the engine: reconnect (with the
 // connection's capped backoff) and send again only the results the stream does not hold
@@ -40,31 +46,75 @@ void RedisResultWriter::write(std::span<const Result> results) {
   }
 }
 
+// The XADD fields of `result`, its numbers kept in `texts` (6 strings).
+std::span<const std::string_view> RedisResultWriter::result_fields(
+    const Result& result, std::span<std::string> texts,
+    std::array<std::string_view, result_fields_max>& fields) {
+  assert(!result.position.is_zero());
+  texts[0] = redis_id(result.position);
+  texts[1] = std::to_string(static_cast<unsigned>(result.reason));
+  texts[2] = std::to_string(result.user_id);
+  texts[3] = std::to_string(result.balance);
+  texts[4] = std::to_string(result.remain);
+  // A duplicate also tells the first outcome of its command id.
+  const bool duplicate = result.reason == Reason::duplicate;
+  if (duplicate) texts[5] = redis_id(result.original_position);
+  fields = {"pos", texts[0], "type", event_type_name(result.type), "reason",
+            reason_name(result.reason), "code", texts[1], "user", texts[2], "balance", texts[3],
+            "remain", texts[4],
+            // duplicates only:
+            "original_pos", texts[5], "original_reason", reason_name(result.original_reason)};
+  return std::span<const std::string_view>(fields).first(duplicate ? fields.size()
+                                                                   : fields.size() - 4);
+}
+
 void RedisResultWriter::write_once(std::span<const Result> results) {
   if (results.empty()) return;
   if (connection_.broken()) connection_.reconnect();
+  if (fence_ != nullptr) {
+    write_fenced(results);
+    return;
+  }
+  texts_.resize(result_texts);
+  std::array<std::string_view, result_fields_max> fields;
   for (std::size_t first = 0; first < results.size(); first += redis_pipeline_depth_max) {
     const std::size_t count = std::min(redis_pipeline_depth_max, results.size() - first);
     for (const Result& result : results.subspan(first, count)) {
-      assert(!result.position.is_zero());
-      texts_[0] = redis_id(result.position);
-      texts_[1] = std::to_string(static_cast<unsigned>(result.reason));
-      texts_[2] = std::to_string(result.user_id);
-      texts_[3] = std::to_string(result.balance);
-      texts_[4] = std::to_string(result.remain);
-      // A duplicate also tells the first outcome of its command id.
-      const bool duplicate = result.reason == Reason::duplicate;
-      if (duplicate) texts_[5] = redis_id(result.original_position);
-      const std::array<std::string_view, 21> argv = {
-          "XADD", stream_, "*", "pos", texts_[0], "type", event_type_name(result.type), "reason",
-          reason_name(result.reason), "code", texts_[1], "user", texts_[2], "balance", texts_[3],
-          "remain", texts_[4],
-          // duplicates only:
-          "original_pos", texts_[5], "original_reason", reason_name(result.original_reason)};
-      connection_.append(
-          std::span<const std::string_view>(argv).first(duplicate ? argv.size() : argv.size() - 4));
+      argv_.assign({"XADD", stream_, "*"});
+      const auto entry = result_fields(result, texts_, fields);
+      argv_.insert(argv_.end(), entry.begin(), entry.end());
+      connection_.append(argv_);
     }
     (void)read_xadd_replies(connection_, count);
+  }
+}
+
+// One script run per batch: the server appends the batch only while the writer's epoch is
+// the stream's, and refuses all of it otherwise.
+void RedisResultWriter::write_fenced(std::span<const Result> results) {
+  const std::uint64_t epoch = fence_->epoch();
+  if (epoch == 0) throw Fenced(fmt::format("{}: this engine holds no lease", stream_));
+  texts_.resize(1 + results.size() * (result_texts + 1));
+  texts_[0] = std::to_string(epoch);
+  argv_.assign({texts_[0]});
+  std::array<std::string_view, result_fields_max> fields;
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    const std::span<std::string> texts =
+        std::span(texts_).subspan(1 + i * (result_texts + 1), result_texts + 1);
+    const auto entry = result_fields(results[i], texts.first(result_texts), fields);
+    texts.back() = std::to_string(entry.size());
+    argv_.push_back(texts.back());
+    argv_.insert(argv_.end(), entry.begin(), entry.end());
+  }
+  const std::array<std::string_view, 2> keys{epoch_key_, stream_};
+  const RedisReply reply = script_.run(connection_, keys, argv_);
+  if (is_fenced_reply(*reply)) {
+    throw Fenced(fmt::format("{}: results refused: {}", stream_, reply_text(*reply)));
+  }
+  if (reply->type == REDIS_REPLY_ERROR) {
+    throw std::runtime_error(fmt::format("{}: writing results to {} refused: {}",
+                                         connection_.url().to_string(), stream_,
+                                         reply_text(*reply)));
   }
 }
 

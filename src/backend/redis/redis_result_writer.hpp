@@ -6,24 +6,33 @@
 //   pos <input entry id>  type <topup|add_item|order|malformed>  reason <name>  code <n>
 //   user <user id>  balance <after>  remain <after>
 //
+// Given a fence (lmx/core/lease.hpp), each batch is appended by one Lua script that first
+// checks the writer's epoch against the stream's, and throws lmx::Fenced when it is over.
+//
 // A lost connection is reconnected and only the results missing from the stream are sent
 // again. Results may still be published twice after an engine crash (or a server that lost
 // acknowledged writes); consumers deduplicate by `pos`.
 
+#include <array>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "backend/redis/redis_connection.hpp"
 #include "backend/redis/redis_entry.hpp"
+#include "backend/redis/redis_lease.hpp"
 #include "backend/redis/redis_url.hpp"
+#include "lmx/core/lease.hpp"
 #include "lmx/core/result_writer.hpp"
 
 namespace lmx {
 
 class RedisResultWriter final : public ResultWriter {
  public:
-  // Writes to `<url.stream>:results`. Connects at once; throws if Redis cannot be reached.
-  explicit RedisResultWriter(const RedisUrl& url, RedisRetryPolicy retry = {});
+  // Writes to `<url.stream>:results`, fenced by `fence` unless it is null. Connects at once;
+  // throws if Redis cannot be reached.
+  explicit RedisResultWriter(const RedisUrl& url, RedisRetryPolicy retry = {},
+                             const Fence* fence = nullptr);
 
   void write(std::span<const Result> results) override;
   // Durability of a Redis Stream is the server's (appendonly / appendfsync): nothing to do.
@@ -37,11 +46,22 @@ class RedisResultWriter final : public ResultWriter {
   [[nodiscard]] const std::string& stream() const noexcept { return stream_; }
 
  private:
+  static constexpr std::size_t result_fields_max = 18;
+  static constexpr std::size_t result_texts = 6;  // the numbers of one result, as text
+
+  static std::span<const std::string_view> result_fields(
+      const Result& result, std::span<std::string> texts,
+      std::array<std::string_view, result_fields_max>& fields);
   void write_once(std::span<const Result> results);
+  void write_fenced(std::span<const Result> results);
 
   RedisConnection connection_;
   std::string stream_;
-  std::vector<std::string> texts_;  // the numbers of one XADD, as text
+  std::string epoch_key_;
+  const Fence* fence_;
+  RedisScript script_;
+  std::vector<std::string> texts_;      // numbers as text, reused
+  std::vector<std::string_view> argv_;  // one command's arguments, reused
 };
 
 }  // namespace lmx

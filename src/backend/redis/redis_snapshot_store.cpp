@@ -7,6 +7,7 @@
 #include <cassert>
 #include <stdexcept>
 
+#include "backend/redis/redis_lease.hpp"
 #include "backend/redis/redis_log_reader.hpp"
 #include "format/snapshot_codec.hpp"
 
@@ -32,6 +33,12 @@ void exec_transaction(RedisConnection& connection, std::size_t queued, std::stri
   }
   assert(exec);  // the loop ran queued + 2 >= 2 times
   assert(commands.size() == queued);
+  // A nil EXEC: a WATCHed key changed. Only a fenced save watches (the stream's epoch).
+  if (error.empty() && exec && exec->type == REDIS_REPLY_NIL) {
+    throw Fenced(fmt::format("{}: {} refused: the stream's epoch changed (another engine took "
+                             "the lease)",
+                             connection.url().to_string(), what));
+  }
   const bool ran = exec && exec->type == REDIS_REPLY_ARRAY && exec->elements == queued;
   if (error.empty() && !ran) error = "the transaction was aborted";
   for (std::size_t i = 0; error.empty() && i < queued; ++i) {
@@ -52,11 +59,13 @@ bool is_wrong_type(const redisReply& reply) noexcept {
 }  // namespace
 
 RedisSnapshotStore::RedisSnapshotStore(const RedisUrl& url, std::size_t keep_count,
-                                       RedisRetryPolicy retry)
+                                       RedisRetryPolicy retry, const Fence* fence)
     : connection_(url, retry),
       stream_(url.stream),
       index_key_(url.stream + ":snapshots"),
-      keep_count_(keep_count) {
+      keep_count_(keep_count),
+      epoch_key_(epoch_key(url.stream)),
+      fence_(fence) {
   if (keep_count_ == 0) throw std::invalid_argument("snapshot keep count must be at least 1");
 }
 
@@ -83,11 +92,33 @@ SavedSnapshot RedisSnapshotStore::save(const Snapshot& snapshot) {
 }
 
 void RedisSnapshotStore::save_once(const std::string& name, const std::string& bytes) {
+  if (fence_ != nullptr) {
+    save_fenced(name, bytes);
+    drop_oldest();
+    return;
+  }
   (void)connection_.command({"SET", name, bytes});
   connection_.append({"MULTI"});
   connection_.append({"ZADD", index_key_, "0", name});
   exec_transaction(connection_, 1, "snapshot index update");
   drop_oldest();
+}
+
+void RedisSnapshotStore::save_fenced(const std::string& name, const std::string& bytes) {
+  const std::uint64_t epoch = fence_->epoch();
+  if (epoch == 0) throw Fenced(fmt::format("snapshot {}: this engine holds no lease", name));
+  (void)connection_.command({"WATCH", epoch_key_});
+  const RedisReply current = connection_.command({"GET", epoch_key_});
+  if (current->type != REDIS_REPLY_STRING || reply_text(*current) != std::to_string(epoch)) {
+    (void)connection_.command({"UNWATCH"});
+    throw Fenced(fmt::format("snapshot {} refused: epoch {} is over (the stream is at {})", name,
+                             epoch, current->type == REDIS_REPLY_STRING ? reply_text(*current)
+                                                                        : "none"));
+  }
+  connection_.append({"MULTI"});
+  connection_.append({"SET", name, bytes});
+  connection_.append({"ZADD", index_key_, "0", name});
+  exec_transaction(connection_, 2, "fenced snapshot save");
 }
 
 // The index is where every snapshot is found and every save recorded: of another type, the

@@ -16,6 +16,10 @@
 // other way), describing each one it skipped (missing, damaged, of another type than a string, or
 // holding another position than its name says). An index key of another type than a sorted set is
 // refused with what to do: without it no snapshot can be found or saved.
+//
+// Given a fence (lmx/core/lease.hpp), save() WATCHes the stream's epoch key, checks it is
+// the writer's epoch, and SETs and indexes the snapshot in one MULTI/EXEC: the server runs
+// it only if the epoch did not change meanwhile; otherwise save() throws lmx::Fenced.
 
 #include <optional>
 #include <string>
@@ -24,6 +28,7 @@
 #include "backend/redis/redis_connection.hpp"
 #include "backend/redis/redis_url.hpp"
 #include "lmx/constants.hpp"
+#include "lmx/core/lease.hpp"
 #include "lmx/core/snapshot_store.hpp"
 
 namespace lmx {
@@ -32,7 +37,7 @@ class RedisSnapshotStore final : public SnapshotStore {
  public:
   // Stores snapshots of url.stream. Connects at once; throws if Redis cannot be reached.
   explicit RedisSnapshotStore(const RedisUrl& url, std::size_t keep_count = snapshot_keep_count,
-                              RedisRetryPolicy retry = {});
+                              RedisRetryPolicy retry = {}, const Fence* fence = nullptr);
 
   SavedSnapshot save(const Snapshot& snapshot) override;
   [[nodiscard]] std::optional<Snapshot> load_newest(std::vector<std::string>& problems,
@@ -47,6 +52,7 @@ class RedisSnapshotStore final : public SnapshotStore {
 
  private:
   void save_once(const std::string& name, const std::string& bytes);
+  void save_fenced(const std::string& name, const std::string& bytes);
   void drop_oldest();
   [[nodiscard]] std::optional<Snapshot> load(const std::string& key, std::string& problem);
   [[nodiscard]] std::string key_type(const std::string& name);
@@ -55,6 +61,8 @@ class RedisSnapshotStore final : public SnapshotStore {
   std::string stream_;
   std::string index_key_;
   std::size_t keep_count_;
+  std::string epoch_key_;
+  const Fence* fence_;
 };
 
 }  // namespace lmx
