@@ -22,5 +22,6 @@ Command add_query(CLI::App& app);
 Command add_digest(CLI::App& app);
 Command add_inspect(CLI::App& app);
 Command add_trim(CLI::App& app);
+Command add_status(CLI::App& app);
 
 }  // namespace lmx::cli

@@ -34,10 +34,10 @@ int run(int argc, char** argv) {
       ->capture_default_str();
 
   const std::vector<lmx::cli::Command> commands = {
-      lmx::cli::add_produce(app),  lmx::cli::add_submit(app), lmx::cli::add_run(app),
-      lmx::cli::add_export(app),   lmx::cli::add_digest(app), lmx::cli::add_query(app),
-      lmx::cli::add_inspect(app),  lmx::cli::add_trim(app),   lmx::cli::add_apply(app),
-      lmx::cli::add_generate(app),
+      lmx::cli::add_produce(app), lmx::cli::add_submit(app),   lmx::cli::add_run(app),
+      lmx::cli::add_status(app),  lmx::cli::add_export(app),   lmx::cli::add_digest(app),
+      lmx::cli::add_query(app),   lmx::cli::add_inspect(app),  lmx::cli::add_trim(app),
+      lmx::cli::add_apply(app),   lmx::cli::add_generate(app),
   };
 
   CLI11_PARSE(app, argc, argv);

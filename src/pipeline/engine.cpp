@@ -18,6 +18,8 @@ using Clock = std::chrono::steady_clock;
 
 // How often the control thread looks at the clock, the stop flag and the stages.
 constexpr std::chrono::milliseconds control_tick{20};
+// How often an engine on a shared log announces its status (lmx status).
+constexpr std::chrono::milliseconds announce_interval{1000};
 
 void log_recovery(const Recovered& recovered, const Backend& backend) {
   for (const std::string& problem : recovered.problems)
@@ -102,6 +104,21 @@ void report_progress(Pipeline& pipeline, LogReader& reader, const Leadership* le
   observer.on_progress(progress);
 }
 
+// Tells `lmx status` where this engine stands. The lag is asked of the log, and may fail
+// (a Redis outage): the status is then left to lapse, and the engine carries on.
+void announce(Leadership& leadership, const Pipeline& pipeline, LogReader& reader,
+              const std::string& owner) {
+  const Position position = pipeline.progress().position();
+  LogLag lag;
+  try {
+    lag = reader.lag_after(position);
+  } catch (const std::exception&) {
+    return;
+  }
+  leadership.announce(owner, position, lag,
+                      pipeline.progress().applied_count.load(std::memory_order_relaxed));
+}
+
 // Until a signal, the end of the log (exit_when_caught_up) or a failed stage: requests
 // snapshots on their interval and prints status lines.
 void control_loop(Pipeline& pipeline, LogReader& reader, Leadership* leadership,
@@ -110,6 +127,7 @@ void control_loop(Pipeline& pipeline, LogReader& reader, Leadership* leadership,
   auto last_snapshot = Clock::now();
   auto last_status = Clock::now();
   auto last_progress = Clock::time_point{};
+  auto last_announce = Clock::time_point{};
   // relaxed: the flag carries no data; a late look only delays the stop by one tick.
   while (!stop.load(std::memory_order_relaxed) && !pipeline.finished()) {
     std::this_thread::sleep_for(control_tick);
@@ -123,6 +141,10 @@ void control_loop(Pipeline& pipeline, LogReader& reader, Leadership* leadership,
     if (options.on_status && now - last_status >= options.status_interval) {
       options.on_status(status.next());
       last_status = now;
+    }
+    if (leadership != nullptr && now - last_announce >= announce_interval) {
+      announce(*leadership, pipeline, reader, options.lease_owner);
+      last_announce = now;
     }
     if (options.observer != nullptr && now - last_progress >= observer_interval) {
       report_progress(pipeline, reader, leadership, *options.observer);

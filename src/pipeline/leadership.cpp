@@ -1,12 +1,13 @@
 #include "pipeline/leadership.hpp"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <thread>
 #include <vector>
 
-#include "lmx/constants.hpp"
+#include "lmx/core/engine_observer.hpp"
 
 namespace lmx {
 namespace {
@@ -19,7 +20,7 @@ constexpr std::chrono::milliseconds primary_poll{2};
 }  // namespace
 
 std::string_view role_name(Role role) noexcept {
-  return role == Role::primary ? "primary" : "standby";
+  return role == Role::primary ? role_primary : role_standby;
 }
 
 Leadership::Leadership(Lease& lease, Fence& fence, ResultWriter& results, bool standby,
@@ -72,6 +73,18 @@ void Leadership::release() {
     spdlog::info("released the lease (epoch {})", epoch);
   } catch (const std::exception& e) {
     spdlog::warn("releasing the lease: {}; it lapses in {} ms", e.what(), lease_.ttl().count());
+  }
+}
+
+void Leadership::announce(std::string_view owner, Position position, const LogLag& lag,
+                          std::uint64_t applied) {
+  try {
+    lease_.announce(fmt::format(
+        R"({{"owner":"{}","role":"{}","epoch":{},"position":"{}","lag":"{}","applied":{},)"
+        R"("kept_results":{}}})",
+        owner, role_name(role()), epoch(), position.to_string(), lag.to_string(), applied, kept()));
+  } catch (const std::exception& e) {
+    spdlog::warn("announcing this engine's status: {}", e.what());
   }
 }
 

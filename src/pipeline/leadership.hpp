@@ -29,6 +29,7 @@
 #include <mutex>
 
 #include "lmx/core/lease.hpp"
+#include "lmx/core/log_reader.hpp"
 #include "lmx/core/result_writer.hpp"
 
 namespace lmx {
@@ -49,6 +50,9 @@ class Leadership final : public ResultWriter {
   void tick(Clock::time_point now);
   // Control thread, at a clean shutdown after the last result: a standby takes over at once.
   void release();
+  // Control thread: publishes where this engine (`owner`) stands, for `lmx status`.
+  void announce(std::string_view owner, Position position, const LogLag& lag,
+                std::uint64_t applied);
 
   // relaxed: written under mutex_; read for display, and by tick() (see there).
   [[nodiscard]] Role role() const noexcept { return role_view_.load(std::memory_order_relaxed); }

@@ -253,7 +253,9 @@ void HttpService::handle_status(httplib::Response& response) {
   const EngineGauges now = gauges();
   const EngineProgress& progress = now.progress;
   Json json;
-  json["role"] = "primary";
+  // An engine that owns its log alone (the file journal) is its primary.
+  json["role"] = progress.role.empty() ? "primary" : progress.role;
+  json["epoch"] = progress.epoch;
   json["version"] = options_.version;
   json["ready"] = ready_.load(std::memory_order_relaxed);  // relaxed: a flag read on its own
   json["position"] = progress.position.to_string();
@@ -285,6 +287,11 @@ void HttpService::handle_status(httplib::Response& response) {
 
 void HttpService::handle_events(const httplib::Request& request, httplib::Response& response) {
   if (stopping()) return fail(response, 503, "stopping", "the engine is shutting down");
+  if (gauges().progress.role == role_standby) {
+    return fail(response, 503, "standby",
+                "this engine is a hot standby: it writes no results, so it cannot answer "
+                "commands; send them to the primary (GET /status shows the role)");
+  }
   std::vector<Event> events;
   {
     JsonEventDecoder decoder;

@@ -130,6 +130,13 @@ std::string Metrics::render(const EngineGauges& gauges) const {
   gauge(out, "lmx_lag_entries", "Entries in the log after the last one applied (-1: unknown)",
         progress.end_known ? static_cast<double>(progress.lag.entries) : -1.0);
   render_snapshot(out, progress);
+  gauge(out, "lmx_primary",
+        "1 while this engine writes results (the primary, or the only engine of a file "
+        "journal), 0 while it is a hot standby",
+        progress.role == role_standby ? 0.0 : 1.0);
+  gauge(out, "lmx_lease_epoch",
+        "The lease epoch this engine writes with (0: a standby, or a log without a lease)",
+        static_cast<double>(progress.epoch));
   counter(out, "lmx_reader_fetch_seconds",
           "Reader thread: seconds in fetch, waiting for the log and reading it",
           std::chrono::duration<double>(progress.reader_fetch_time).count());

@@ -64,6 +64,21 @@ kill -CONT "$second"
 wait_log second "no longer the primary (epoch 2)"
 grep "no longer the primary" "$tmp/second.log" | head -1
 
+# lmx status: the lease is the third epoch's, and both engines announce their roles.
+sleep 1.2
+"$lmx" status --log "$url" --json > "$tmp/status.json"
+"$lmx" status --log "$url"
+python3 - "$tmp/status.json" "$first_again" "$second" <<'PY' || fail "lmx status: $(cat "$tmp/status.json")"
+import json, sys
+status = json.load(open(sys.argv[1]))
+primary_pid, standby_pid = sys.argv[2], sys.argv[3]
+assert status["epoch"] == 3 and status["lease"]["epoch"] == 3, status
+assert status["lease"]["owner"].endswith(":" + primary_pid), status
+roles = {e["owner"].rsplit(":", 1)[1]: (e["role"], e["epoch"]) for e in status["engines"]}
+assert roles[primary_pid] == ("primary", 3), roles
+assert roles[standby_pid] == ("standby", 0), roles
+PY
+
 wait "$producer_pid" || fail "the producer failed"
 producer_pid=""
 [[ $(redis-cli -p "$port" XLEN orders) -eq $events ]] || fail "stream holds $(redis-cli -p "$port" XLEN orders) entries"

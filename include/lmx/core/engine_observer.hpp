@@ -28,6 +28,9 @@
 
 namespace lmx {
 
+inline constexpr std::string_view role_primary = "primary";
+inline constexpr std::string_view role_standby = "standby";
+
 struct EngineProgress {
   std::uint64_t applied_count = 0;  // entries applied by this run, replay included
   Position position;                // last entry applied
@@ -45,8 +48,8 @@ struct EngineProgress {
   // input_ring_size), results ahead of the results log (of output_ring_size).
   std::uint64_t input_ring_used = 0;
   std::uint64_t output_ring_used = 0;
-  // On a log several engines follow (lease.hpp): "primary" or "standby" and the epoch held
-  // (zero for a standby). Empty where the engine owns its log alone (the file journal).
+  // On a log several engines follow (lease.hpp): role_primary or role_standby and the epoch
+  // held (zero for a standby). Empty where the engine owns its log alone (the file journal).
   std::string_view role;
   std::uint64_t epoch = 0;
 };

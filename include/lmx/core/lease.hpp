@@ -12,6 +12,8 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace lmx {
 
@@ -59,6 +61,12 @@ class Lease {
   // Who holds the lease now (nullopt: nobody), and the stream's current epoch.
   [[nodiscard]] virtual std::optional<LeaseHolder> holder() = 0;
   [[nodiscard]] virtual std::uint64_t current_epoch() = 0;
+
+  // Publishes this engine's status (one JSON object: role, epoch, position, lag), kept for
+  // three times the lease's time to live, for `lmx status`.
+  virtual void announce(std::string_view status) = 0;
+  // What the engines on this log announced within that time, one status each.
+  [[nodiscard]] virtual std::vector<std::string> announcements() = 0;
 
   // How long the lease lasts once taken or renewed.
   [[nodiscard]] virtual std::chrono::milliseconds ttl() const noexcept = 0;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <stdexcept>
 
@@ -81,9 +82,11 @@ std::string epoch_key(std::string_view stream) {
 RedisLease::RedisLease(const RedisUrl& url, std::string owner, std::chrono::milliseconds ttl,
                        RedisRetryPolicy retry)
     : connection_(url, retry),
+      stream_(url.stream),
       lease_key_(lease_key(url.stream)),
       epoch_key_(epoch_key(url.stream)),
       owner_(std::move(owner)),
+      engine_key_(fmt::format("{}:engine:{}", url.stream, owner_)),
       ttl_(ttl),
       ttl_text_(std::to_string(ttl.count())),
       acquire_(acquire_script),
@@ -145,6 +148,40 @@ std::optional<LeaseHolder> RedisLease::holder() {
       .epoch = parse_epoch(value.substr(0, space), lease_key_),
       .owner = std::string(value.substr(space + 1)),
       .expires_in = std::chrono::milliseconds(integer_reply(*reply->element[1], lease_key_))};
+}
+
+void RedisLease::announce(std::string_view status) {
+  const std::string ttl = std::to_string(3 * ttl_.count());
+  (void)connection_.command({"SET", engine_key_, status, "PX", ttl});
+}
+
+// The statuses are found by SCAN over the keys beside the stream (on a cluster, the node of
+// the stream's slot holds them all). Glob characters in the stream's name are escaped.
+std::vector<std::string> RedisLease::announcements() {
+  std::string pattern;
+  for (const char c : stream_) {
+    if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') pattern += '\\';
+    pattern += c;
+  }
+  pattern += ":engine:*";
+  std::vector<std::string> statuses;
+  std::string cursor = "0";
+  do {
+    const RedisReply reply =
+        connection_.idempotent_command({"SCAN", cursor, "MATCH", pattern, "COUNT", "1000"});
+    if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 2) {
+      throw std::runtime_error(fmt::format("SCAN {}: unexpected reply", pattern));
+    }
+    cursor = std::string(reply_text(*reply->element[0]));
+    const redisReply& keys = *reply->element[1];
+    for (std::size_t i = 0; i < keys.elements; ++i) {
+      const RedisReply value =
+          connection_.idempotent_command({"GET", reply_text(*keys.element[i])});
+      if (value->type == REDIS_REPLY_STRING) statuses.emplace_back(reply_text(*value));
+    }
+  } while (cursor != "0");
+  std::sort(statuses.begin(), statuses.end());
+  return statuses;
 }
 
 std::uint64_t RedisLease::current_epoch() {

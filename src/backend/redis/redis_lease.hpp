@@ -4,6 +4,7 @@
 //
 //   <stream>:epoch  the stream's epoch, a counter that only grows (INCR); never expires
 //   <stream>:lease  "<epoch> <owner>", with a time to live (PX): the primary's lease
+//   <stream>:engine:<owner>  each engine's status for `lmx status`, with a time to live
 //
 // Each step is one Lua script, so the server runs it atomically: taking the lease (when the
 // lease key is gone: INCR the epoch, SET the lease NX PX), renewing it (only while the epoch
@@ -32,15 +33,19 @@ class RedisLease final : public Lease {
   void release(std::uint64_t epoch) override;
   std::optional<LeaseHolder> holder() override;
   std::uint64_t current_epoch() override;
+  void announce(std::string_view status) override;
+  std::vector<std::string> announcements() override;
   std::chrono::milliseconds ttl() const noexcept override { return ttl_; }
 
  private:
   RedisReply run(RedisScript& script, std::initializer_list<std::string_view> args);
 
   RedisConnection connection_;
+  std::string stream_;
   std::string lease_key_;
   std::string epoch_key_;
   std::string owner_;
+  std::string engine_key_;
   std::chrono::milliseconds ttl_;
   std::string ttl_text_;
   RedisScript acquire_;
