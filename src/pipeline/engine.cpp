@@ -3,10 +3,12 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <thread>
 
+#include "pipeline/digest_check.hpp"
 #include "pipeline/leadership.hpp"
 #include "pipeline/pipeline.hpp"
 #include "pipeline/recovery.hpp"
@@ -62,7 +64,8 @@ class StatusLine {
                     rate, position.to_string(), end.to_string(), lag.to_string(),
                     pipeline_.last_snapshot_saved().position.to_string());
     if (leadership_ != nullptr) {
-      line += fmt::format(" role={} epoch={}", role_name(leadership_->role()), leadership_->epoch());
+      line +=
+          fmt::format(" role={} epoch={}", role_name(leadership_->role()), leadership_->epoch());
     }
     return line;
   }
@@ -133,9 +136,9 @@ void control_loop(Pipeline& pipeline, LogReader& reader, Leadership* leadership,
     std::this_thread::sleep_for(control_tick);
     const auto now = Clock::now();
     if (leadership != nullptr) leadership->tick(now);
-    // Only the primary saves snapshots; a standby recovers from the primary's.
-    const bool writes = leadership == nullptr || leadership->role() == Role::primary;
-    if (writes && now - last_snapshot >= options.snapshot_interval && pipeline.request_snapshot()) {
+    // On a shared log, snapshots are taken at log-time boundaries instead (checkpoint_period).
+    if (leadership == nullptr && now - last_snapshot >= options.snapshot_interval &&
+        pipeline.request_snapshot()) {
       last_snapshot = now;
     }
     if (options.on_status && now - last_status >= options.status_interval) {
@@ -171,6 +174,13 @@ Position check_results(ResultWriter& results, Backend& backend, Position newest_
   return newest_snapshot;
 }
 
+// Engines on a shared log snapshot at the same log-time boundaries, every snapshot_interval
+// of Redis entry-id milliseconds, so that their digests can be compared (digest_check.hpp).
+std::uint64_t checkpoint_period(const EngineOptions& options, const std::unique_ptr<Lease>& lease) {
+  if (!lease) return 0;
+  return static_cast<std::uint64_t>(std::max<std::int64_t>(1, options.snapshot_interval.count()));
+}
+
 }  // namespace
 
 EngineSummary run_engine(Backend& backend, const EngineOptions& options,
@@ -187,6 +197,12 @@ EngineSummary run_engine(Backend& backend, const EngineOptions& options,
   std::optional<Leadership> leadership;
   if (lease) leadership.emplace(*lease, fence, *fenced_results, options.standby, stop);
   ResultWriter& results = leadership ? *leadership : *fenced_results;
+  // The snapshot thread's own handle on the lease, for the digests (not thread-safe).
+  const std::unique_ptr<Lease> digest_lease =
+      lease ? backend.open_lease(options.lease_owner, options.lease_ttl) : nullptr;
+  std::optional<DigestCheck> digest_check;
+  if (digest_lease) digest_check.emplace(*store, *digest_lease, options.lease_owner);
+  SnapshotStore& snapshots = digest_check ? *digest_check : *store;
   // Results are derived: when the results log ends before a snapshot (its tail was lost
   // or damaged, or it was deleted), recovery starts from an older state, so that the
   // replay writes every missing result. Never a silent hole.
@@ -209,8 +225,9 @@ EngineSummary run_engine(Backend& backend, const EngineOptions& options,
                                          .results_through = results_through,
                                          .exit_when_caught_up = options.exit_when_caught_up,
                                          .trimmer = trimmer.get(),
-                                         .observer = options.observer};
-  Pipeline pipeline(*reader, results, *store, std::move(recovered.state), pipeline_options);
+                                         .observer = options.observer,
+                                         .checkpoint_period = checkpoint_period(options, lease)};
+  Pipeline pipeline(*reader, results, snapshots, std::move(recovered.state), pipeline_options);
   const auto start = Clock::now();
   Leadership* const leader = leadership ? &*leadership : nullptr;
   if (leader != nullptr) leader->tick(start);  // a primary takes a free lease before reading

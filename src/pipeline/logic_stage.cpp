@@ -11,7 +11,8 @@ namespace lmx {
 
 LogicStage::LogicStage(State state, Position position, Position snapshot_position,
                        const InputRing& input, OutputRing& output, Snapshotter& snapshotter,
-                       const std::atomic<bool>& abort, EngineObserver* observer)
+                       const std::atomic<bool>& abort, EngineObserver* observer,
+                       std::uint64_t checkpoint_period)
     : state_(std::move(state)),
       position_(position),
       snapshot_position_(snapshot_position),
@@ -19,7 +20,8 @@ LogicStage::LogicStage(State state, Position position, Position snapshot_positio
       output_(output),
       snapshotter_(snapshotter),
       abort_(abort),
-      observer_(observer) {
+      observer_(observer),
+      checkpoint_period_(checkpoint_period) {
   LMX_ASSERT(snapshot_position <= position);
   progress_.position_major.store(position.major, std::memory_order_relaxed);  // display only
   progress_.position_minor.store(position.minor, std::memory_order_relaxed);  // display only
@@ -28,6 +30,10 @@ LogicStage::LogicStage(State state, Position position, Position snapshot_positio
 void LogicStage::on_event(Event& event, std::int64_t sequence, bool end_of_batch) {
   // Positions only grow: the reader hands every entry once, in log order.
   LMX_ASSERT(position_ < event.position);
+  if (checkpoint_period_ != 0 && !position_.is_zero() &&
+      position_.major / checkpoint_period_ != event.position.major / checkpoint_period_) {
+    checkpoint_at_boundary();
+  }
   prefetch_ahead(state_, sequence, batch_last_,
                  [this](std::int64_t k) -> const Event& { return input_[k]; });
   const std::int64_t slot = claim_or_abort(output_, 1, abort_);
@@ -38,6 +44,7 @@ void LogicStage::on_event(Event& event, std::int64_t sequence, bool end_of_batch
   position_ = event.position;
   ++applied_count_;
   if (pending_first_ < 0) pending_first_ = slot;
+  pending_last_ = slot;
   if (end_of_batch || slot - pending_first_ + 1 >= std::int64_t{result_publish_batch_max}) {
     publish_results(slot);
     if (end_of_batch) {
@@ -77,6 +84,14 @@ void LogicStage::take_snapshot_if_requested() {
     snapshotter_.release_request();
     return;
   }
+  publish_checkpoint(output_, copy_state(), abort_);
+}
+
+// Mid-batch: the results so far go out first, so that the snapshot follows the last one it
+// covers. A boundary passed while the previous snapshot is still being saved has none.
+void LogicStage::checkpoint_at_boundary() {
+  if (pending_first_ >= 0) publish_results(pending_last_);
+  if (!moved_since_snapshot() || !snapshotter_.take_now()) return;
   publish_checkpoint(output_, copy_state(), abort_);
 }
 

@@ -3,6 +3,11 @@
 // each event of the input ring to it (lmx::apply, no I/O, no clock), writes each result to
 // the output ring, and at a batch boundary where a snapshot was requested, puts a copy of
 // the state on the output ring behind the results it covers.
+//
+// Given a checkpoint period, it also takes one, without being asked, before the first entry
+// of each new period of log time (entry positions' major part: a Redis entry id's
+// milliseconds): a function of the log alone, so that every engine on a shared log takes
+// its snapshots at the same positions, and their digests can be compared there.
 
 #include <array>
 #include <atomic>
@@ -39,7 +44,7 @@ class LogicStage {
   // `input`: the ring the stage consumes, read ahead within a batch for cache hints.
   LogicStage(State state, Position position, Position snapshot_position, const InputRing& input,
              OutputRing& output, Snapshotter& snapshotter, const std::atomic<bool>& abort,
-             EngineObserver* observer = nullptr);
+             EngineObserver* observer = nullptr, std::uint64_t checkpoint_period = 0);
 
   // Starts the cache loads of the batch's first users (core/prefetch.hpp).
   void on_batch_start(std::int64_t first, std::int64_t last) noexcept {
@@ -77,6 +82,7 @@ class LogicStage {
  private:
   void publish_results(std::int64_t last);
   void take_snapshot_if_requested();
+  void checkpoint_at_boundary();
 
   State state_;
   Position position_;
@@ -91,7 +97,9 @@ class LogicStage {
   Snapshotter& snapshotter_;
   const std::atomic<bool>& abort_;
   EngineObserver* const observer_;   // null: none
+  const std::uint64_t checkpoint_period_;  // zero: snapshots only when requested
   std::int64_t pending_first_ = -1;  // first output slot claimed and not yet published
+  std::int64_t pending_last_ = -1;   // last output slot claimed
   std::uint64_t applied_count_ = 0;
   std::array<std::uint64_t, reason_count> reasons_{};
   Progress progress_;

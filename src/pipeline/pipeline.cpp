@@ -18,7 +18,7 @@ Pipeline::Pipeline(LogReader& reader, ResultWriter& results, SnapshotStore& snap
       snapshotter_(snapshots, options.trimmer),
       reader_(reader, input_, abort_, options.exit_when_caught_up),
       logic_(std::move(state), options.position, options.snapshot_position, input_, output_,
-             snapshotter_, abort_, options.observer),
+             snapshotter_, abort_, options.observer, options.checkpoint_period),
       results_(results, options.results_through, snapshotter_, options.observer),
       input_stages_(input_),
       output_stages_(output_) {

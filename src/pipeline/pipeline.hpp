@@ -40,6 +40,9 @@ struct PipelineOptions {
   bool exit_when_caught_up = false;
   LogTrimmer* trimmer = nullptr;       // trims the log after each snapshot saved (null: never)
   EngineObserver* observer = nullptr;  // given results and the live state (null: none)
+  // Non-zero: the logic stage also snapshots at each boundary of this much log time
+  // (logic_stage.hpp), as every engine on a shared log does.
+  std::uint64_t checkpoint_period = 0;
 };
 
 class Pipeline {

@@ -38,6 +38,13 @@ bool Snapshotter::take_request() noexcept {
                                         std::memory_order_relaxed);
 }
 
+bool Snapshotter::take_now() noexcept {
+  Token expected = Token::idle;
+  // acquire: pairs with the release store of `idle` after the last save, like a request.
+  return token_.compare_exchange_strong(expected, Token::taken, std::memory_order_acquire,
+                                        std::memory_order_relaxed);
+}
+
 void Snapshotter::release_request() noexcept {
   // relaxed: only the logic stage holds a taken token, and nothing was written for it.
   const Token previous = token_.exchange(Token::idle, std::memory_order_relaxed);
@@ -101,8 +108,7 @@ bool Snapshotter::save_now(const Snapshot& snapshot) {
         std::chrono::duration<double>(saved.save_time).count(), saved.digest);
   } catch (const Fenced& e) {
     // Not a failure of this engine: another one is the primary, and saves the snapshots.
-    spdlog::warn("snapshot at position {} not saved: {}", snapshot.position.to_string(),
-                 e.what());
+    spdlog::warn("snapshot at position {} not saved: {}", snapshot.position.to_string(), e.what());
     return false;
   } catch (const std::exception& e) {
     spdlog::error("snapshot at position {} not saved: {}", snapshot.position.to_string(), e.what());

@@ -101,4 +101,11 @@ cut -d' ' -f2 "$tmp/results" | cmp - <(cut -d' ' -f2 "$tmp/apply.results") ||
   fail "a result's outcome differs from lmx apply's"
 "$lmx" export --log "$url" 2>/dev/null | cmp - "$tmp/apply.export" || fail "export differs from lmx apply"
 grep -q "took the lease with epoch 3" "$tmp/first_again.log" || fail "epoch 3 was never taken"
+# Snapshots at the same log-time boundaries in every engine, their digests compared.
+! grep -h "state digest mismatch" "$tmp"/*.log || fail "the engines' states diverged"
+for name in second first_again; do
+  grep -q "state digest at .* agrees with engine" "$tmp/$name.log" ||
+    fail "$name compared no state digest with another engine"
+done
+echo "digest comparisons: $(cat "$tmp"/*.log | grep -c "state digest at .* agrees") agreements"
 echo "standby_redis: ok ($events entries, one result each, epochs 1-3)"

@@ -13,7 +13,10 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
+
+#include "lmx/core/position.hpp"
 
 namespace lmx {
 
@@ -67,6 +70,12 @@ class Lease {
   virtual void announce(std::string_view status) = 0;
   // What the engines on this log announced within that time, one status each.
   [[nodiscard]] virtual std::vector<std::string> announcements() = 0;
+
+  // Publishes this engine's state digest at `position` (kept for ten minutes), and reads
+  // every engine's digest there, by owner, for comparing (digest_check.hpp).
+  virtual void publish_digest(Position position, std::uint64_t digest) = 0;
+  [[nodiscard]] virtual std::vector<std::pair<std::string, std::uint64_t>> digests(
+      Position position) = 0;
 
   // How long the lease lasts once taken or renewed.
   [[nodiscard]] virtual std::chrono::milliseconds ttl() const noexcept = 0;

@@ -9,6 +9,10 @@
 namespace lmx {
 namespace {
 
+// How long the engines' digests at one position are kept for comparing: a standby that
+// lags by more than that compares nothing there.
+constexpr std::string_view digest_keep_ms = "600000";
+
 // KEYS: lease, epoch. ARGV: owner, ttl ms. Returns the new epoch, or 0 when held.
 constexpr std::string_view acquire_script = R"lua(
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
@@ -182,6 +186,30 @@ std::vector<std::string> RedisLease::announcements() {
   } while (cursor != "0");
   std::sort(statuses.begin(), statuses.end());
   return statuses;
+}
+
+void RedisLease::publish_digest(Position position, std::uint64_t digest) {
+  const std::string key = fmt::format("{}:digest:{}", stream_, position.to_string());
+  connection_.append({"HSET", key, owner_, fmt::format("{:016x}", digest)});
+  connection_.append({"PEXPIRE", key, digest_keep_ms});
+  (void)connection_.reply();
+  (void)connection_.reply();
+}
+
+std::vector<std::pair<std::string, std::uint64_t>> RedisLease::digests(Position position) {
+  const std::string key = fmt::format("{}:digest:{}", stream_, position.to_string());
+  const RedisReply reply = connection_.idempotent_command({"HGETALL", key});
+  std::vector<std::pair<std::string, std::uint64_t>> digests;
+  for (std::size_t i = 0; i + 1 < reply->elements; i += 2) {
+    const std::string_view text = reply_text(*reply->element[i + 1]);
+    std::uint64_t digest = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), digest, 16);
+    if (error != std::errc{} || end != text.data() + text.size()) {
+      throw std::runtime_error(fmt::format("{} holds '{}', not a digest", key, text));
+    }
+    digests.emplace_back(reply_text(*reply->element[i]), digest);
+  }
+  return digests;
 }
 
 std::uint64_t RedisLease::current_epoch() {

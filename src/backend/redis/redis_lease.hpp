@@ -5,6 +5,7 @@
 //   <stream>:epoch  the stream's epoch, a counter that only grows (INCR); never expires
 //   <stream>:lease  "<epoch> <owner>", with a time to live (PX): the primary's lease
 //   <stream>:engine:<owner>  each engine's status for `lmx status`, with a time to live
+//   <stream>:digest:<position>  hash: each engine's state digest there, for ten minutes
 //
 // Each step is one Lua script, so the server runs it atomically: taking the lease (when the
 // lease key is gone: INCR the epoch, SET the lease NX PX), renewing it (only while the epoch
@@ -35,6 +36,8 @@ class RedisLease final : public Lease {
   std::uint64_t current_epoch() override;
   void announce(std::string_view status) override;
   std::vector<std::string> announcements() override;
+  void publish_digest(Position position, std::uint64_t digest) override;
+  std::vector<std::pair<std::string, std::uint64_t>> digests(Position position) override;
   std::chrono::milliseconds ttl() const noexcept override { return ttl_; }
 
  private:
