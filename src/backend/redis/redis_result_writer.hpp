@@ -8,7 +8,10 @@
 //
 // A lost connection is reconnected and only the results missing from the stream are sent
 // again. Results may still be published twice after an engine crash (or a server that lost
-// acknowledged writes); consumers deduplicate by `pos`.
+// acknowledged writes); consumers deduplicate by `pos`. A server that lost results it had
+// acknowledged (a Redis Cluster failover: replication is asynchronous) stops the writer
+// with an error, as only a restart of the engine, replaying from an older snapshot, can
+// write them again.
 
 #include <string>
 #include <vector>
@@ -38,10 +41,12 @@ class RedisResultWriter final : public ResultWriter {
 
  private:
   void write_once(std::span<const Result> results);
+  void check_none_lost(Position written);
 
   RedisConnection connection_;
   std::string stream_;
   std::vector<std::string> texts_;  // the numbers of one XADD, as text
+  Position written_last_;           // the entry the newest result the server acknowledged answers
 };
 
 }  // namespace lmx
