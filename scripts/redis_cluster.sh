@@ -8,6 +8,9 @@
 # cluster-require-full-coverage is off, as for a partitioned deployment: while one master
 # fails over, the partitions of the others go on.
 
+# shellcheck source-path=SCRIPTDIR source=redis_private.sh
+source "$(dirname "${BASH_SOURCE[0]}")/redis_private.sh"
+
 # A loopback port free for the node and for its cluster bus (port + 10000, so below 55536).
 redis_cluster_free_port() {
   python3 -c '
@@ -40,22 +43,15 @@ redis_cluster_start() {
       --cluster-node-timeout 1000 --cluster-require-full-coverage no "$@" >/dev/null
   done
   export LMX_CLUSTER_DIR LMX_CLUSTER_URL="redis://127.0.0.1:${LMX_CLUSTER_PORTS[0]}"
-  for port in "${LMX_CLUSTER_PORTS[@]}"; do redis_cluster_wait_pong "$port" || return 1; done
+  for port in "${LMX_CLUSTER_PORTS[@]}"; do
+    redis_wait_pong "$port" "$LMX_CLUSTER_DIR/$port/redis.log" || return 1
+  done
   redis-cli --cluster create "${endpoints[@]}" --cluster-replicas 1 --cluster-yes \
     >"$LMX_CLUSTER_DIR/create.log" 2>&1 || {
     echo "redis-cli --cluster create failed (see $LMX_CLUSTER_DIR/create.log)" >&2
     return 1
   }
   redis_cluster_wait_ok "${LMX_CLUSTER_PORTS[@]}"
-}
-
-redis_cluster_wait_pong() {
-  for _ in $(seq 200); do
-    [[ $(redis-cli -p "$1" ping 2>/dev/null) == PONG ]] && return 0
-    sleep 0.05
-  done
-  echo "redis-server did not start on port $1 (see $LMX_CLUSTER_DIR/$1/redis.log)" >&2
-  return 1
 }
 
 # redis_cluster_wait_ok PORT...: until every node named says cluster_state:ok and agrees
