@@ -34,8 +34,9 @@ bool is_transient(std::string_view error) noexcept {
          error.starts_with("UNBLOCKED");
 }
 
-// Redirections a single command follows before giving up: a slot moved twice while one
-// command was in flight means the cluster is being reshaped faster than lmx can follow.
+// Redirections one idempotent command follows before giving up: more means the cluster is
+// being reshaped faster than lmx can follow (or its nodes disagree), and the caller's own
+// retry, with backoff, is the better place to wait.
 constexpr int redirections_per_command_max = 5;
 
 bool same_command(std::string_view a, std::string_view b) noexcept {
