@@ -5,6 +5,7 @@
 #
 #   bench/partition_bench.sh                    # EVENTS=200000 per partition, PARTITIONS="1 2 4 8"
 #   EVENTS=50000 PARTITIONS="1 2" bench/partition_bench.sh
+#   KEEP=1 bench/partition_bench.sh             # keep the engines' logs in the work directory
 #
 # For each partition count N: N streams are filled with EVENTS generated events each
 # (native entries), then N engines start together with --exit-when-caught-up,
