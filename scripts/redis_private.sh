@@ -18,11 +18,17 @@ redis_private_launch() {
   redis-server --port "$LMX_REDIS_PORT" --bind 127.0.0.1 --dir "$LMX_REDIS_DIR" \
     --daemonize yes --pidfile "$LMX_REDIS_DIR/redis.pid" --logfile "$LMX_REDIS_DIR/redis.log" \
     --save "" --appendonly no "${LMX_REDIS_ARGS[@]}" >/dev/null
+  redis_wait_pong "$LMX_REDIS_PORT" "$LMX_REDIS_DIR/redis.log"
+}
+
+# redis_wait_pong PORT LOG: until the server on PORT answers PONG (10 s at most); else
+# says where its LOG is.
+redis_wait_pong() {
   for _ in $(seq 200); do
-    [[ $(redis-cli -p "$LMX_REDIS_PORT" ping 2>/dev/null) == PONG ]] && return 0
+    [[ $(redis-cli -p "$1" ping 2>/dev/null) == PONG ]] && return 0
     sleep 0.05
   done
-  echo "redis-server did not start on port $LMX_REDIS_PORT (see $LMX_REDIS_DIR/redis.log)" >&2
+  echo "redis-server did not start on port $1 (see $2)" >&2
   return 1
 }
 

@@ -13,6 +13,7 @@ BackendOptions LogOptions::backend_options() const {
                    : format == "json" ? EntryFormat::json
                                       : EntryFormat::native;  // validated by the option's check
   options.snapshot_dir = snapshot_dir;
+  options.partition = partition;
   options.journal.segment_size_max = segment_size_max;
   return options;
 }
@@ -27,6 +28,14 @@ void add_log_option(CLI::App& cmd, LogOptions& options) {
                  "redis://[user:password@]host:port[/db][?stream=NAME]")
       ->envname("LMX_LOG")
       ->capture_default_str();
+  cmd.add_option("--partition", options.partition,
+                 "Redis backend: serve one partition of a sharded deployment: the stream S of "
+                 "--log becomes {KEY}:S (e.g. --partition shop-7 with stream=orders uses "
+                 "{shop-7}:orders), its results, snapshots and keys beside it, all in one Redis "
+                 "Cluster slot. Run one engine per partition; an order stays within its "
+                 "partition. Refused with a file: log (give each partition its own directory)")
+      ->type_name("KEY")
+      ->envname("LMX_PARTITION");
 }
 
 void add_snapshot_dir_option(CLI::App& cmd, LogOptions& options) {

@@ -17,6 +17,7 @@ struct LogOptions {
   std::string fsync = "always";
   std::string format = "native";
   std::string snapshot_dir;
+  std::string partition;
   std::uint64_t segment_size_max = journal_segment_size_max;
 
   // The backend options these flags select; throws CLI::ValidationError on a bad value.
@@ -26,7 +27,7 @@ struct LogOptions {
   [[nodiscard]] EntryFormat entry_format() const;
 };
 
-// --log, from LMX_LOG when not given.
+// --log, from LMX_LOG when not given, and --partition KEY beside it.
 void add_log_option(CLI::App& cmd, LogOptions& options);
 // --snapshot-dir (Redis backend: snapshots in a directory instead of Redis keys).
 void add_snapshot_dir_option(CLI::App& cmd, LogOptions& options);

@@ -176,6 +176,10 @@ inline constexpr std::uint32_t redis_io_timeout_ms = 10000;
 inline constexpr std::uint32_t redis_reconnect_backoff_ms_first = 10;
 inline constexpr std::uint32_t redis_reconnect_backoff_ms_max = 1000;
 
+// Bytes of a partition key (`--partition shop-7`), which names the stream {shop-7}:S and
+// every key beside it: each key lmx writes for the partition carries it.
+inline constexpr std::size_t partition_key_size_max = 64;
+
 static_assert(redis_io_timeout_ms > redis_block_ms_max,
               "a blocked XREAD must answer before the socket timeout declares the server lost");
 static_assert(redis_reconnect_backoff_ms_first <= redis_reconnect_backoff_ms_max,

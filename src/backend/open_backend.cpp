@@ -7,6 +7,7 @@
 
 #include "backend/file/file_backend.hpp"
 #include "backend/redis/redis_backend.hpp"
+#include "lmx/constants.hpp"
 #include "lmx/core/backend.hpp"
 
 namespace lmx {
@@ -28,17 +29,39 @@ std::string unknown_log_url(std::string_view url) {
       plain ? fmt::format(" (scheme '{}')", scheme) : "");
 }
 
+// --partition KEY: stream S becomes {KEY}:S. The key is the hash tag, so it may hold
+// neither brace.
+std::string partition_stream(std::string_view partition, std::string_view stream) {
+  if (partition.size() > partition_key_size_max ||
+      partition.find_first_of("{}") != std::string_view::npos) {
+    throw std::invalid_argument(
+        fmt::format("partition '{}': use 1 to {} bytes without '{{' or '}}' (e.g. shop-7)",
+                    partition.substr(0, partition_key_size_max), partition_key_size_max));
+  }
+  return fmt::format("{{{}}}:{}", partition, stream);
+}
+
 }  // namespace
 
 std::unique_ptr<Backend> open_backend(const std::string& url, const BackendOptions& options) {
   constexpr std::string_view file_scheme = "file:";
   if (url.starts_with(file_scheme) && url.size() > file_scheme.size()) {
+    if (!options.partition.empty()) {
+      throw std::invalid_argument(fmt::format(
+          "--partition {} needs a Redis log: a file: log is one partition already (give each "
+          "partition its own directory, e.g. file:./data-{})",
+          options.partition, options.partition));
+    }
     return open_file_backend(url.substr(file_scheme.size()), options);
   }
   if (url.starts_with("redis://")) {
     Decoded<RedisUrl> redis = RedisUrl::parse(url);
     if (!redis) throw std::invalid_argument(std::string("log: bad Redis URL: ") + redis.error());
-    return open_redis_backend(std::move(redis).value(), options);
+    RedisUrl redis_url = std::move(redis).value();
+    if (!options.partition.empty()) {
+      redis_url.stream = partition_stream(options.partition, redis_url.stream);
+    }
+    return open_redis_backend(std::move(redis_url), options);
   }
   throw std::invalid_argument(unknown_log_url(url));
 }

@@ -39,6 +39,9 @@ struct BackendOptions {
   std::chrono::milliseconds redis_outage_max{0};
   // Redis: the engine's stop flag; a reconnection waiting for the server ends when it is set.
   const std::atomic<bool>* stop = nullptr;
+  // Redis: the partition this process serves (empty: none). The URL's stream S becomes
+  // {partition}:S, a hash tag that keeps the stream and its keys in one cluster slot.
+  std::string partition;
 };
 
 }  // namespace lmx

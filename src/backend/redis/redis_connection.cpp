@@ -7,8 +7,10 @@
 #include <cassert>
 #include <cctype>
 #include <chrono>
+#include <exception>
 #include <thread>
 
+#include "backend/redis/redis_key_slot.hpp"
 #include "lmx/constants.hpp"
 
 namespace lmx {
@@ -22,10 +24,20 @@ timeval to_timeval(std::uint32_t ms) noexcept {
   return tv;
 }
 
-// A server that is restarting answers LOADING until its data is read: worth waiting for.
+// A server that is restarting answers LOADING until its data is read, a cluster that lost a
+// master answers CLUSTERDOWN until a replica takes over, TRYAGAIN while a slot it needs is
+// migrating, and a master turned replica ends a blocked XREAD with UNBLOCKED (asked again,
+// it answers -MOVED): all worth trying again.
 bool is_transient(std::string_view error) noexcept {
-  return error.substr(0, 7) == "LOADING" || error.substr(0, 8) == "BUSY Red";
+  return error.starts_with("LOADING") || error.starts_with("BUSY Red") ||
+         error.starts_with("CLUSTERDOWN") || error.starts_with("TRYAGAIN") ||
+         error.starts_with("UNBLOCKED");
 }
+
+// Redirections one idempotent command follows before giving up: more means the cluster is
+// being reshaped faster than lmx can follow (or its nodes disagree), and the caller's own
+// retry, with backoff, is the better place to wait.
+constexpr int redirections_per_command_max = 5;
 
 bool same_command(std::string_view a, std::string_view b) noexcept {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
@@ -55,7 +67,7 @@ std::string_view reply_text(const redisReply& reply) noexcept {
 }
 
 RedisConnection::RedisConnection(RedisUrl url, RedisRetryPolicy retry)
-    : url_(std::move(url)), retry_(retry) {
+    : url_(std::move(url)), retry_(std::move(retry)), slot_(redis_key_slot(url_.stream)) {
   connect();
 }
 
@@ -153,11 +165,16 @@ RedisReply RedisConnection::reply_or_error() {
   if (redisGetReply(context_.get(), &raw) != REDIS_OK || raw == nullptr) throw_io_error(what);
   RedisReply reply(static_cast<redisReply*>(raw));
   pop_pending();
-  if (reply->type == REDIS_REPLY_ERROR && is_transient(reply_text(*reply))) {
-    // The rest of the pipeline would get the same answer: start over on a new connection.
-    context_.reset();
-    throw RedisConnectionError(
-        fmt::format("{}: {}: {}", url_.to_string(), replied_, reply_text(*reply)));
+  if (reply->type == REDIS_REPLY_ERROR) {
+    const std::string_view error = reply_text(*reply);
+    if (is_transient(error)) {
+      // The rest of the pipeline would get the same answer: start over on a new connection.
+      context_.reset();
+      throw RedisConnectionError(fmt::format("{}: {}: {}", url_.to_string(), replied_, error));
+    }
+    if (const std::optional<RedisRedirection> redirection = parse_redirection(error)) {
+      redirected(*redirection);
+    }
   }
   failures_ = 0;  // the server answered: the next loss starts the backoff afresh
   return reply;
@@ -175,9 +192,77 @@ void RedisConnection::throw_refused(const redisReply& reply) const {
       fmt::format("{}: {} refused: {}", url_.to_string(), replied_, reply_text(reply)));
 }
 
+// The rest of a pipeline went to the same node and would be redirected too (or, were the
+// slot moving under it, may have run in part): the connection is dropped with the replies
+// still due, and the caller's resync decides what to send again.
+void RedisConnection::redirected(const RedisRedirection& redirection) {
+  context_.reset();
+  const std::string from = url_.to_string();
+  const RedisNode current{url_.host, url_.port};
+  auto& nodes = retry_.cluster_nodes;
+  if (std::find(nodes.begin(), nodes.end(), current) == nodes.end()) nodes.push_back(current);
+  if (std::find(nodes.begin(), nodes.end(), redirection.node) == nodes.end()) {
+    nodes.push_back(redirection.node);
+  }
+  const bool moved = redirection.kind == RedisRedirection::Kind::moved;
+  if (moved) {
+    url_.host = redirection.node.host;
+    url_.port = redirection.node.port;
+    failures_ = 0;  // the cluster answered; only an -ASK repeated for long is an outage
+  }
+  throw RedisRedirected(
+      fmt::format("{}: {}: slot {} {} {}", from, replied_, redirection.slot,
+                  moved ? "moved to" : "is migrating to", redirection.node.to_string()),
+      redirection);
+}
+
 RedisReply RedisConnection::command(std::initializer_list<std::string_view> argv) {
   append(argv);
-  return reply();
+  try {
+    return reply();
+  } catch (const RedisRedirected& e) {
+    RedisReply reply = follow(e, argv);
+    if (reply->type == REDIS_REPLY_ERROR) throw_refused(*reply);
+    return reply;
+  }
+}
+
+// Sends a redirected command where the redirection says: after -MOVED to the new owner,
+// which this connection keeps; after -ASK to the importing node, once.
+RedisReply RedisConnection::follow(const RedisRedirected& redirected,
+                                   std::initializer_list<std::string_view> argv) {
+  spdlog::info("{}", redirected.what());
+  if (redirected.redirection().kind == RedisRedirection::Kind::ask) {
+    return ask(redirected.redirection().node, argv);
+  }
+  connect();
+  append(argv);
+  return reply_or_error();
+}
+
+RedisReply RedisConnection::ask(const RedisNode& node,
+                                std::initializer_list<std::string_view> argv) {
+  context_.reset();
+  const RedisNode owner{url_.host, url_.port};
+  url_.host = node.host;
+  url_.port = node.port;
+  RedisReply reply;
+  std::exception_ptr failure;
+  try {
+    connect();
+    append({"ASKING"});
+    append(argv);
+    (void)this->reply();
+    reply = reply_or_error();
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  context_.reset();
+  url_.host = owner.host;
+  url_.port = owner.port;
+  if (failure) std::rethrow_exception(failure);
+  connect();  // back to the owner for the next command
+  return reply;
 }
 
 RedisReply RedisConnection::idempotent_command(std::initializer_list<std::string_view> argv) {
@@ -188,15 +273,22 @@ RedisReply RedisConnection::idempotent_command(std::initializer_list<std::string
 
 RedisReply RedisConnection::idempotent_command_or_error(
     std::initializer_list<std::string_view> argv) {
-  try {
-    if (broken()) reconnect();
-    append(argv);
-    return reply_or_error();
-  } catch (const RedisConnectionError& e) {
-    spdlog::warn("{}", e.what());
-    reconnect();
-    append(argv);
-    return reply_or_error();
+  for (int attempts = 0;; ++attempts) {
+    try {
+      if (broken()) reconnect();
+      append(argv);
+      return reply_or_error();
+    } catch (const RedisRedirected& e) {
+      if (attempts == redirections_per_command_max) throw;
+      if (e.redirection().kind == RedisRedirection::Kind::ask) {
+        return ask(e.redirection().node, argv);
+      }
+      spdlog::info("{}", e.what());  // the next attempt goes to the new owner
+    } catch (const RedisConnectionError& e) {
+      if (attempts > 0) throw;
+      spdlog::warn("{}", e.what());
+      reconnect();
+    }
   }
 }
 
@@ -206,7 +298,11 @@ RedisReply RedisConnection::idempotent_command_or_error(
 void RedisConnection::reconnect() {
   for (;;) {
     if (failures_ == 0) outage_start_ = std::chrono::steady_clock::now();
-    if (failures_ > 0) wait_before_retry();
+    if (failures_ > 0) {
+      wait_before_retry();
+      // The owner did not answer the last attempt: on a cluster, a replica may own the slot now.
+      if (!retry_.cluster_nodes.empty()) locate_slot_owner();
+    }
     ++failures_;
     context_.reset();
     try {
@@ -215,6 +311,34 @@ void RedisConnection::reconnect() {
       return;
     } catch (const RedisConnectionError& e) {
       spdlog::warn("{}", e.what());
+    }
+  }
+}
+
+// Asks each known node (one attempt each, without this connection's backoff) which node
+// serves the slot, and moves there. A node that does not answer is passed over; when none
+// does, the next attempt goes to the same owner again.
+void RedisConnection::locate_slot_owner() {
+  const std::vector<RedisNode> known = retry_.cluster_nodes;  // grows as nodes are learnt
+  for (const RedisNode& node : known) {
+    RedisUrl url = url_;
+    url.host = node.host;
+    url.port = node.port;
+    try {
+      RedisConnection asked(std::move(url));
+      const RedisReply slots = asked.command({"CLUSTER", "SLOTS"});
+      const std::optional<RedisNode> owner =
+          cluster_slot_owner(*slots, slot_, node, retry_.cluster_nodes);
+      if (!owner) continue;  // that node does not know yet
+      if (owner->host != url_.host || owner->port != url_.port) {
+        spdlog::warn("{}: slot {} of {} is served by {} now (as {} says)", url_.to_string(), slot_,
+                     url_.stream, owner->to_string(), node.to_string());
+        url_.host = owner->host;
+        url_.port = owner->port;
+      }
+      return;
+    } catch (const std::exception& e) {
+      spdlog::debug("asking {} which node serves slot {}: {}", node.to_string(), slot_, e.what());
     }
   }
 }

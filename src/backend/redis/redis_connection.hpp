@@ -2,6 +2,15 @@
 // One connection to Redis (hiredis), owned by one thread: connect with a timeout, AUTH,
 // SELECT, pipelined commands, and reconnection with capped exponential backoff.
 //
+// On a Redis Cluster a connection serves one stream and the keys beside it (one slot), so
+// it talks to the one node that serves that slot. A -MOVED reply makes it remember the new
+// owner and throw RedisRedirected, a RedisConnectionError: the callers' resync after a lost
+// connection then runs against the new owner, so a redirected pipeline is never sent again
+// blindly. command() and idempotent_command() follow redirections themselves (the command
+// was not run), -ASK by sending ASKING and the command to the named node once. When the
+// owner stops answering (a failover), reconnect() asks the cluster nodes it knows which node
+// serves the slot now, with the same backoff and outage limit as for one server.
+//
 // Errors come in two kinds, so that callers retry only what a new connection can fix:
 //   RedisConnectionError  the server is unreachable, the connection broke or timed out,
 //                         or the server is still loading its data: reconnect may help;
@@ -21,6 +30,7 @@
 #include <string_view>
 #include <vector>
 
+#include "backend/redis/redis_cluster.hpp"
 #include "backend/redis/redis_url.hpp"
 #include "lmx/core/interrupted.hpp"
 
@@ -31,12 +41,26 @@ class RedisConnectionError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A cluster node answered -MOVED or -ASK: the command was not run there.
+class RedisRedirected : public RedisConnectionError {
+ public:
+  RedisRedirected(const std::string& what, RedisRedirection redirection)
+      : RedisConnectionError(what), redirection_(std::move(redirection)) {}
+  [[nodiscard]] const RedisRedirection& redirection() const noexcept { return redirection_; }
+
+ private:
+  RedisRedirection redirection_;
+};
+
 // How long a connection waits for a server that stopped answering, and what ends the wait.
 struct RedisRetryPolicy {
   // Zero: retry until the server answers again or interrupt is set.
   std::chrono::milliseconds outage_max{0};
   // The engine's stop flag (null: never interrupted). Read only between attempts.
   const std::atomic<bool>* interrupt = nullptr;
+  // On a Redis Cluster: the nodes to ask which node serves the slot after its owner stopped
+  // answering (empty: one server, whose address never changes).
+  std::vector<RedisNode> cluster_nodes;
 };
 
 struct RedisReplyDeleter {
@@ -99,6 +123,11 @@ class RedisConnection {
   [[noreturn]] void throw_refused(const redisReply& reply) const;
   void push_pending(std::span<const std::string_view> argv);
   void pop_pending();
+  [[noreturn]] void redirected(const RedisRedirection& redirection);
+  [[nodiscard]] RedisReply follow(const RedisRedirected& redirected,
+                                  std::initializer_list<std::string_view> argv);
+  [[nodiscard]] RedisReply ask(const RedisNode& node, std::initializer_list<std::string_view> argv);
+  void locate_slot_owner();
 
   struct ContextDeleter {
     void operator()(redisContext* context) const noexcept { redisFree(context); }
@@ -107,6 +136,8 @@ class RedisConnection {
   RedisUrl url_;
   RedisRetryPolicy retry_;
   std::unique_ptr<redisContext, ContextDeleter> context_;
+  // The slot of url_.stream, the one this connection's keys share on a cluster.
+  std::uint16_t slot_ = 0;
   std::uint32_t failures_ = 0;  // reconnections since the server last answered
   std::chrono::steady_clock::time_point outage_start_;  // when failures_ left zero
   // Reused for every command, so that appending allocates nothing once warmed up.

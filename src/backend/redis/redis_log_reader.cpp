@@ -31,7 +31,7 @@ std::string_view text_of(const redisReply* reply) noexcept {
 }  // namespace
 
 RedisLogReader::RedisLogReader(const RedisUrl& url, Position after, RedisRetryPolicy retry)
-    : connection_(url, retry), stream_(url.stream), next_after_(after) {
+    : connection_(url, std::move(retry)), stream_(url.stream), next_after_(after) {
   refuse_trimmed_after(connection_, stream_, after);
   positions_.reserve(redis_read_count_max);
 }

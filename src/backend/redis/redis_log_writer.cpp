@@ -10,8 +10,8 @@
 
 namespace lmx {
 
-RedisLogWriter::RedisLogWriter(const RedisUrl& url, EntryFormat format)
-    : connection_(url), stream_(url.stream), format_(format) {}
+RedisLogWriter::RedisLogWriter(const RedisUrl& url, EntryFormat format, RedisRetryPolicy retry)
+    : connection_(url, std::move(retry)), stream_(url.stream), format_(format) {}
 
 // How far an append got: events [0, appended) have ids, [appended, sent_end) may be in the
 // stream, the rest were not sent.

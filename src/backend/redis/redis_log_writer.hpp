@@ -22,8 +22,9 @@ namespace lmx {
 class RedisLogWriter final : public LogWriter {
  public:
   // Writes to url.stream in `format`. Connects at once; throws if Redis cannot be reached
-  // or refuses the credentials.
-  RedisLogWriter(const RedisUrl& url, EntryFormat format);
+  // or refuses the credentials. A lost connection is reconnected as `retry` says (on a
+  // cluster, asking its nodes where the stream's slot went) at the next append.
+  RedisLogWriter(const RedisUrl& url, EntryFormat format, RedisRetryPolicy retry = {});
 
   using LogWriter::append;
   Position append(std::span<const Event> events, std::span<Position> positions) override;

@@ -61,7 +61,7 @@ Decoded<Result> decode_result_fields(std::span<const EntryField> fields) {
 }
 
 RedisResultReader::RedisResultReader(const RedisUrl& url, RedisRetryPolicy retry)
-    : connection_(url, retry), stream_(url.stream + ":results") {
+    : connection_(url, std::move(retry)), stream_(url.stream + ":results") {
   last_ = stream_end(connection_, stream_);
 }
 

@@ -7,6 +7,7 @@
 #include <array>
 #include <cassert>
 #include <span>
+#include <stdexcept>
 
 #include "backend/redis/redis_lease.hpp"
 #include "backend/redis/redis_log_reader.hpp"
@@ -16,7 +17,7 @@ namespace lmx {
 
 RedisResultWriter::RedisResultWriter(const RedisUrl& url, RedisRetryPolicy retry,
                                      const Fence* fence)
-    : connection_(url, retry),
+    : connection_(url, std::move(retry)),
       stream_(url.stream + ":results"),
       epoch_key_(epoch_key(url.stream)),
       fence_(fence),
@@ -32,11 +33,13 @@ void RedisResultWriter::write(std::span<const Result> results) {
     try {
       if (resync) {
         const Position written = last_answered().position;
+        check_none_lost(written);
         const auto pending = std::find_if(results.begin(), results.end(),
                                           [&](const Result& r) { return written < r.position; });
         results = results.subspan(static_cast<std::size_t>(pending - results.begin()));
       }
       write_once(results);
+      if (!results.empty()) written_last_ = results.back().position;
       return;
     } catch (const RedisConnectionError& e) {
       spdlog::warn("publishing results to {}: {}; reconnecting", stream_, e.what());
@@ -44,6 +47,17 @@ void RedisResultWriter::write(std::span<const Result> results) {
       resync = true;
     }
   }
+}
+
+void RedisResultWriter::check_none_lost(Position written) {
+  if (!(written < written_last_)) return;
+  throw std::runtime_error(fmt::format(
+      "after reconnecting to {}, {} ends at the result for {}, but results up to {} had been "
+      "acknowledged: the server lost acknowledged writes (a failover: replication is "
+      "asynchronous); stopping, so that a restart of lmx run writes them again from an older "
+      "snapshot",
+      connection_.url().to_string(), stream_, written.is_zero() ? "no entry" : written.to_string(),
+      written_last_.to_string()));
 }
 
 // The XADD fields of `result`, its numbers kept in `texts` (6 strings).

@@ -11,7 +11,10 @@
 //
 // A lost connection is reconnected and only the results missing from the stream are sent
 // again. Results may still be published twice after an engine crash (or a server that lost
-// acknowledged writes); consumers deduplicate by `pos`.
+// acknowledged writes); consumers deduplicate by `pos`. A server that lost results it had
+// acknowledged (a Redis Cluster failover: replication is asynchronous) stops the writer
+// with an error, as only a restart of the engine, replaying from an older snapshot, can
+// write them again.
 
 #include <array>
 #include <span>
@@ -54,6 +57,7 @@ class RedisResultWriter final : public ResultWriter {
       std::array<std::string_view, result_fields_max>& fields);
   void write_once(std::span<const Result> results);
   void write_fenced(std::span<const Result> results);
+  void check_none_lost(Position written);
 
   RedisConnection connection_;
   std::string stream_;
@@ -62,6 +66,7 @@ class RedisResultWriter final : public ResultWriter {
   RedisScript script_;
   std::vector<std::string> texts_;      // numbers as text, reused
   std::vector<std::string_view> argv_;  // one command's arguments, reused
+  Position written_last_;  // the entry the newest result the server acknowledged answers
 };
 
 }  // namespace lmx

@@ -60,7 +60,7 @@ bool is_wrong_type(const redisReply& reply) noexcept {
 
 RedisSnapshotStore::RedisSnapshotStore(const RedisUrl& url, std::size_t keep_count,
                                        RedisRetryPolicy retry, const Fence* fence)
-    : connection_(url, retry),
+    : connection_(url, std::move(retry)),
       stream_(url.stream),
       index_key_(url.stream + ":snapshots"),
       keep_count_(keep_count),

@@ -59,7 +59,7 @@ void refuse_trimmed_after(RedisConnection& connection, const std::string& stream
 }
 
 RedisLogTrimmer::RedisLogTrimmer(const RedisUrl& url, RedisRetryPolicy retry)
-    : connection_(url, retry), stream_(url.stream), results_(url.stream + ":results") {}
+    : connection_(url, std::move(retry)), stream_(url.stream), results_(url.stream + ":results") {}
 
 TrimReport RedisLogTrimmer::trim(Position keep_from) {
   if (keep_from.is_zero()) throw std::invalid_argument("no position to trim the log to");
