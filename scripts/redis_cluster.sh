@@ -55,10 +55,11 @@ redis_cluster_start() {
 }
 
 # redis_cluster_wait_ok PORT...: until every node named says cluster_state:ok and agrees
-# that all 16384 slots are served (30 s at most).
+# that all 16384 slots are served (LMX_CLUSTER_WAIT_S, default 60 s, at most: on a loaded
+# machine a node may take long to learn of a failover).
 redis_cluster_wait_ok() {
   local port ok
-  for _ in $(seq 300); do
+  for _ in $(seq "$((${LMX_CLUSTER_WAIT_S:-60} * 10))"); do
     ok=1
     for port in "$@"; do
       redis-cli -p "$port" cluster info 2>/dev/null | grep -q '^cluster_state:ok' || ok=0
@@ -67,7 +68,7 @@ redis_cluster_wait_ok() {
     [[ $ok == 1 ]] && return 0
     sleep 0.1
   done
-  echo "the cluster on ports $* is not ok after 30 s (see $LMX_CLUSTER_DIR/*/redis.log)" >&2
+  echo "the cluster on ports $* is not ok after ${LMX_CLUSTER_WAIT_S:-60} s (see $LMX_CLUSTER_DIR/*/redis.log)" >&2
   return 1
 }
 

@@ -172,7 +172,9 @@ Command add_run(CLI::App& app) {
   add_segment_size_option(*cmd, options->log, "results journal");
   cmd->add_option(
          "--snapshot-interval", options->snapshot_interval,
-         "Time between snapshots (e.g. 30s, 500ms, 5m); one more on exit if the state moved")
+         "Time between snapshots (e.g. 30s, 500ms, 5m); one more on exit if the state moved. "
+         "On Redis, in log time (entry ids' milliseconds), so that every engine on the stream "
+         "snapshots at the same positions and compares its state digest there")
       ->capture_default_str();
   cmd->add_option("--status-interval", options->status_interval,
                   "Time between status lines on stderr (events/s, position, lag, last snapshot)")

@@ -136,9 +136,11 @@ void control_loop(Pipeline& pipeline, LogReader& reader, Leadership* leadership,
     std::this_thread::sleep_for(control_tick);
     const auto now = Clock::now();
     if (leadership != nullptr) leadership->tick(now);
-    // On a shared log, snapshots are taken at log-time boundaries instead (checkpoint_period).
-    if (leadership == nullptr && now - last_snapshot >= options.snapshot_interval &&
-        pipeline.request_snapshot()) {
+    // On a shared log the request waits for the next log-time boundary (checkpoint_period):
+    // made at half the interval, it is pending when a live engine reaches the boundary.
+    const auto interval =
+        leadership == nullptr ? options.snapshot_interval : options.snapshot_interval / 2;
+    if (now - last_snapshot >= interval && pipeline.request_snapshot()) {
       last_snapshot = now;
     }
     if (options.on_status && now - last_status >= options.status_interval) {
@@ -233,7 +235,13 @@ EngineSummary run_engine(Backend& backend, const EngineOptions& options,
   if (leader != nullptr) leader->tick(start);  // a primary takes a free lease before reading
   pipeline.start();
   control_loop(pipeline, *reader, leader, options, stop);
-  pipeline.stop(pipeline.failed() ? Pipeline::StopMode::abort : Pipeline::StopMode::drain);
+  try {
+    pipeline.stop(pipeline.failed() ? Pipeline::StopMode::abort : Pipeline::StopMode::drain);
+  } catch (...) {
+    // A failed engine writes nothing more: a standby need not wait for the lease to lapse.
+    if (leader != nullptr) leader->release();
+    throw;
+  }
   // After the final snapshot: a standby takes over from there.
   if (leader != nullptr) leader->release();
 

@@ -79,7 +79,12 @@ void LogicStage::publish_results(std::int64_t last) {
 }
 
 void LogicStage::take_snapshot_if_requested() {
-  if (!snapshotter_.take_request()) return;
+  // With a checkpoint period, requests wait for a boundary (checkpoint_at_boundary()).
+  if (checkpoint_period_ == 0) take_snapshot(snapshotter_.take_request());
+}
+
+void LogicStage::take_snapshot(bool requested) {
+  if (!requested) return;
   if (!moved_since_snapshot()) {
     snapshotter_.release_request();
     return;
@@ -88,11 +93,10 @@ void LogicStage::take_snapshot_if_requested() {
 }
 
 // Mid-batch: the results so far go out first, so that the snapshot follows the last one it
-// covers. A boundary passed while the previous snapshot is still being saved has none.
+// covers. A boundary passed with no request pending has no snapshot.
 void LogicStage::checkpoint_at_boundary() {
   if (pending_first_ >= 0) publish_results(pending_last_);
-  if (!moved_since_snapshot() || !snapshotter_.take_now()) return;
-  publish_checkpoint(output_, copy_state(), abort_);
+  take_snapshot(snapshotter_.take_request());
 }
 
 void publish_checkpoint(OutputRing& output, std::unique_ptr<Snapshot> snapshot,

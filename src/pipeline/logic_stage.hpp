@@ -4,10 +4,12 @@
 // the output ring, and at a batch boundary where a snapshot was requested, puts a copy of
 // the state on the output ring behind the results it covers.
 //
-// Given a checkpoint period, it also takes one, without being asked, before the first entry
-// of each new period of log time (entry positions' major part: a Redis entry id's
-// milliseconds): a function of the log alone, so that every engine on a shared log takes
-// its snapshots at the same positions, and their digests can be compared there.
+// Given a checkpoint period, a requested snapshot waits instead for the next boundary of log
+// time (entry positions' major part: a Redis entry id's milliseconds), and is taken before
+// the first entry of the new period: a position given by the log alone, so that every
+// engine on a shared log snapshots at the same positions, and their digests can be compared
+// there. (The request, on the control thread's clock, only keeps an engine replaying a long
+// backlog from snapshotting at every boundary it passes.)
 
 #include <array>
 #include <atomic>
@@ -83,6 +85,7 @@ class LogicStage {
   void publish_results(std::int64_t last);
   void take_snapshot_if_requested();
   void checkpoint_at_boundary();
+  void take_snapshot(bool requested);  // a request taken: the snapshot, if the state moved
 
   State state_;
   Position position_;

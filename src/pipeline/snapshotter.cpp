@@ -38,13 +38,6 @@ bool Snapshotter::take_request() noexcept {
                                         std::memory_order_relaxed);
 }
 
-bool Snapshotter::take_now() noexcept {
-  Token expected = Token::idle;
-  // acquire: pairs with the release store of `idle` after the last save, like a request.
-  return token_.compare_exchange_strong(expected, Token::taken, std::memory_order_acquire,
-                                        std::memory_order_relaxed);
-}
-
 void Snapshotter::release_request() noexcept {
   // relaxed: only the logic stage holds a taken token, and nothing was written for it.
   const Token previous = token_.exchange(Token::idle, std::memory_order_relaxed);

@@ -44,10 +44,6 @@ class Snapshotter {
   // Logic stage: true when a snapshot was requested; it is then taken (in flight).
   [[nodiscard]] bool take_request() noexcept;
 
-  // Logic stage: takes a snapshot of its own accord (a log-time boundary, logic_stage.hpp);
-  // false while one is in flight.
-  [[nodiscard]] bool take_now() noexcept;
-
   // Logic stage: the taken request needs no snapshot (the state has not moved).
   void release_request() noexcept;
 

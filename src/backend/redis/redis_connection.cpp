@@ -316,8 +316,9 @@ void RedisConnection::reconnect() {
 }
 
 // Asks each known node (one attempt each, without this connection's backoff) which node
-// serves the slot, and moves there. A node that does not answer is passed over; when none
-// does, the next attempt goes to the same owner again.
+// serves the slot, and moves to the first other owner one names. A node that does not
+// answer, or names the owner that just failed, is passed over; when none names another,
+// the next attempt goes to the same owner again.
 void RedisConnection::locate_slot_owner() {
   const std::vector<RedisNode> known = retry_.cluster_nodes;  // grows as nodes are learnt
   for (const RedisNode& node : known) {
@@ -330,12 +331,13 @@ void RedisConnection::locate_slot_owner() {
       const std::optional<RedisNode> owner =
           cluster_slot_owner(*slots, slot_, node, retry_.cluster_nodes);
       if (!owner) continue;  // that node does not know yet
-      if (owner->host != url_.host || owner->port != url_.port) {
-        spdlog::warn("{}: slot {} of {} is served by {} now (as {} says)", url_.to_string(), slot_,
-                     url_.stream, owner->to_string(), node.to_string());
-        url_.host = owner->host;
-        url_.port = owner->port;
-      }
+      // That node still names the owner that did not answer: it may not have seen the
+      // failover yet, while another node has.
+      if (owner->host == url_.host && owner->port == url_.port) continue;
+      spdlog::warn("{}: slot {} of {} is served by {} now (as {} says)", url_.to_string(), slot_,
+                   url_.stream, owner->to_string(), node.to_string());
+      url_.host = owner->host;
+      url_.port = owner->port;
       return;
     } catch (const std::exception& e) {
       spdlog::debug("asking {} which node serves slot {}: {}", node.to_string(), slot_, e.what());
