@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <thread>
 
 #include "pipeline/digest_check.hpp"
@@ -192,6 +193,11 @@ EngineSummary run_engine(Backend& backend, const EngineOptions& options,
   // leadership decides whether this engine writes at all.
   Fence fence;
   const std::unique_ptr<Lease> lease = backend.open_lease(options.lease_owner, options.lease_ttl);
+  if (options.standby && !lease) {
+    throw std::runtime_error(backend.describe() +
+                             ": --standby needs a log several engines can follow (a Redis "
+                             "stream); a file journal has one engine, kept by its directory lock");
+  }
   const std::unique_ptr<SnapshotStore> store =
       lease ? backend.open_fenced_snapshot_store(fence) : backend.open_snapshot_store();
   const std::unique_ptr<ResultWriter> fenced_results =

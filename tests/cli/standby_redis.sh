@@ -30,6 +30,12 @@ wait_log() {
 }
 now_ms() { date +%s%3N; }
 
+# A file journal has one engine: --standby there is refused, saying why.
+if "$lmx" run --log "file:$tmp/journal" --standby --exit-when-caught-up 2> "$tmp/file.err"; then
+  fail "--standby on a file journal was accepted"
+fi
+grep -q "needs a log several engines can follow" "$tmp/file.err" || fail "$(cat "$tmp/file.err")"
+
 redis_private_start || fail "redis-server did not start"
 port=$LMX_REDIS_PORT
 url="redis://127.0.0.1:$port?stream=orders"

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <stdexcept>
+#include <utility>
 
 namespace lmx {
 namespace {
@@ -85,7 +86,7 @@ std::string epoch_key(std::string_view stream) {
 
 RedisLease::RedisLease(const RedisUrl& url, std::string owner, std::chrono::milliseconds ttl,
                        RedisRetryPolicy retry)
-    : connection_(url, retry),
+    : connection_(url, std::move(retry)),
       stream_(url.stream),
       lease_key_(lease_key(url.stream)),
       epoch_key_(epoch_key(url.stream)),
