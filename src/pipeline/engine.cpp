@@ -177,10 +177,67 @@ Position check_results(ResultWriter& results, Backend& backend, Position newest_
   return newest_snapshot;
 }
 
+// Where the engine writes: the backend's result writer and snapshot store; on a log several
+// engines follow, fenced by the lease's epoch, behind the leadership that decides whether
+// this engine writes at all, and with its snapshots' digests compared to the other engines'.
+class Writers {
+ public:
+  Writers(Backend& backend, const EngineOptions& options, const std::atomic<bool>& stop)
+      : lease_(backend.open_lease(options.lease_owner, options.lease_ttl)) {
+    if (options.standby && !lease_) {
+      throw std::runtime_error(
+          backend.describe() +
+          ": --standby needs a log several engines can follow (a Redis stream); a file "
+          "journal has one engine, kept by its directory lock");
+    }
+    if (!lease_) {
+      store_ = backend.open_snapshot_store();
+      results_ = backend.open_result_writer();
+      return;
+    }
+    store_ = backend.open_fenced_snapshot_store(fence_);
+    results_ = backend.open_fenced_result_writer(fence_);
+    leadership_.emplace(*lease_, fence_, *results_, options.standby, stop);
+    // The snapshot thread's own handle on the lease (a connection is not thread-safe).
+    digest_lease_ = backend.open_lease(options.lease_owner, options.lease_ttl);
+    digest_check_.emplace(*store_, *digest_lease_, options.lease_owner);
+  }
+
+  [[nodiscard]] ResultWriter& results() { return leadership_ ? *leadership_ : *results_; }
+  // For recovery: the snapshots as stored.
+  [[nodiscard]] SnapshotStore& store() { return *store_; }
+  // For the pipeline: saving also compares digests on a shared log.
+  [[nodiscard]] SnapshotStore& snapshots() { return digest_check_ ? *digest_check_ : *store_; }
+  // Null on a log the engine owns alone.
+  [[nodiscard]] Leadership* leadership() { return leadership_ ? &*leadership_ : nullptr; }
+
+ private:
+  Fence fence_;
+  std::unique_ptr<Lease> lease_;
+  std::unique_ptr<SnapshotStore> store_;
+  std::unique_ptr<ResultWriter> results_;
+  std::optional<Leadership> leadership_;
+  std::unique_ptr<Lease> digest_lease_;
+  std::optional<DigestCheck> digest_check_;
+};
+
+// Stops the pipeline (draining it unless a stage failed), then gives the lease up: after
+// the final snapshot a standby takes over from there, and a failed engine writes nothing
+// more, so a standby need not wait for the lease to lapse either way.
+void stop_pipeline(Pipeline& pipeline, Leadership* leader) {
+  try {
+    pipeline.stop(pipeline.failed() ? Pipeline::StopMode::abort : Pipeline::StopMode::drain);
+  } catch (...) {
+    if (leader != nullptr) leader->release();
+    throw;
+  }
+  if (leader != nullptr) leader->release();
+}
+
 // Engines on a shared log snapshot at the same log-time boundaries, every snapshot_interval
 // of Redis entry-id milliseconds, so that their digests can be compared (digest_check.hpp).
-std::uint64_t checkpoint_period(const EngineOptions& options, const std::unique_ptr<Lease>& lease) {
-  if (!lease) return 0;
+std::uint64_t checkpoint_period(const EngineOptions& options, Writers& writers) {
+  if (writers.leadership() == nullptr) return 0;
   return static_cast<std::uint64_t>(std::max<std::int64_t>(1, options.snapshot_interval.count()));
 }
 
@@ -189,36 +246,16 @@ std::uint64_t checkpoint_period(const EngineOptions& options, const std::unique_
 EngineSummary run_engine(Backend& backend, const EngineOptions& options,
                          const std::atomic<bool>& stop) {
   const std::unique_ptr<EngineLock> lock = backend.lock_engine();
-  // On a log several engines follow, every write is fenced by the lease's epoch, and the
-  // leadership decides whether this engine writes at all.
-  Fence fence;
-  const std::unique_ptr<Lease> lease = backend.open_lease(options.lease_owner, options.lease_ttl);
-  if (options.standby && !lease) {
-    throw std::runtime_error(backend.describe() +
-                             ": --standby needs a log several engines can follow (a Redis "
-                             "stream); a file journal has one engine, kept by its directory lock");
-  }
-  const std::unique_ptr<SnapshotStore> store =
-      lease ? backend.open_fenced_snapshot_store(fence) : backend.open_snapshot_store();
-  const std::unique_ptr<ResultWriter> fenced_results =
-      lease ? backend.open_fenced_result_writer(fence) : backend.open_result_writer();
-  std::optional<Leadership> leadership;
-  if (lease) leadership.emplace(*lease, fence, *fenced_results, options.standby, stop);
-  ResultWriter& results = leadership ? *leadership : *fenced_results;
-  // The snapshot thread's own handle on the lease, for the digests (not thread-safe).
-  const std::unique_ptr<Lease> digest_lease =
-      lease ? backend.open_lease(options.lease_owner, options.lease_ttl) : nullptr;
-  std::optional<DigestCheck> digest_check;
-  if (digest_lease) digest_check.emplace(*store, *digest_lease, options.lease_owner);
-  SnapshotStore& snapshots = digest_check ? *digest_check : *store;
+  Writers writers(backend, options, stop);
+  ResultWriter& results = writers.results();
   // Results are derived: when the results log ends before a snapshot (its tail was lost
   // or damaged, or it was deleted), recovery starts from an older state, so that the
   // replay writes every missing result. Never a silent hole.
-  Recovered recovered = restore_snapshot(*store, Position::last(), options.id_horizon);
+  Recovered recovered = restore_snapshot(writers.store(), Position::last(), options.id_horizon);
   const EntryRef newest_snapshot{recovered.snapshot_position, recovered.snapshot_entry_checksum};
   const Position results_through = check_results(results, backend, newest_snapshot.position);
   if (results_through < newest_snapshot.position) {
-    recovered = restore_snapshot(*store, results_through, options.id_horizon);
+    recovered = restore_snapshot(writers.store(), results_through, options.id_horizon);
   }
   log_recovery(recovered, backend);
   const std::unique_ptr<LogReader> reader = backend.open_reader(recovered.position);
@@ -234,22 +271,15 @@ EngineSummary run_engine(Backend& backend, const EngineOptions& options,
                                          .exit_when_caught_up = options.exit_when_caught_up,
                                          .trimmer = trimmer.get(),
                                          .observer = options.observer,
-                                         .checkpoint_period = checkpoint_period(options, lease)};
-  Pipeline pipeline(*reader, results, snapshots, std::move(recovered.state), pipeline_options);
+                                         .checkpoint_period = checkpoint_period(options, writers)};
+  Pipeline pipeline(*reader, results, writers.snapshots(), std::move(recovered.state),
+                    pipeline_options);
   const auto start = Clock::now();
-  Leadership* const leader = leadership ? &*leadership : nullptr;
+  Leadership* const leader = writers.leadership();
   if (leader != nullptr) leader->tick(start);  // a primary takes a free lease before reading
   pipeline.start();
   control_loop(pipeline, *reader, leader, options, stop);
-  try {
-    pipeline.stop(pipeline.failed() ? Pipeline::StopMode::abort : Pipeline::StopMode::drain);
-  } catch (...) {
-    // A failed engine writes nothing more: a standby need not wait for the lease to lapse.
-    if (leader != nullptr) leader->release();
-    throw;
-  }
-  // After the final snapshot: a standby takes over from there.
-  if (leader != nullptr) leader->release();
+  stop_pipeline(pipeline, leader);
 
   const LogicStage& logic = pipeline.logic();
   return EngineSummary{
