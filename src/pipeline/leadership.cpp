@@ -29,9 +29,8 @@ Leadership::Leadership(Lease& lease, Fence& fence, ResultWriter& results, bool s
       fence_(fence),
       results_(results),
       stop_(stop),
-      role_(Role::standby),
       next_attempt_(standby ? start + lease.ttl() : start),
-      role_view_(Role::standby) {
+      role_(Role::standby) {
   fence_.set(0);
 }
 
@@ -106,8 +105,7 @@ void Leadership::promote(std::uint64_t epoch) {
     kept_.clear();
     kept_view_.store(0, std::memory_order_relaxed);  // display only
   }
-  role_ = Role::primary;
-  role_view_.store(Role::primary, std::memory_order_relaxed);  // display only
+  role_.store(Role::primary, std::memory_order_relaxed);
   spdlog::info(
       "took the lease with epoch {}: primary; results through {} were written before, "
       "{} more written now",
@@ -115,14 +113,13 @@ void Leadership::promote(std::uint64_t epoch) {
 }
 
 void Leadership::demote(std::string_view why) {
-  if (role_ == Role::standby) return;
+  if (role() == Role::standby) return;
   spdlog::error(
       "no longer the primary (epoch {}): {}; writing nothing more, carrying on as a "
       "standby",
       fence_.epoch(), why);
   fence_.set(0);
-  role_ = Role::standby;
-  role_view_.store(Role::standby, std::memory_order_relaxed);  // display only
+  role_.store(Role::standby, std::memory_order_relaxed);
 }
 
 void Leadership::keep(std::span<const Result> results) {
@@ -137,7 +134,7 @@ void Leadership::drop_written(Position written_through) {
 
 void Leadership::write(std::span<const Result> results) {
   std::unique_lock lock(mutex_);
-  if (role_ == Role::primary) {
+  if (role() == Role::primary) {
     const auto first = std::find_if(results.begin(), results.end(),
                                     [&](const Result& r) { return skip_through_ < r.position; });
     const std::span<const Result> pending =
@@ -162,7 +159,7 @@ void Leadership::wait_for_primary(std::unique_lock<std::mutex>& lock) {
   for (;;) {
     drop_written(results_.last_answered().position);
     // relaxed: the flag carries no data; a late look only delays the stop by one poll.
-    if (kept_.size() <= standby_kept_max || role_ == Role::primary ||
+    if (kept_.size() <= standby_kept_max || role() == Role::primary ||
         stop_.load(std::memory_order_relaxed)) {
       return;
     }
@@ -174,7 +171,7 @@ void Leadership::wait_for_primary(std::unique_lock<std::mutex>& lock) {
 
 void Leadership::sync() {
   const std::lock_guard lock(mutex_);
-  if (role_ == Role::primary) results_.sync();
+  if (role() == Role::primary) results_.sync();
 }
 
 EntryRef Leadership::last_answered() {

@@ -54,8 +54,8 @@ class Leadership final : public ResultWriter {
   void announce(std::string_view owner, Position position, const LogLag& lag,
                 std::uint64_t applied);
 
-  // relaxed: written under mutex_; read for display, and by tick() (see there).
-  [[nodiscard]] Role role() const noexcept { return role_view_.load(std::memory_order_relaxed); }
+  // relaxed: see role_.
+  [[nodiscard]] Role role() const noexcept { return role_.load(std::memory_order_relaxed); }
   [[nodiscard]] std::uint64_t epoch() const noexcept { return fence_.epoch(); }
   // Results a standby keeps for the primary to write (display only).
   [[nodiscard]] std::uint64_t kept() const noexcept {
@@ -80,11 +80,12 @@ class Leadership final : public ResultWriter {
   ResultWriter& results_;
   const std::atomic<bool>& stop_;
   std::mutex mutex_;
-  Role role_;                       // guarded by mutex_
   std::deque<Result> kept_;         // guarded by mutex_: a standby's unwritten results
   Position skip_through_;           // guarded by mutex_: written before this engine took over
   Clock::time_point next_attempt_;  // control thread only
-  std::atomic<Role> role_view_;
+  // Changed only under mutex_, so that a thread holding it sees a role that stays; read
+  // without it for display, and by tick() (see there).
+  std::atomic<Role> role_;
   std::atomic<std::uint64_t> kept_view_{0};
 };
 

@@ -100,6 +100,20 @@ TEST_F(RedisLeases, ResultsOfAnEpochThatIsOverAreRefusedAndNothingIsWritten) {
   EXPECT_EQ(results(), 3);
 }
 
+TEST_F(RedisLeases, AFencedBatchLongerThanOneScriptIsWrittenWholeAndInOrder) {
+  RedisLease lease(url, "a:1", milliseconds{10000});
+  Fence fence;
+  fence.set(*lease.try_acquire());
+  RedisResultWriter writer(url, {}, &fence);
+  std::vector<Result> batch;
+  for (std::uint64_t ms = 1; ms <= redis_pipeline_depth_max + 10; ++ms) {
+    batch.push_back(accepted_at(ms));
+  }
+  writer.write(batch);
+  EXPECT_EQ(results(), static_cast<long long>(batch.size()));
+  EXPECT_EQ(writer.last_answered().position, batch.back().position);
+}
+
 TEST_F(RedisLeases, SnapshotOfAnEpochThatIsOverIsRefusedAndNotIndexed) {
   RedisLease old_primary(url, "a:1", milliseconds{10000});
   RedisLease new_primary(url, "b:2", milliseconds{10000});

@@ -155,9 +155,11 @@ std::optional<LeaseHolder> RedisLease::holder() {
       .expires_in = std::chrono::milliseconds(integer_reply(*reply->element[1], lease_key_))};
 }
 
+// Announcing and publishing a digest set keys to values of their own: sent again after a
+// lost connection, like the reads, so that a blip of the server ends neither.
 void RedisLease::announce(std::string_view status) {
   const std::string ttl = std::to_string(3 * ttl_.count());
-  (void)connection_.command({"SET", engine_key_, status, "PX", ttl});
+  (void)connection_.idempotent_command({"SET", engine_key_, status, "PX", ttl});
 }
 
 // The statuses are found by SCAN over the keys beside the stream (on a cluster, the node of
@@ -191,10 +193,8 @@ std::vector<std::string> RedisLease::announcements() {
 
 void RedisLease::publish_digest(Position position, std::uint64_t digest) {
   const std::string key = fmt::format("{}:digest:{}", stream_, position.to_string());
-  connection_.append({"HSET", key, owner_, fmt::format("{:016x}", digest)});
-  connection_.append({"PEXPIRE", key, digest_keep_ms});
-  (void)connection_.reply();
-  (void)connection_.reply();
+  (void)connection_.idempotent_command({"HSET", key, owner_, fmt::format("{:016x}", digest)});
+  (void)connection_.idempotent_command({"PEXPIRE", key, digest_keep_ms});
 }
 
 std::vector<std::pair<std::string, std::uint64_t>> RedisLease::digests(Position position) {

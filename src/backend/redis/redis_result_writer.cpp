@@ -85,26 +85,33 @@ std::span<const std::string_view> RedisResultWriter::result_fields(
 void RedisResultWriter::write_once(std::span<const Result> results) {
   if (results.empty()) return;
   if (connection_.broken()) connection_.reconnect();
-  if (fence_ != nullptr) {
-    write_fenced(results);
-    return;
-  }
-  texts_.resize(result_texts);
-  std::array<std::string_view, result_fields_max> fields;
   for (std::size_t first = 0; first < results.size(); first += redis_pipeline_depth_max) {
     const std::size_t count = std::min(redis_pipeline_depth_max, results.size() - first);
-    for (const Result& result : results.subspan(first, count)) {
-      argv_.assign({"XADD", stream_, "*"});
-      const auto entry = result_fields(result, texts_, fields);
-      argv_.insert(argv_.end(), entry.begin(), entry.end());
-      connection_.append(argv_);
+    if (fence_ != nullptr) {
+      write_fenced(results.subspan(first, count));
+    } else {
+      write_pipelined(results.subspan(first, count));
     }
-    (void)read_xadd_replies(connection_, count);
   }
 }
 
-// One script run per batch: the server appends the batch only while the writer's epoch is
-// the stream's, and refuses all of it otherwise.
+// One XADD per result, pipelined: one round trip.
+void RedisResultWriter::write_pipelined(std::span<const Result> results) {
+  texts_.resize(result_texts);
+  std::array<std::string_view, result_fields_max> fields;
+  for (const Result& result : results) {
+    argv_.assign({"XADD", stream_, "*"});
+    const auto entry = result_fields(result, texts_, fields);
+    argv_.insert(argv_.end(), entry.begin(), entry.end());
+    connection_.append(argv_);
+  }
+  (void)read_xadd_replies(connection_, results.size());
+}
+
+// One script run per chunk: the server appends the chunk only while the writer's epoch is
+// the stream's, and refuses all of it otherwise. A chunk already appended when a later one
+// is refused stays: each holds whole results, in order, and the next primary resumes after
+// the newest.
 void RedisResultWriter::write_fenced(std::span<const Result> results) {
   const std::uint64_t epoch = fence_->epoch();
   if (epoch == 0) throw Fenced(fmt::format("{}: this engine holds no lease", stream_));

@@ -6,7 +6,8 @@
 //   pos <input entry id>  type <topup|add_item|order|malformed>  reason <name>  code <n>
 //   user <user id>  balance <after>  remain <after>
 //
-// Given a fence (lmx/core/lease.hpp), each batch is appended by one Lua script that first
+// Given a fence (lmx/core/lease.hpp), each batch (each redis_pipeline_depth_max results of
+// it) is appended by one Lua script that first
 // checks the writer's epoch against the stream's, and throws lmx::Fenced when it is over.
 //
 // A lost connection is reconnected and only the results missing from the stream are sent
@@ -56,6 +57,7 @@ class RedisResultWriter final : public ResultWriter {
       const Result& result, std::span<std::string> texts,
       std::array<std::string_view, result_fields_max>& fields);
   void write_once(std::span<const Result> results);
+  void write_pipelined(std::span<const Result> results);
   void write_fenced(std::span<const Result> results);
   void check_none_lost(Position written);
 
