@@ -4,7 +4,6 @@
 
 #include <fmt/core.h>
 #include <spdlog/spdlog.h>
-
 #include <unistd.h>
 
 #include <array>
@@ -169,6 +168,7 @@ Command add_run(CLI::App& app) {
       "run", "Run the engine: recover, replay the log after the newest snapshot, then follow it");
   add_log_option(*cmd, options->log);
   add_snapshot_dir_option(*cmd, options->log);
+  add_results_layout_option(*cmd, options->log);
   add_segment_size_option(*cmd, options->log, "results journal");
   cmd->add_option(
          "--snapshot-interval", options->snapshot_interval,

@@ -12,6 +12,8 @@ BackendOptions LogOptions::backend_options() const {
   options.format = format == "seed"   ? EntryFormat::seed
                    : format == "json" ? EntryFormat::json
                                       : EntryFormat::native;  // validated by the option's check
+  options.results_layout =
+      results_layout == "packed" ? ResultsLayout::packed : ResultsLayout::per_result;
   options.snapshot_dir = snapshot_dir;
   options.partition = partition;
   options.journal.segment_size_max = segment_size_max;
@@ -71,6 +73,16 @@ void add_format_option(CLI::App& cmd, LogOptions& options) {
                  "JSON line, as any Redis client can write it); the engine reads all three, "
                  "mixed in one stream. The file journal always stores native events")
       ->check(CLI::IsMember({"native", "seed", "json"}))
+      ->capture_default_str();
+}
+
+void add_results_layout_option(CLI::App& cmd, LogOptions& options) {
+  cmd.add_option("--results-layout", options.results_layout,
+                 "Redis backend: how results go to <stream>:results: per-result (one entry per "
+                 "input entry, fields pos, type, reason, ...) or packed (up to 256 consecutive "
+                 "results in one entry, as a JSON array: far less work for the server per "
+                 "result; docs/REDIS.md). lmx reads both, mixed in one stream")
+      ->check(CLI::IsMember({"per-result", "packed"}))
       ->capture_default_str();
 }
 

@@ -16,6 +16,7 @@ struct LogOptions {
   std::string url = "file:./data";
   std::string fsync = "always";
   std::string format = "native";
+  std::string results_layout = "per-result";
   std::string snapshot_dir;
   std::string partition;
   std::uint64_t segment_size_max = journal_segment_size_max;
@@ -37,6 +38,8 @@ void add_fsync_option(CLI::App& cmd, LogOptions& options);
 void add_segment_size_option(CLI::App& cmd, LogOptions& options, std::string_view journal);
 // --format native|seed|json (Redis entries).
 void add_format_option(CLI::App& cmd, LogOptions& options);
+// --results-layout per-result|packed (Redis results entries).
+void add_results_layout_option(CLI::App& cmd, LogOptions& options);
 
 // "30s", "500ms", "2m", "1h"; a bare number is seconds. Throws CLI::ValidationError.
 [[nodiscard]] std::chrono::milliseconds parse_duration(const std::string& text);

@@ -52,6 +52,11 @@ std::unique_ptr<Backend> open_backend(const std::string& url, const BackendOptio
           "partition its own directory, e.g. file:./data-{})",
           options.partition, options.partition));
     }
+    if (options.results_layout != ResultsLayout::per_result) {
+      throw std::invalid_argument(
+          "--results-layout packed needs a Redis log: the file backend's results journal "
+          "already stores results as compact binary records");
+    }
     return open_file_backend(url.substr(file_scheme.size()), options);
   }
   if (url.starts_with("redis://")) {

@@ -80,7 +80,7 @@ TEST_F(RedisLeases, ResultsOfAnEpochThatIsOverAreRefusedAndNothingIsWritten) {
   RedisLease new_primary(url, "b:2", milliseconds{10000});
   Fence old_fence;
   old_fence.set(*old_primary.try_acquire());
-  RedisResultWriter old_writer(url, {}, &old_fence);
+  RedisResultWriter old_writer(url, ResultsLayout::per_result, {}, &old_fence);
   old_writer.write(std::vector{accepted_at(1), accepted_at(2)});
   EXPECT_EQ(results(), 2);
   EXPECT_EQ(old_writer.last_answered().position, (Position{2, 0}));
@@ -90,28 +90,51 @@ TEST_F(RedisLeases, ResultsOfAnEpochThatIsOverAreRefusedAndNothingIsWritten) {
   new_fence.set(*new_primary.try_acquire());
   EXPECT_THROW(old_writer.write(std::vector{accepted_at(3)}), Fenced);
   EXPECT_EQ(results(), 2);
-  RedisResultWriter new_writer(url, {}, &new_fence);
+  RedisResultWriter new_writer(url, ResultsLayout::per_result, {}, &new_fence);
   new_writer.write(std::vector{accepted_at(3)});
   EXPECT_EQ(results(), 3);
 
   Fence none;  // a standby holds no epoch: refused without asking the server
-  RedisResultWriter standby_writer(url, {}, &none);
+  RedisResultWriter standby_writer(url, ResultsLayout::per_result, {}, &none);
   EXPECT_THROW(standby_writer.write(std::vector{accepted_at(4)}), Fenced);
   EXPECT_EQ(results(), 3);
+}
+
+// Results at 1 ms .. one script's worth and 10 more.
+std::vector<Result> longer_than_one_script() {
+  std::vector<Result> batch;
+  for (std::uint64_t ms = 1; ms <= redis_pipeline_depth_max + 10; ++ms) {
+    batch.push_back(accepted_at(ms));
+  }
+  return batch;
 }
 
 TEST_F(RedisLeases, AFencedBatchLongerThanOneScriptIsWrittenWholeAndInOrder) {
   RedisLease lease(url, "a:1", milliseconds{10000});
   Fence fence;
   fence.set(*lease.try_acquire());
-  RedisResultWriter writer(url, {}, &fence);
-  std::vector<Result> batch;
-  for (std::uint64_t ms = 1; ms <= redis_pipeline_depth_max + 10; ++ms) {
-    batch.push_back(accepted_at(ms));
-  }
+  RedisResultWriter writer(url, ResultsLayout::per_result, {}, &fence);
+  const std::vector<Result> batch = longer_than_one_script();
   writer.write(batch);
   EXPECT_EQ(results(), static_cast<long long>(batch.size()));
   EXPECT_EQ(writer.last_answered().position, batch.back().position);
+}
+
+TEST_F(RedisLeases, PackedResultsAreFencedAndReadBackWhole) {
+  RedisLease lease(url, "a:1", milliseconds{10000});
+  Fence fence;
+  fence.set(*lease.try_acquire());
+  RedisResultWriter writer(url, ResultsLayout::packed, {}, &fence);
+  const std::vector<Result> batch = longer_than_one_script();
+  writer.write(batch);
+  // 4096 results in 16 entries of 256, then 10 in one more.
+  EXPECT_EQ(results(), 17);
+  EXPECT_EQ(writer.last_answered().position, batch.back().position);
+  lease.release(fence.epoch());
+  RedisLease next(url, "b:2", milliseconds{10000});
+  ASSERT_TRUE(next.try_acquire());
+  EXPECT_THROW(writer.write(std::vector{accepted_at(5000)}), Fenced);
+  EXPECT_EQ(results(), 17);
 }
 
 TEST_F(RedisLeases, SnapshotOfAnEpochThatIsOverIsRefusedAndNotIndexed) {

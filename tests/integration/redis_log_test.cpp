@@ -9,6 +9,7 @@
 
 #include "backend/redis/redis_log_reader.hpp"
 #include "backend/redis/redis_log_writer.hpp"
+#include "backend/redis/redis_result_entry.hpp"
 #include "backend/redis/redis_result_reader.hpp"
 #include "backend/redis/redis_result_writer.hpp"
 #include "canonical_export.hpp"
@@ -310,6 +311,32 @@ TEST_F(RedisLog, ResultsArePublishedReadablyAndTheLastIsFound) {
                                              "balance", "500", "remain", "0"}));
 }
 
+// Packed: 600 results are 3 entries (256 + 256 + 88); a per-result entry after them (an
+// engine restarted with the other layout) is read in the same stream.
+TEST_F(RedisLog, PackedResultsAreFewEntriesAndReadBackInOrder) {
+  RedisResultReader reader(url);
+  RedisResultWriter packed(url, ResultsLayout::packed);
+  std::vector<Result> written;
+  for (std::uint64_t i = 1; i <= 600; ++i) {
+    written.push_back(Result{Position{1700, i}, EventType::topup, Reason::accepted,
+                             static_cast<std::int64_t>(i), 10, 0});
+  }
+  packed.write(written);
+  EXPECT_EQ(admin->command({"XLEN", packed.stream()})->integer, 3);
+  EXPECT_EQ(packed.last_answered().position, (Position{1700, 600}));
+  const Result next{Position{1701, 0}, EventType::order, Reason::out_of_stock, 3, 0, 0};
+  RedisResultWriter(url).write(std::span(&next, 1));
+  written.push_back(next);
+  std::vector<Result> read;
+  while (read.size() < written.size() && reader.fetch(read, 2s) > 0) {
+  }
+  EXPECT_EQ(read, written);
+  const RedisReply newest = admin->command({"XREVRANGE", packed.stream(), "+", "-", "COUNT", "2"});
+  ASSERT_EQ(newest->elements, 2u);
+  EXPECT_EQ(answered_position(*newest->element[1]), (Position{1700, 600}));  // packed: `last`
+  EXPECT_EQ(answered_position(*newest->element[0]), (Position{1701, 0}));    // per result: `pos`
+}
+
 TEST_F(RedisLog, WriterGivesEachEventsPosition) {
   RedisLogWriter writer(url, EntryFormat::native);
   const auto events = numbered_topups(5);
@@ -338,24 +365,6 @@ TEST_F(RedisLog, ResultReaderReadsWhatTheWriterPublishedAfterItOpened) {
   }
   EXPECT_EQ(read, (std::vector<Result>{added, duplicate}));
   EXPECT_EQ(reader.fetch(read, 0ms), 0u);
-}
-
-TEST(RedisResultFields, MissingOrUnreadableFieldsAreNamed) {
-  const std::vector<EntryField> good = {{"pos", "5-1"}, {"type", "topup"}, {"reason", "accepted"},
-                                        {"user", "7"},  {"balance", "9"},  {"remain", "0"}};
-  const Decoded<Result> decoded = decode_result_fields(good);
-  ASSERT_TRUE(decoded);
-  EXPECT_EQ(decoded->position, (Position{5, 1}));
-  EXPECT_EQ(decoded->balance, 9);
-  std::vector<EntryField> fields = good;
-  fields[4].value = "9x";
-  EXPECT_EQ(decode_result_fields(fields).error(), std::string_view("bad balance"));
-  fields = good;
-  fields[2].value = "duplicate";  // a duplicate must name its original
-  EXPECT_EQ(decode_result_fields(fields).error(), std::string_view("a field is missing"));
-  fields = good;
-  fields[0].value = "5";
-  EXPECT_EQ(decode_result_fields(fields).error(), std::string_view("pos is not an entry id"));
 }
 
 }  // namespace

@@ -31,9 +31,14 @@ struct JournalWriterOptions {
 // How a Redis entry carries its event (backend/redis/redis_entry.hpp has the layouts).
 enum class EntryFormat : std::uint8_t { native, seed, json };
 
+// How results are laid out in <stream>:results (backend/redis/redis_result_entry.hpp):
+// one entry per result, or up to 256 consecutive results in one entry.
+enum class ResultsLayout : std::uint8_t { per_result, packed };
+
 struct BackendOptions {
   JournalWriterOptions journal;              // file backend: fsync policy of the events journal
   EntryFormat format = EntryFormat::native;  // Redis: how produced entries are written
+  ResultsLayout results_layout = ResultsLayout::per_result;  // Redis: how results are written
   std::string snapshot_dir;  // Redis: keep snapshots in this directory instead of Redis keys
   // Redis: how long the engine rides out an unreachable server (zero: until it answers).
   std::chrono::milliseconds redis_outage_max{0};

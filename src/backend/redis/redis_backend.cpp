@@ -74,7 +74,7 @@ class RedisBackend final : public Backend {
     return std::make_unique<RedisLogWriter>(url_, options_.format, std::move(retry));
   }
   std::unique_ptr<ResultWriter> open_result_writer() override {
-    return std::make_unique<RedisResultWriter>(url_, retry_);
+    return std::make_unique<RedisResultWriter>(url_, options_.results_layout, retry_);
   }
   std::unique_ptr<ResultReader> open_result_reader() override {
     return std::make_unique<RedisResultReader>(url_, retry_);
@@ -90,7 +90,7 @@ class RedisBackend final : public Backend {
     return std::make_unique<RedisLease>(url_, owner, ttl, retry_);
   }
   std::unique_ptr<ResultWriter> open_fenced_result_writer(const Fence& fence) override {
-    return std::make_unique<RedisResultWriter>(url_, retry_, &fence);
+    return std::make_unique<RedisResultWriter>(url_, options_.results_layout, retry_, &fence);
   }
   // A snapshot directory is the engine's own (--snapshot-dir): nothing to fence there.
   std::unique_ptr<SnapshotStore> open_fenced_snapshot_store(const Fence& fence) override {

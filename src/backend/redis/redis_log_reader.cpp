@@ -210,17 +210,6 @@ void xread_entry_fields(const redisReply& entry, std::vector<EntryField>& fields
   }
 }
 
-std::optional<Position> answered_position(const redisReply& entry) {
-  const redisReply& fields = *entry.element[1];
-  for (std::size_t i = 0; i + 1 < fields.elements; i += 2) {
-    if (reply_text(*fields.element[i]) == "pos") {
-      const Decoded<Position> position = parse_redis_id(reply_text(*fields.element[i + 1]));
-      return position ? std::optional<Position>(*position) : std::nullopt;
-    }
-  }
-  return std::nullopt;
-}
-
 Position stream_end(RedisConnection& connection, std::string_view stream) {
   const RedisReply reply = newest_entry(connection, stream);
   if (reply->elements == 0) return Position{};

@@ -109,10 +109,6 @@ class RedisLogReader final : public LogReader {
 [[nodiscard]] Position xread_entry_id(const redisReply& entry) noexcept;
 void xread_entry_fields(const redisReply& entry, std::vector<EntryField>& fields);
 
-// The `pos` of a results stream entry [id, [field, value, ...]]; nullopt when it has none
-// that parses (an entry another client wrote).
-[[nodiscard]] std::optional<Position> answered_position(const redisReply& entry);
-
 // Parses a Redis entry id; refused unless it is "ms-seq".
 [[nodiscard]] Decoded<Position> parse_redis_id(std::string_view text) noexcept;
 

@@ -29,9 +29,4 @@ class RedisResultReader final : public ResultReader {
   std::vector<EntryField> fields_;  // of the entry being decoded
 };
 
-// A result from the fields of one `<stream>:results` entry: pos, type, reason, user,
-// balance, remain, and for a duplicate original_pos and original_reason. Fields it does
-// not know (code) are left alone; a missing or unreadable one fails, naming it.
-[[nodiscard]] Decoded<Result> decode_result_fields(std::span<const EntryField> fields);
-
 }  // namespace lmx

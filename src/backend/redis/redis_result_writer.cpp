@@ -12,12 +12,14 @@
 #include "backend/redis/redis_lease.hpp"
 #include "backend/redis/redis_log_reader.hpp"
 #include "backend/redis/redis_log_writer.hpp"
+#include "backend/redis/redis_result_entry.hpp"
 
 namespace lmx {
 
-RedisResultWriter::RedisResultWriter(const RedisUrl& url, RedisRetryPolicy retry,
-                                     const Fence* fence)
+RedisResultWriter::RedisResultWriter(const RedisUrl& url, ResultsLayout layout,
+                                     RedisRetryPolicy retry, const Fence* fence)
     : connection_(url, std::move(retry)),
+      layout_(layout),
       stream_(url.stream + ":results"),
       epoch_key_(epoch_key(url.stream)),
       fence_(fence),
@@ -60,72 +62,69 @@ void RedisResultWriter::check_none_lost(Position written) {
       written_last_.to_string()));
 }
 
-// The XADD fields of `result`, its numbers kept in `texts` (6 strings).
-std::span<const std::string_view> RedisResultWriter::result_fields(
-    const Result& result, std::span<std::string> texts,
-    std::array<std::string_view, result_fields_max>& fields) {
-  assert(!result.position.is_zero());
-  texts[0] = redis_id(result.position);
-  texts[1] = std::to_string(static_cast<unsigned>(result.reason));
-  texts[2] = std::to_string(result.user_id);
-  texts[3] = std::to_string(result.balance);
-  texts[4] = std::to_string(result.remain);
-  // A duplicate also tells the first outcome of its command id.
-  const bool duplicate = result.reason == Reason::duplicate;
-  if (duplicate) texts[5] = redis_id(result.original_position);
-  fields = {"pos", texts[0], "type", event_type_name(result.type), "reason",
-            reason_name(result.reason), "code", texts[1], "user", texts[2], "balance", texts[3],
-            "remain", texts[4],
-            // duplicates only:
-            "original_pos", texts[5], "original_reason", reason_name(result.original_reason)};
-  return std::span<const std::string_view>(fields).first(duplicate ? fields.size()
-                                                                   : fields.size() - 4);
-}
-
 void RedisResultWriter::write_once(std::span<const Result> results) {
   if (results.empty()) return;
   if (connection_.broken()) connection_.reconnect();
   for (std::size_t first = 0; first < results.size(); first += redis_pipeline_depth_max) {
-    const std::size_t count = std::min(redis_pipeline_depth_max, results.size() - first);
+    encode_entries(
+        results.subspan(first, std::min(redis_pipeline_depth_max, results.size() - first)));
     if (fence_ != nullptr) {
-      write_fenced(results.subspan(first, count));
+      write_fenced();
     } else {
-      write_pipelined(results.subspan(first, count));
+      write_pipelined();
     }
   }
 }
 
-// One XADD per result, pipelined: one round trip.
-void RedisResultWriter::write_pipelined(std::span<const Result> results) {
-  texts_.resize(result_texts);
-  std::array<std::string_view, result_fields_max> fields;
-  for (const Result& result : results) {
-    argv_.assign({"XADD", stream_, "*"});
-    const auto entry = result_fields(result, texts_, fields);
-    argv_.insert(argv_.end(), entry.begin(), entry.end());
-    connection_.append(argv_);
+// The entries holding `results`, in the writer's layout: entry i's fields are
+// fields_[bounds_[i], bounds_[i + 1]).
+void RedisResultWriter::encode_entries(std::span<const Result> results) {
+  texts_.clear();
+  fields_.clear();
+  bounds_.assign(1, 0);
+  if (layout_ == ResultsLayout::packed) {
+    for (std::size_t first = 0; first < results.size(); first += packed_results_max) {
+      append_packed_fields(
+          results.subspan(first, std::min(packed_results_max, results.size() - first)), texts_,
+          fields_);
+      bounds_.push_back(fields_.size());
+    }
+  } else {
+    for (const Result& result : results) {
+      append_result_fields(result, texts_, fields_);
+      bounds_.push_back(fields_.size());
+    }
   }
-  (void)read_xadd_replies(connection_, results.size());
 }
 
-// One script run per chunk: the server appends the chunk only while the writer's epoch is
-// the stream's, and refuses all of it otherwise. A chunk already appended when a later one
-// is refused stays: each holds whole results, in order, and the next primary resumes after
-// the newest.
-void RedisResultWriter::write_fenced(std::span<const Result> results) {
+std::span<const std::string_view> RedisResultWriter::entry_fields(std::size_t entry) const {
+  return std::span(fields_).subspan(bounds_[entry], bounds_[entry + 1] - bounds_[entry]);
+}
+
+// One XADD per entry, pipelined: one round trip.
+void RedisResultWriter::write_pipelined() {
+  const std::size_t entries = bounds_.size() - 1;
+  for (std::size_t i = 0; i < entries; ++i) {
+    argv_.assign({"XADD", stream_, "*"});
+    const auto fields = entry_fields(i);
+    argv_.insert(argv_.end(), fields.begin(), fields.end());
+    connection_.append(argv_);
+  }
+  (void)read_xadd_replies(connection_, entries);
+}
+
+// One script run per chunk: the server appends the chunk's entries only while the writer's
+// epoch is the stream's, and refuses all of them otherwise. A chunk already appended when a
+// later one is refused stays: each holds whole results, in order, and the next primary
+// resumes after the newest.
+void RedisResultWriter::write_fenced() {
   const std::uint64_t epoch = fence_->epoch();
   if (epoch == 0) throw Fenced(fmt::format("{}: this engine holds no lease", stream_));
-  texts_.resize(1 + results.size() * (result_texts + 1));
-  texts_[0] = std::to_string(epoch);
-  argv_.assign({texts_[0]});
-  std::array<std::string_view, result_fields_max> fields;
-  for (std::size_t i = 0; i < results.size(); ++i) {
-    const std::span<std::string> texts =
-        std::span(texts_).subspan(1 + i * (result_texts + 1), result_texts + 1);
-    const auto entry = result_fields(results[i], texts.first(result_texts), fields);
-    texts.back() = std::to_string(entry.size());
-    argv_.push_back(texts.back());
-    argv_.insert(argv_.end(), entry.begin(), entry.end());
+  argv_.assign({texts_.emplace_back(std::to_string(epoch))});
+  for (std::size_t i = 0; i < bounds_.size() - 1; ++i) {
+    const auto fields = entry_fields(i);
+    argv_.push_back(texts_.emplace_back(std::to_string(fields.size())));
+    argv_.insert(argv_.end(), fields.begin(), fields.end());
   }
   const std::array<std::string_view, 2> keys{epoch_key_, stream_};
   const RedisReply reply = script_.run(connection_, keys, argv_);

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "backend/redis/redis_log_reader.hpp"
+#include "backend/redis/redis_result_entry.hpp"
 #include "lmx/constants.hpp"
 
 namespace lmx {
@@ -88,7 +89,8 @@ TrimmedLog RedisLogTrimmer::trim_below(const std::string& stream, Position min_i
   return trimmed;
 }
 
-// The id of the oldest result to keep: the first whose `pos` is at or after `keep_from`,
+// The id of the oldest results entry to keep: the first whose `pos` (a packed entry's `last`)
+// is at or after `keep_from`,
 // or one without a `pos` (what it answers is unknown, so it stays), or else the newest.
 // Nullopt when the results stream is empty.
 std::optional<Position> RedisLogTrimmer::first_result_kept(Position keep_from) {

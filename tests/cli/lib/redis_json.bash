@@ -11,11 +11,12 @@ fi
 doc="$(dirname "${BASH_SOURCE[0]}")/../../../docs/REDIS.md"
 tmp=$(mktemp -d)
 stream="lmx-cli-$$-$RANDOM"
+stream_base=$stream  # a script may use more streams, named after it: all are removed
 url="$LMX_TEST_REDIS_URL?stream=$stream"
 engine_pid=""
 cleanup() {
   if [[ -n "$engine_pid" ]]; then kill -9 "$engine_pid" 2>/dev/null || true; fi
-  command redis-cli -u "$LMX_TEST_REDIS_URL" --scan --pattern "$stream*" |
+  command redis-cli -u "$LMX_TEST_REDIS_URL" --scan --pattern "$stream_base*" |
     xargs -r redis-cli -u "$LMX_TEST_REDIS_URL" DEL >/dev/null || true
   rm -rf "$tmp"
 }
@@ -30,10 +31,11 @@ doc_blocks() {
                               inside == 1'
 }
 
-# The engine, following the stream from its first entry; returns once it has recovered.
+# start_engine [OPTION...]: the engine, following the stream from its first entry, given
+# these options of lmx run too; returns once it has recovered.
 # shellcheck disable=SC2154 # $lmx, the binary under test, is set by the sourcing script
 start_engine() {
-  "$lmx" run --log "$url" --status-interval 1s > "$tmp/engine.out" 2> "$tmp/engine.log" &
+  "$lmx" run --log "$url" --status-interval 1s "$@" > "$tmp/engine.out" 2> "$tmp/engine.log" &
   engine_pid=$!
   for _ in $(seq 200); do grep -q "recovered" "$tmp/engine.log" && return; sleep 0.05; done
   fail "the engine did not start"
