@@ -1,5 +1,6 @@
 #include "pipeline/logic_stage.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <utility>
 
@@ -36,7 +37,7 @@ void LogicStage::on_event(Event& event, std::int64_t sequence, bool end_of_batch
   }
   prefetch_ahead(state_, sequence, batch_last_,
                  [this](std::int64_t k) -> const Event& { return input_[k]; });
-  const std::int64_t slot = claim_or_abort(output_, 1, abort_);
+  const std::int64_t slot = next_output_slot(batch_last_ - sequence + 1);
   Output& output = output_[slot];
   output.kind = Output::Kind::result;
   output.result = apply(state_, event);
@@ -45,9 +46,11 @@ void LogicStage::on_event(Event& event, std::int64_t sequence, bool end_of_batch
   ++applied_count_;
   if (pending_first_ < 0) pending_first_ = slot;
   pending_last_ = slot;
-  if (end_of_batch || slot - pending_first_ + 1 >= std::int64_t{result_publish_batch_max}) {
+  if (end_of_batch || slot == claimed_last_) {
     publish_results(slot);
     if (end_of_batch) {
+      // The batch's events took every slot claimed for them: none is left unpublished.
+      LMX_ASSERT(next_slot_ > claimed_last_);
       if (observer_ != nullptr) {
         observer_->on_batch(static_cast<std::size_t>(sequence - batch_first_ + 1),
                             std::chrono::steady_clock::now() - batch_started_);
@@ -57,6 +60,19 @@ void LogicStage::on_event(Event& event, std::int64_t sequence, bool end_of_batch
       if (observer_ != nullptr) observer_->on_state(state_, position_);
     }
   }
+}
+
+// Output slots are claimed for the rest of the batch at once (at most
+// result_publish_batch_max), not one per event; a checkpoint takes the next claimed slot,
+// so that the slots are published in the order they were claimed.
+std::int64_t LogicStage::next_output_slot(std::int64_t wanted) {
+  if (next_slot_ > claimed_last_) {
+    const std::int64_t count =
+        std::clamp(wanted, std::int64_t{1}, std::int64_t{result_publish_batch_max});
+    claimed_last_ = claim_or_abort(output_, count, abort_);
+    next_slot_ = claimed_last_ - count + 1;
+  }
+  return next_slot_++;
 }
 
 std::unique_ptr<Snapshot> LogicStage::copy_state() {
@@ -89,7 +105,7 @@ void LogicStage::take_snapshot(bool requested) {
     snapshotter_.release_request();
     return;
   }
-  publish_checkpoint(output_, copy_state(), abort_);
+  put_checkpoint(output_, next_output_slot(1), copy_state());
 }
 
 // Mid-batch: the results so far go out first, so that the snapshot follows the last one it
@@ -101,7 +117,10 @@ void LogicStage::checkpoint_at_boundary() {
 
 void publish_checkpoint(OutputRing& output, std::unique_ptr<Snapshot> snapshot,
                         const std::atomic<bool>& abort) {
-  const std::int64_t slot = claim_or_abort(output, 1, abort);
+  put_checkpoint(output, claim_or_abort(output, 1, abort), std::move(snapshot));
+}
+
+void put_checkpoint(OutputRing& output, std::int64_t slot, std::unique_ptr<Snapshot> snapshot) {
   Output& checkpoint = output[slot];
   LMX_ASSERT(checkpoint.snapshot == nullptr);  // the result stage took the last one
   checkpoint.kind = Output::Kind::checkpoint;

@@ -82,6 +82,7 @@ class LogicStage {
   [[nodiscard]] std::unique_ptr<Snapshot> copy_state();
 
  private:
+  [[nodiscard]] std::int64_t next_output_slot(std::int64_t wanted);
   void publish_results(std::int64_t last);
   void take_snapshot_if_requested();
   void checkpoint_at_boundary();
@@ -99,10 +100,12 @@ class LogicStage {
   OutputRing& output_;
   Snapshotter& snapshotter_;
   const std::atomic<bool>& abort_;
-  EngineObserver* const observer_;   // null: none
+  EngineObserver* const observer_;         // null: none
   const std::uint64_t checkpoint_period_;  // zero: snapshots only when requested
-  std::int64_t pending_first_ = -1;  // first output slot claimed and not yet published
-  std::int64_t pending_last_ = -1;   // last output slot claimed
+  std::int64_t next_slot_ = 0;             // output slots claimed and not yet taken: next_slot_ ..
+  std::int64_t claimed_last_ = -1;         // .. claimed_last_
+  std::int64_t pending_first_ = -1;        // first output slot taken and not yet published
+  std::int64_t pending_last_ = -1;         // last output slot taken
   std::uint64_t applied_count_ = 0;
   std::array<std::uint64_t, reason_count> reasons_{};
   Progress progress_;
@@ -113,5 +116,7 @@ class LogicStage {
 // logic stage, or the control thread once the logic stage has stopped.
 void publish_checkpoint(OutputRing& output, std::unique_ptr<Snapshot> snapshot,
                         const std::atomic<bool>& abort);
+// The same in `slot`, already claimed by the caller.
+void put_checkpoint(OutputRing& output, std::int64_t slot, std::unique_ptr<Snapshot> snapshot);
 
 }  // namespace lmx
