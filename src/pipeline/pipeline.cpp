@@ -39,9 +39,11 @@ Pipeline::~Pipeline() {
 
 void Pipeline::start() {
   LMX_ASSERT(!reader_thread_);
-  result_thread_.emplace("result writer", [&processor = result_processor()] { processor.run(); });
-  logic_thread_.emplace("business logic", [&processor = logic_processor()] { processor.run(); });
-  reader_thread_.emplace("log reader", [this] { reader_.run(); });
+  result_thread_.emplace("result writer", "lmx-results",
+                         [&processor = result_processor()] { processor.run(); });
+  logic_thread_.emplace("business logic", "lmx-logic",
+                        [&processor = logic_processor()] { processor.run(); });
+  reader_thread_.emplace("log reader", "lmx-reader", [this] { reader_.run(); });
 }
 
 Pipeline::RingOccupancy Pipeline::ring_occupancy() {

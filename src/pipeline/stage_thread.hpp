@@ -1,8 +1,10 @@
 #pragma once
 // Runs one pipeline stage on a thread of its own; an exception it throws is kept for the
-// control thread, which rethrows it, named, after joining.
+// control thread, which rethrows it, named, after joining. The thread carries a short name
+// of its own, which `top -H`, `ps -L` and perf show.
 
 #include <fmt/format.h>
+#include <pthread.h>
 
 #include <atomic>
 #include <exception>
@@ -18,9 +20,11 @@ namespace lmx {
 
 class StageThread {
  public:
+  // `thread_name`: at most 15 characters (the kernel's limit).
   template <class Body>
-  StageThread(const char* name, Body body)
-      : name_(name), thread_([this, body = std::move(body)]() mutable {
+  StageThread(const char* name, const char* thread_name, Body body)
+      : name_(name), thread_([this, thread_name, body = std::move(body)]() mutable {
+          pthread_setname_np(pthread_self(), thread_name);  // a name only: failure is harmless
           try {
             body();
           } catch (const PipelineAborted&) {
