@@ -53,14 +53,18 @@ TEST(RedisResultEntry, APackedEntryHoldsItsResultsInOrder) {
   std::vector<std::string_view> argv;
   append_packed_fields(results, texts, argv);
   const std::vector<EntryField> fields = pairs(argv);
-  ASSERT_EQ(fields.size(), 5u);
+  ASSERT_EQ(fields.size(), 6u);
   EXPECT_EQ(fields[0].value, "1"sv);
   EXPECT_EQ(fields[1].value, "5"sv);
   EXPECT_EQ(fields[2].value, "1700-1"sv);
   EXPECT_EQ(fields[3].value, "1703-0"sv);
-  EXPECT_TRUE(fields[4].value.starts_with(
-      R"([{"pos":"1700-1","type":"topup","reason":"accepted","code":0,"user":7,"balance":500,)"
-      R"("remain":0},)"));
+  EXPECT_EQ(fields[4].value,
+            "pos,type,reason,code,user,balance,remain,original_pos,original_reason"sv);
+  EXPECT_EQ(fields[5].value,
+            R"([["1700-1","topup","accepted",0,7,500,0],["1700-2","add_item","accepted",0,0,0,12],)"
+            R"(["1701-0","order","insufficient_balance",13,7,0,0],)"
+            R"(["1702-5","topup","duplicate",15,7,0,0,"1700-1","accepted"],)"
+            R"(["1703-0","malformed","malformed",1,0,0,0]])"sv);
   std::vector<Result> read{results[0]};  // appended after what the caller holds
   ASSERT_TRUE(decode_result_entry(fields, read));
   ASSERT_EQ(read.size(), 6u);
@@ -93,33 +97,39 @@ TEST(RedisResultEntry, APackedEntryThatDisagreesWithItselfIsRefused) {
                "packed results: first or last is not the results' own");
   EXPECT_STREQ(packed_error("last", "9999-0"),
                "packed results: first or last is not the results' own");
-  EXPECT_STREQ(packed_error("results", "[1,2,3,4,5]"), "results holds a non-object");
+  EXPECT_STREQ(packed_error("results", "[1,2,3,4,5]"),
+               "packed results: a row is not an array of 7 or 9 values");
+  EXPECT_STREQ(packed_error("fields", "pos,reason,type,code,user,balance,remain"),
+               "packed results: fields does not name v 1's values");
   EXPECT_STREQ(packed_error("count", "1"),
                "packed results: results is not a JSON array of count results");
 }
 
 TEST(RedisResultEntry, PackedResultsAreCheckedOneByOne) {
-  const auto one = [](std::string_view object) {
-    const std::string array = "[" + std::string(object) + "]";
+  const auto one = [](std::string_view row) {
+    const std::string array = "[" + std::string(row) + "]";
     const std::vector<EntryField> fields = {
-        {"v", "1"}, {"count", "1"}, {"first", "5-1"}, {"last", "5-1"}, {"results", array}};
+        {"v", "1"},
+        {"count", "1"},
+        {"first", "5-1"},
+        {"last", "5-1"},
+        {"fields", "pos,type,reason,code,user,balance,remain,original_pos,original_reason"},
+        {"results", array}};
     std::vector<Result> read;
     return decode_result_entry(fields, read).error();
   };
-  EXPECT_EQ(one(R"({"pos":"5-1","type":"topup","reason":"accepted","user":7,"balance":9,)"
-                R"("remain":0})"),
-            nullptr);
-  EXPECT_STREQ(one(R"({"pos":"5-1","type":"topup","reason":"accepted","user":7,"balance":9})"),
-               "a field is missing");
-  EXPECT_STREQ(one(R"({"pos":"5-1","type":"topup","reason":"accepted","user":7,"balance":1.5,)"
-                   R"("remain":0})"),
-               "a result field has the wrong JSON type");
-  EXPECT_STREQ(one(R"({"pos":5,"type":"topup","reason":"accepted","user":7,"balance":9,)"
-                   R"("remain":0})"),
-               "a result field has the wrong JSON type");
-  EXPECT_STREQ(one(R"({"pos":"5-1","type":"topup","reason":"maybe","user":7,"balance":9,)"
-                   R"("remain":0})"),
-               "unknown reason");
+  EXPECT_EQ(one(R"(["5-1","topup","accepted",0,7,9,0])"), nullptr);
+  EXPECT_STREQ(one(R"(["5-1","topup","accepted",0,7,9])"),
+               "packed results: a row is not an array of 7 or 9 values");
+  EXPECT_STREQ(one(R"(["5-1","topup","accepted",0,7,1.5,0])"),
+               "packed results: a value has the wrong JSON type");
+  EXPECT_STREQ(one(R"([5,"topup","accepted",0,7,9,0])"),
+               "packed results: a value has the wrong JSON type");
+  EXPECT_STREQ(one(R"(["5-1","topup","accepted",0,"7",9,0])"),
+               "packed results: a value has the wrong JSON type");
+  EXPECT_STREQ(one(R"(["5-1","topup","maybe",0,7,9,0])"), "unknown reason");
+  EXPECT_STREQ(one(R"(["5-1","topup","duplicate",15,7,9,0,"5-0","maybe"])"),
+               "unknown original_reason");
 }
 
 TEST(RedisResultEntry, PackedPositionsMustGrow) {

@@ -1,10 +1,9 @@
 #include "backend/redis/redis_result_entry.hpp"
 
-#include <fmt/format.h>
-
 #include <array>
-#include <iterator>
+#include <charconv>
 #include <nlohmann/json.hpp>
+#include <type_traits>
 
 #include "backend/redis/redis_connection.hpp"
 #include "backend/redis/redis_log_reader.hpp"
@@ -15,27 +14,64 @@ namespace {
 
 // A result entry's fields at most: a duplicate's.
 constexpr std::size_t result_fields_max = 9;
+// The names of a packed row's values, in order (the first 7, or all 9 for a duplicate).
+constexpr std::array<std::string_view, result_fields_max> packed_result_names = {
+    "pos",     "type",   "reason",       "code",           "user",
+    "balance", "remain", "original_pos", "original_reason"};
 
-// The fields of `result`'s entry, as name/value views; numbers written as text go to `texts`
-// (a deque: appending moves no text). Duplicates have two more fields.
-std::span<const EntryField> result_values(const Result& result, std::deque<std::string>& texts,
-                                          std::array<EntryField, result_fields_max>& fields) {
+// Calls field(name, value) for each field of `result`'s entry, in order. A value is a
+// Position (an entry id), a std::string_view (a type or reason name) or a std::int64_t.
+template <class Field>
+void visit_result_fields(const Result& result, Field&& field) {
   assert_well_formed(result);
   LMX_ASSERT(!result.position.is_zero());
-  const auto text = [&](std::string value) -> std::string_view {
-    return texts.emplace_back(std::move(value));
-  };
-  fields = {EntryField{"pos", text(redis_id(result.position))},
-            {"type", event_type_name(result.type)},
-            {"reason", reason_name(result.reason)},
-            {"code", text(std::to_string(static_cast<unsigned>(result.reason)))},
-            {"user", text(std::to_string(result.user_id))},
-            {"balance", text(std::to_string(result.balance))},
-            {"remain", text(std::to_string(result.remain))}};
-  if (result.reason != Reason::duplicate) return std::span(fields).first(7);
-  fields[7] = {"original_pos", text(redis_id(result.original_position))};
-  fields[8] = {"original_reason", reason_name(result.original_reason)};
-  return fields;
+  field("pos", result.position);
+  field("type", event_type_name(result.type));
+  field("reason", reason_name(result.reason));
+  field("code", std::int64_t{static_cast<std::uint8_t>(result.reason)});
+  field("user", result.user_id);
+  field("balance", result.balance);
+  field("remain", result.remain);
+  if (result.reason != Reason::duplicate) return;
+  field("original_pos", result.original_position);
+  field("original_reason", reason_name(result.original_reason));
+}
+
+void append_number(std::string& out, std::uint64_t value) {
+  std::array<char, 24> digits;
+  const auto end = std::to_chars(digits.data(), digits.data() + digits.size(), value).ptr;
+  out.append(digits.data(), end);
+}
+
+void append_number(std::string& out, std::int64_t value) {
+  std::array<char, 24> digits;
+  const auto end = std::to_chars(digits.data(), digits.data() + digits.size(), value).ptr;
+  out.append(digits.data(), end);
+}
+
+// One result as a row of a packed entry: the per-result fields' values, in their order,
+// numbers as JSON numbers. Entry ids and type and reason names need no JSON escaping.
+void append_json_result(const Result& result, std::string& json) {
+  char separator = '[';
+  visit_result_fields(result, [&](std::string_view /*name*/, const auto& value) {
+    json.push_back(separator);
+    separator = ',';
+    using Value = std::decay_t<decltype(value)>;
+    if constexpr (std::is_same_v<Value, Position>) {
+      json.push_back('"');
+      append_number(json, value.major);
+      json.push_back('-');
+      append_number(json, value.minor);
+      json.push_back('"');
+    } else if constexpr (std::is_same_v<Value, std::int64_t>) {
+      append_number(json, value);
+    } else {
+      json.push_back('"');
+      json.append(value);
+      json.push_back('"');
+    }
+  });
+  json.push_back(']');
 }
 
 // Whether a per-result field's value is written as a JSON number (else a string).
@@ -96,24 +132,24 @@ Decoded<Result> decode_result_fields(std::span<const EntryField> fields) {
 }
 
 // One object of a packed entry's array, through the same field rules as an entry.
-Decoded<Result> decode_packed_result(const nlohmann::json& object) {
-  if (!object.is_object()) return Decoded<Result>::failure("results holds a non-object");
+// One row of a packed entry, its values named by packed_result_fields in order, through
+// the same field rules as a per-result entry.
+Decoded<Result> decode_packed_result(const nlohmann::json& row) {
+  if (!row.is_array() || (row.size() != 7 && row.size() != result_fields_max)) {
+    return Decoded<Result>::failure("packed results: a row is not an array of 7 or 9 values");
+  }
   std::array<std::string, result_fields_max> texts;
   std::array<EntryField, result_fields_max> fields;
-  std::size_t count = 0;
-  for (const auto& [name, value] : object.items()) {
-    if (count == result_fields_max) return Decoded<Result>::failure("a result has extra fields");
-    if (value.is_string()) {
-      texts[count] = value.get_ref<const std::string&>();
-    } else if (value.is_number_integer() && numeric_field(name)) {
-      texts[count] = value.dump();
-    } else {
-      return Decoded<Result>::failure("a result field has the wrong JSON type");
+  for (std::size_t i = 0; i < row.size(); ++i) {
+    const std::string_view name = packed_result_names[i];
+    const nlohmann::json& value = row[i];
+    if (numeric_field(name) ? !value.is_number_integer() : !value.is_string()) {
+      return Decoded<Result>::failure("packed results: a value has the wrong JSON type");
     }
-    fields[count] = {name, texts[count]};
-    ++count;
+    texts[i] = value.is_string() ? value.get<std::string>() : value.dump();
+    fields[i] = {name, texts[i]};
   }
-  return decode_result_fields(std::span(fields).first(count));
+  return decode_result_fields(std::span(fields).first(row.size()));
 }
 
 // The value of the field `name`; nullopt when the entry has none.
@@ -139,6 +175,9 @@ Decoded<> decode_packed_entry(std::span<const EntryField> fields, std::vector<Re
   }
   if (!first_text || !last_text || !results_text) {
     return Decoded<>::failure("packed results: first, last or results is missing");
+  }
+  if (field_value(fields, "fields") != packed_results_fields) {
+    return Decoded<>::failure("packed results: fields does not name v 1's values");
   }
   const nlohmann::json array = nlohmann::json::parse(*results_text, nullptr, false);
   if (!array.is_array() || array.size() != count) {
@@ -166,10 +205,17 @@ Decoded<> decode_packed_entry(std::span<const EntryField> fields, std::vector<Re
 
 void append_result_fields(const Result& result, std::deque<std::string>& texts,
                           std::vector<std::string_view>& argv) {
-  std::array<EntryField, result_fields_max> fields;
-  for (const EntryField& field : result_values(result, texts, fields)) {
-    argv.insert(argv.end(), {field.name, field.value});
-  }
+  visit_result_fields(result, [&](std::string_view name, const auto& value) {
+    argv.push_back(name);
+    using Value = std::decay_t<decltype(value)>;
+    if constexpr (std::is_same_v<Value, Position>) {
+      argv.push_back(texts.emplace_back(redis_id(value)));
+    } else if constexpr (std::is_same_v<Value, std::int64_t>) {
+      argv.push_back(texts.emplace_back(std::to_string(value)));
+    } else {
+      argv.push_back(value);
+    }
+  });
 }
 
 void append_packed_fields(std::span<const Result> results, std::deque<std::string>& texts,
@@ -177,30 +223,16 @@ void append_packed_fields(std::span<const Result> results, std::deque<std::strin
   LMX_ASSERT(!results.empty() && results.size() <= packed_results_max);
   std::string& json = texts.emplace_back();
   json.reserve(results.size() * 128);
-  auto out = std::back_inserter(json);
-  std::deque<std::string> numbers;
-  std::array<EntryField, result_fields_max> fields;
   json.push_back('[');
   for (const Result& result : results) {
-    numbers.clear();
-    const std::span<const EntryField> values = result_values(result, numbers, fields);
-    json.push_back('{');
-    for (const EntryField& field : values) {
-      // Names, ids and the type and reason names need no JSON escaping.
-      if (numeric_field(field.name)) {
-        fmt::format_to(out, "\"{}\":{}", field.name, field.value);
-      } else {
-        fmt::format_to(out, "\"{}\":\"{}\"", field.name, field.value);
-      }
-      json.push_back(&field == &values.back() ? '}' : ',');
-    }
+    append_json_result(result, json);
     json.push_back(&result == &results.back() ? ']' : ',');
   }
   const std::string& count = texts.emplace_back(std::to_string(results.size()));
   const std::string& first = texts.emplace_back(redis_id(results.front().position));
   const std::string& last = texts.emplace_back(redis_id(results.back().position));
   argv.insert(argv.end(), {"v", packed_results_version, "count", count, "first", first, "last",
-                           last, "results", json});
+                           last, "fields", packed_results_fields, "results", json});
 }
 
 Decoded<> decode_result_entry(std::span<const EntryField> fields, std::vector<Result>& out) {

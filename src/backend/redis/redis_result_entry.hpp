@@ -5,13 +5,16 @@
 //     pos <input entry id>  type <name>  reason <name>  code <n>  user <id>  balance <n>
 //     remain <n>  [original_pos <id>  original_reason <name>: duplicates only]
 //
-//   packed (`lmx run --results-format packed`): one entry for up to packed_results_max
+//   packed (`lmx run --results-layout packed`): one entry for up to packed_results_max
 //   consecutive results, so that the server adds one entry where it would add hundreds
 //     v 1  count <n>  first <id of the first pos>  last <id of the last pos>
-//     results <a JSON array of n objects, each with the per-result fields above>
-//   e.g. results [{"pos":"1700000000000-0","type":"topup","reason":"accepted","code":0,
-//                  "user":7,"balance":500,"remain":0}, ...]
-//   `v` is the layout's version: a reader refuses a version it does not know.
+//     fields pos,type,reason,code,user,balance,remain,original_pos,original_reason
+//     results <a JSON array of n rows: each an array of the per-result values, in the
+//              order `fields` names them: 7, or 9 for a duplicate>
+//   e.g. results [["1700000000000-0","topup","accepted",0,7,500,0], ...]
+//   Rows, not objects: the server stores and copies less than half the bytes. `v` is the
+//   layout's version (with it, the order of the values): a reader refuses a version it
+//   does not know, and `fields` other than v 1's.
 //
 // A reader tells them apart by the `v` field, so one stream may hold both (an engine
 // restarted with the other layout).
@@ -33,7 +36,9 @@
 namespace lmx {
 
 inline constexpr std::string_view packed_results_version = "1";
-// Results per packed entry: at ~110 bytes of JSON each, an entry stays near 28 KiB.
+inline constexpr std::string_view packed_results_fields =
+    "pos,type,reason,code,user,balance,remain,original_pos,original_reason";
+// Results per packed entry: at ~50 bytes of JSON each, an entry stays near 13 KiB.
 inline constexpr std::size_t packed_results_max = 256;
 
 // Appends to `argv` the fields of the per-result entry of `result` (after the caller's
