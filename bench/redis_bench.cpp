@@ -6,6 +6,10 @@
 //
 //   redis_bench [--url redis://127.0.0.1:6379] [--events 1000000]
 // The URL defaults to LMX_TEST_REDIS_URL. Streams lmx-bench:* are deleted before and after.
+//
+//   redis_bench --url URL --plain-read STREAM
+// only times the plain XREAD COUNT loop over an existing stream, every entry of it, and
+// prints `plain_read entries=N seconds=S`: the baseline of bench/redis_e2e.sh.
 
 #include <fmt/format.h>
 #include <hiredis/hiredis.h>
@@ -18,9 +22,9 @@
 #include <string>
 #include <vector>
 
-#include "workload.hpp"
 #include "backend/redis/redis_log_reader.hpp"
 #include "backend/redis/redis_log_writer.hpp"
+#include "workload.hpp"
 
 namespace {
 
@@ -185,29 +189,47 @@ void run(const lmx::RedisUrl& base, std::size_t count) {
   }
 }
 
+// The plain XREAD loop alone over every entry `stream` holds now.
+void plain_read(const lmx::RedisUrl& url, const std::string& stream) {
+  lmx::RedisConnection connection(url);
+  const lmx::RedisReply length = connection.command({"XLEN", stream});
+  const auto count = static_cast<std::size_t>(length->integer);
+  const auto start = Clock::now();
+  (void)read_plain(connection, stream, count);
+  fmt::print("plain_read entries={} seconds={:.3f}\n", count,
+             std::chrono::duration<double>(Clock::now() - start).count());
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   const char* url_text = std::getenv("LMX_TEST_REDIS_URL");
   std::size_t count = 1000000;
+  std::string plain_stream;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string option = argv[i];
     if (option == "--url")
       url_text = argv[i + 1];
     else if (option == "--events")
       count = std::stoul(argv[i + 1]);
+    else if (option == "--plain-read")
+      plain_stream = argv[i + 1];
     else
       return std::fprintf(stderr, "unknown option %s\n", argv[i]), 2;
   }
   if (url_text == nullptr) {
     std::fprintf(stderr,
-                 "usage: redis_bench --url redis://host:port [--events N]\n"
+                 "usage: redis_bench --url redis://host:port [--events N | --plain-read STREAM]\n"
                  "(or set LMX_TEST_REDIS_URL)\n");
     return 2;
   }
   const lmx::Decoded<lmx::RedisUrl> url = lmx::RedisUrl::parse(url_text);
   if (!url) return std::fprintf(stderr, "%s\n", url.error()), 2;
   try {
+    if (!plain_stream.empty()) {
+      plain_read(*url, plain_stream);
+      return 0;
+    }
     fmt::print("{} events per stream, COUNT {}, pipeline {}, best of {} rounds\n", count,
                lmx::redis_read_count_max, lmx::redis_pipeline_depth_max, rounds);
     run(*url, count);
