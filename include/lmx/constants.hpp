@@ -83,6 +83,9 @@ inline constexpr std::size_t journal_read_chunk_size = 1u << 20;
 // With `--fsync interval`, the longest a batch may stay only in the page cache: the
 // bound on what a power loss can take from a process that appends continuously.
 inline constexpr std::uint32_t journal_fsync_interval_ms = 100;
+// With fsync none or interval, the journal asks the kernel to start writing back every
+// this many bytes appended, so that a sync never has a whole segment to wait for.
+inline constexpr std::uint64_t journal_writeback_bytes = 4u << 20;
 
 // Longest sleep of a journal reader waiting for appends when inotify is unavailable
 // (inotify normally wakes it at once). Shorter means less tail latency, more wake-ups.

@@ -20,8 +20,8 @@
 #include <string_view>
 #include <vector>
 
-#include "lmx/constants.hpp"
 #include "backend/file/journal_record.hpp"
+#include "lmx/constants.hpp"
 #include "lmx/core/backend_options.hpp"
 
 namespace lmx {
@@ -95,14 +95,16 @@ class JournalWriter {
   void accept_scan(std::uint64_t from_offset);
   void roll_if_full(std::size_t batch_size);
   void sync_after_write();
+  void start_writeback() noexcept;
   [[nodiscard]] std::filesystem::path segment_path() const;
 
   std::filesystem::path dir_;
   JournalWriterOptions options_;
   int lock_fd_ = -1;
   int segment_fd_ = -1;
-  std::uint64_t segment_first_ = 0;  // first sequence (name) of the open segment
-  std::uint64_t tail_offset_ = 0;    // end of the last good record in the open segment
+  std::uint64_t segment_first_ = 0;     // first sequence (name) of the open segment
+  std::uint64_t tail_offset_ = 0;       // end of the last good record in the open segment
+  std::uint64_t writeback_offset_ = 0;  // where the kernel was last asked to write back from
   std::uint64_t next_sequence_ = 1;
   std::optional<std::uint64_t> last_record_offset_;  // in the open segment
   std::chrono::steady_clock::time_point last_sync_{};
