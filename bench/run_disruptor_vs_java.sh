@@ -104,4 +104,7 @@ compare pipeline $((events / 5)) yielding
 compare multicast $((events / 5)) yielding
 compare diamond $((events / 5)) yielding
 compare ping_pong $((events / 100)) yielding
+# busy_spin too: the two yielding strategies spin differently before their first yield
+# (lmx pauses between checks, Java does not), and ping_pong's round trip shows it.
+compare ping_pong $((events / 100)) busy_spin
 echo "# done $(date -u +%FT%TZ), load average: $(loadavg)"
