@@ -81,19 +81,19 @@ public final class DisruptorPerf {
     }
 
     // The CPU for the next thread of this run; -1 when not pinning.
-    int next() {
-      return cpus.length == 0 ? -1 : cpus[next++ % cpus.length];
-    }
+    int next() { return cpus.length == 0 ? -1 : cpus[next++ % cpus.length]; }
   }
 
   static void pinCurrentThread(int cpu) throws Exception {
-    if (cpu < 0) return;
+    if (cpu < 0)
+      return;
     String tid = Files.readSymbolicLink(Paths.get("/proc/thread-self")).getFileName().toString();
     Process taskset = new ProcessBuilder("taskset", "-cp", Integer.toString(cpu), tid)
                           .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                           .redirectError(ProcessBuilder.Redirect.INHERIT)
                           .start();
-    if (taskset.waitFor() != 0) throw new IllegalStateException("cannot pin to CPU " + cpu);
+    if (taskset.waitFor() != 0)
+      throw new IllegalStateException("cannot pin to CPU " + cpu);
   }
 
   // The perftests' ValueAdditionEventHandler and ValueMutationEventHandler in one class.
@@ -106,9 +106,15 @@ public final class DisruptorPerf {
 
     public void onEvent(ValueEvent e, long sequence, boolean endOfBatch) {
       switch (operation) {
-        case ADD: value += e.value; break;
-        case SUBTRACT: value -= e.value; break;
-        default: value ^= e.value; break;
+        case ADD:
+          value += e.value;
+          break;
+        case SUBTRACT:
+          value -= e.value;
+          break;
+        default:
+          value ^= e.value;
+          break;
       }
     }
   }
@@ -122,9 +128,16 @@ public final class DisruptorPerf {
 
     public void onEvent(PipelineEvent e, long sequence, boolean endOfBatch) {
       switch (step) {
-        case 1: e.stepOne = e.operandOne + e.operandTwo; break;
-        case 2: e.stepTwo = e.stepOne + 3; break;
-        default: if ((e.stepTwo & 4) == 4) count++; break;
+        case 1:
+          e.stepOne = e.operandOne + e.operandTwo;
+          break;
+        case 2:
+          e.stepTwo = e.stepOne + 3;
+          break;
+        default:
+          if ((e.stepTwo & 4) == 4)
+            count++;
+          break;
       }
     }
   }
@@ -139,9 +152,16 @@ public final class DisruptorPerf {
 
     public void onEvent(ValueEvent e, long sequence, boolean endOfBatch) {
       switch (step) {
-        case FIZZ: e.fizz = e.value % 3 == 0; break;
-        case BUZZ: e.buzz = e.value % 5 == 0; break;
-        default: if (e.fizz && e.buzz) count++; break;
+        case FIZZ:
+          e.fizz = e.value % 3 == 0;
+          break;
+        case BUZZ:
+          e.buzz = e.value % 5 == 0;
+          break;
+        default:
+          if (e.fizz && e.buzz)
+            count++;
+          break;
       }
     }
   }
@@ -166,7 +186,8 @@ public final class DisruptorPerf {
   // Ends the process (as disruptor_bench does) if the consumers computed the wrong thing:
   // an exception would leave the processor threads running and the JVM with them.
   static void check(boolean ok, String what) {
-    if (ok) return;
+    if (ok)
+      return;
     System.err.println("DisruptorPerf: wrong result: " + what);
     System.exit(2);
   }
@@ -177,10 +198,14 @@ public final class DisruptorPerf {
   static long xorBelow(long n) {
     long last = n - 1;
     switch ((int) (last % 4)) {
-      case 0: return last;
-      case 1: return 1;
-      case 2: return last + 1;
-      default: return 0;
+      case 0:
+        return last;
+      case 1:
+        return 1;
+      case 2:
+        return last + 1;
+      default:
+        return 0;
     }
   }
 
@@ -194,7 +219,7 @@ public final class DisruptorPerf {
     Thread[] threads = new Thread[processors.length];
     CountDownLatch started = new CountDownLatch(processors.length);
     for (int i = 0; i < processors.length; i++) {
-      threads[i] = pinnedThread(cpus.next(), started, processors[i]::run);
+      threads[i] = pinnedThread(cpus.next(), started, processors[i] ::run);
       threads[i].start();
     }
     started.await();
@@ -218,7 +243,7 @@ public final class DisruptorPerf {
         body.run();
       } catch (Exception e) {
         e.printStackTrace();
-        System.exit(1);  // the run would wait for this thread forever
+        System.exit(1); // the run would wait for this thread forever
       }
     });
   }
@@ -262,13 +287,17 @@ public final class DisruptorPerf {
 
   static long oneToOne(long events, WaitStrategy wait, CpuPlan cpus, boolean batched)
       throws Exception {
-    RingBuffer<ValueEvent> ring =
-        RingBuffer.createSingleProducer(ValueEvent::new, RING_SIZE, wait);
+    RingBuffer<ValueEvent> ring = RingBuffer.createSingleProducer(ValueEvent::new, RING_SIZE, wait);
     Mutation sum = new Mutation(Mutation.ADD);
     BatchEventProcessor<ValueEvent> p = new BatchEventProcessor<>(ring, ring.newBarrier(), sum);
     ring.addGatingSequences(p.getSequence());
-    Producer producer =
-        batched ? () -> publishBatches(ring, events) : () -> publishValues(ring, events);
+    Producer producer = () -> {
+      if (batched) {
+        publishBatches(ring, events);
+      } else {
+        publishValues(ring, events);
+      }
+    };
     long elapsed =
         timeRun(cpus, new BatchEventProcessor<?>[] {p}, producer, events, p.getSequence());
     check(sum.value == sumBelow(events), "one_to_one sum");
@@ -281,7 +310,7 @@ public final class DisruptorPerf {
     Mutation sum = new Mutation(Mutation.ADD);
     BatchEventProcessor<ValueEvent> p = new BatchEventProcessor<>(ring, ring.newBarrier(), sum);
     ring.addGatingSequences(p.getSequence());
-    Thread[] consumer = start(cpus, p);  // the consumer's CPU first, as in disruptor_bench
+    Thread[] consumer = start(cpus, p); // the consumer's CPU first, as in disruptor_bench
     // The producers are started and pinned before the clock, and wait for `go`.
     CountDownLatch pinned = new CountDownLatch(3);
     CountDownLatch go = new CountDownLatch(1);
@@ -330,11 +359,10 @@ public final class DisruptorPerf {
   }
 
   static long multicast(long events, WaitStrategy wait, CpuPlan cpus) throws Exception {
-    RingBuffer<ValueEvent> ring =
-        RingBuffer.createSingleProducer(ValueEvent::new, RING_SIZE, wait);
+    RingBuffer<ValueEvent> ring = RingBuffer.createSingleProducer(ValueEvent::new, RING_SIZE, wait);
     Mutation[] handlers = {
         new Mutation(Mutation.ADD), new Mutation(Mutation.SUBTRACT), new Mutation(Mutation.XOR)};
-    BatchEventProcessor<?>[] processors = new BatchEventProcessor<?>[3];
+    BatchEventProcessor<?>[] processors = new BatchEventProcessor<?>[ 3 ];
     Sequence[] ends = new Sequence[3];
     for (int i = 0; i < 3; i++) {
       BatchEventProcessor<ValueEvent> p =
@@ -351,8 +379,7 @@ public final class DisruptorPerf {
   }
 
   static long diamond(long events, WaitStrategy wait, CpuPlan cpus) throws Exception {
-    RingBuffer<ValueEvent> ring =
-        RingBuffer.createSingleProducer(ValueEvent::new, RING_SIZE, wait);
+    RingBuffer<ValueEvent> ring = RingBuffer.createSingleProducer(ValueEvent::new, RING_SIZE, wait);
     FizzBuzz fizzBuzz = new FizzBuzz(FizzBuzz.FIZZ_BUZZ);
     BatchEventProcessor<ValueEvent> fizz =
         new BatchEventProcessor<>(ring, ring.newBarrier(), new FizzBuzz(FizzBuzz.FIZZ));
@@ -405,13 +432,26 @@ public final class DisruptorPerf {
     }
     long rate;
     switch (topology) {
-      case "one_to_one": rate = oneToOne(events, wait, cpus, false); break;
-      case "one_to_one_batch": rate = oneToOne(events, wait, cpus, true); break;
-      case "three_to_one": rate = threeToOne(events, wait, cpus); break;
-      case "pipeline": rate = pipeline(events, wait, cpus); break;
-      case "multicast": rate = multicast(events, wait, cpus); break;
-      case "diamond": rate = diamond(events, wait, cpus); break;
-      default: throw new IllegalArgumentException("unknown topology " + topology);
+      case "one_to_one":
+        rate = oneToOne(events, wait, cpus, false);
+        break;
+      case "one_to_one_batch":
+        rate = oneToOne(events, wait, cpus, true);
+        break;
+      case "three_to_one":
+        rate = threeToOne(events, wait, cpus);
+        break;
+      case "pipeline":
+        rate = pipeline(events, wait, cpus);
+        break;
+      case "multicast":
+        rate = multicast(events, wait, cpus);
+        break;
+      case "diamond":
+        rate = diamond(events, wait, cpus);
+        break;
+      default:
+        throw new IllegalArgumentException("unknown topology " + topology);
     }
     return topology + " ops_per_sec=" + rate;
   }
@@ -421,14 +461,14 @@ public final class DisruptorPerf {
       runAll(args);
     } catch (Exception e) {
       e.printStackTrace();
-      System.exit(1);  // not return: processor threads may still be running
+      System.exit(1); // not return: processor threads may still be running
     }
   }
 
   static void runAll(String[] args) throws Exception {
     String topology = args[0];
     long events = Long.parseLong(args[1]);
-    events -= events % (3 * BATCH_SIZE);  // as disruptor_bench: whole batches, equal shares
+    events -= events % (3 * BATCH_SIZE); // as disruptor_bench: whole batches, equal shares
     int runs = Integer.parseInt(args[2]);
     CpuPlan cpus = new CpuPlan(args.length > 4 ? args[4] : "");
     for (int i = 0; i < runs; i++) {
