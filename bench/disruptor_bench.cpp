@@ -2,6 +2,7 @@
 // Disruptor's perftests so the figures can be set side by side with bench/java/:
 //
 //   disruptor_bench [TOPOLOGY...] [--events N] [--runs R] [--wait yielding|busy_spin]
+//                   [--cpus LIST]
 //
 // one_to_one        1 producer, 1 consumer, one publish per event (OneToOneSequenced)
 // one_to_one_batch  the same, claiming and publishing 10 slots at a time
@@ -14,16 +15,29 @@
 // Each run prints `<topology> ops_per_sec=<N>` (ping_pong: `p50_ns= p99_ns= p999_ns=`, the
 // round trip). The consumer's result is checked after every run, so a broken ring cannot
 // produce a fast figure.
+//
+// --cpus 0,1 (or 0-3, or 0,2-3) pins each run's threads to those CPUs round-robin, in the
+// order the run creates them: the main thread (the producer, or the pinger) first, then the
+// consumers in the order they are added, then three_to_one's producers. Without it nothing
+// is pinned.
+
+#include <pthread.h>
+#include <sched.h>
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <initializer_list>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -63,6 +77,51 @@ void check(bool ok, const char* what) {
   }
 }
 
+// Pins the calling thread to `cpu`; -1 leaves it where the scheduler puts it. The CPUs were
+// checked against the allowed set at start-up, so a failure here ends the process.
+void pin_current_thread(int cpu) {
+  if (cpu < 0) return;
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  CPU_SET(static_cast<std::size_t>(cpu), &set);
+  const int error = pthread_setaffinity_np(pthread_self(), sizeof set, &set);
+  if (error != 0) {
+    std::fprintf(stderr, "disruptor_bench: cannot pin a thread to CPU %d: %s\n", cpu,
+                 std::strerror(error));
+    std::fflush(stdout);
+    std::_Exit(1);
+  }
+}
+
+// Hands out the --cpus list round-robin to the threads of one run. Used on the main thread
+// only: each thread's CPU is chosen before that thread exists, so the order is fixed.
+class CpuPlan {
+ public:
+  explicit CpuPlan(std::vector<int> cpus) : cpus_(std::move(cpus)) {}
+
+  // Starts a run: the calling (main) thread takes the first CPU.
+  void begin_run() {
+    next_ = 0;
+    pin_current_thread(next());
+  }
+
+  // The CPU for the next thread of this run; -1 when not pinning.
+  int next() {
+    if (cpus_.empty()) return -1;
+    return cpus_[next_++ % cpus_.size()];
+  }
+
+ private:
+  std::vector<int> cpus_;
+  std::size_t next_ = 0;
+};
+
+// A processor's handler pins its thread before the first event.
+struct PinnedThread {
+  int cpu = -1;
+  void on_start() const { pin_current_thread(cpu); }
+};
+
 void wait_until_processed(const Sequence& sequence, std::int64_t last) {
   while (precedes(sequence.get(), last)) std::this_thread::yield();
 }
@@ -83,14 +142,14 @@ void with_processors(Graph& topology, Body&& body) {
 }
 
 template <class Event, class Transform>
-struct Handler {
+struct Handler : PinnedThread {
   Transform transform;
   std::int64_t result = 0;
   void on_event(Event& e, std::int64_t, bool) { transform(e, result); }
 };
 template <class Event, class Transform>
-Handler<Event, Transform> make_handler(Transform transform) {
-  return {transform, 0};
+Handler<Event, Transform> make_handler(CpuPlan& cpus, Transform transform) {
+  return {{cpus.next()}, transform, 0};
 }
 
 const auto add_value = [](ValueEvent& e, std::int64_t& sum) { sum += e.value; };
@@ -109,14 +168,14 @@ void publish_each(Ring& ring, std::int64_t events, Fill&& fill) {
   }
 }
 
-// Publishes `events` events one by one and times until `last` (the final consumer) has
-// processed them all.
+// Publishes `events` events one by one and times until every consumer in `ends` (those no
+// other consumer waits for) has processed them all.
 template <class Ring, class Fill>
-Clock::duration publish_and_time(Ring& ring, std::int64_t events, const Sequence& last,
-                                 Fill&& fill) {
+Clock::duration publish_and_time(Ring& ring, std::int64_t events,
+                                 std::initializer_list<const Sequence*> ends, Fill&& fill) {
   const auto start = Clock::now();
   publish_each(ring, events, fill);
-  wait_until_processed(last, events - 1);
+  for (const Sequence* end : ends) wait_until_processed(*end, events - 1);
   return Clock::now() - start;
 }
 
@@ -125,10 +184,10 @@ const auto set_value = [](ValueEvent& e, std::int64_t i) { e.value = i; };
 // One summing consumer on a ring with `Sequencer`: `produce(ring)` publishes, and the run is
 // timed until the consumer has processed `events`. Returns the sum and the time taken.
 template <class Sequencer, class Produce>
-std::pair<std::int64_t, Clock::duration> run_summing_consumer(std::int64_t events,
+std::pair<std::int64_t, Clock::duration> run_summing_consumer(std::int64_t events, CpuPlan& cpus,
                                                               Produce&& produce) {
   RingBuffer<ValueEvent, Sequencer> ring(ring_size);
-  auto handler = make_handler<ValueEvent>(add_value);
+  auto handler = make_handler<ValueEvent>(cpus, add_value);
   Topology topology(ring);
   topology.handle_events_with(handler);
   const Sequence& processed = topology.processor_for(handler).sequence();
@@ -143,17 +202,17 @@ std::pair<std::int64_t, Clock::duration> run_summing_consumer(std::int64_t event
 }
 
 template <class Strategy>
-std::int64_t one_to_one(std::int64_t events) {
+std::int64_t one_to_one(std::int64_t events, CpuPlan& cpus) {
   const auto [sum, elapsed] = run_summing_consumer<SingleProducerSequencer<Strategy>>(
-      events, [events](auto& ring) { publish_each(ring, events, set_value); });
+      events, cpus, [events](auto& ring) { publish_each(ring, events, set_value); });
   check(sum == sum_below(events), "one_to_one sum");
   return ops_per_sec(events, elapsed);
 }
 
 template <class Strategy>
-std::int64_t one_to_one_batch(std::int64_t events) {
+std::int64_t one_to_one_batch(std::int64_t events, CpuPlan& cpus) {
   const auto [sum, elapsed] =
-      run_summing_consumer<SingleProducerSequencer<Strategy>>(events, [events](auto& ring) {
+      run_summing_consumer<SingleProducerSequencer<Strategy>>(events, cpus, [events](auto& ring) {
         for (std::int64_t i = 0; i < events; i += batch_size) {
           const std::int64_t last = ring.next(batch_size);
           for (std::int64_t s = last - batch_size + 1; s <= last; ++s) ring[s].value = s;
@@ -165,13 +224,17 @@ std::int64_t one_to_one_batch(std::int64_t events) {
 }
 
 template <class Strategy>
-std::int64_t three_to_one(std::int64_t events) {
+std::int64_t three_to_one(std::int64_t events, CpuPlan& cpus) {
   const std::int64_t per_producer = events / 3;
   const auto [sum, elapsed] = run_summing_consumer<MultiProducerSequencer<Strategy>>(
-      3 * per_producer, [per_producer](auto& ring) {
-        const auto produce = [&] { publish_each(ring, per_producer, set_value); };
-        std::array<std::thread, 3> producers{std::thread(produce), std::thread(produce),
-                                             std::thread(produce)};
+      3 * per_producer, cpus, [per_producer, &cpus](auto& ring) {
+        const auto produce = [&ring, per_producer](int cpu) {
+          pin_current_thread(cpu);
+          publish_each(ring, per_producer, set_value);
+        };
+        std::array<std::thread, 3> producers{std::thread(produce, cpus.next()),
+                                             std::thread(produce, cpus.next()),
+                                             std::thread(produce, cpus.next())};
         for (auto& t : producers) t.join();
       });
   check(sum == 3 * sum_below(per_producer), "three_to_one sum");
@@ -179,20 +242,20 @@ std::int64_t three_to_one(std::int64_t events) {
 }
 
 template <class Strategy>
-std::int64_t pipeline(std::int64_t events) {
+std::int64_t pipeline(std::int64_t events, CpuPlan& cpus) {
   RingBuffer<PipelineEvent, SingleProducerSequencer<Strategy>> ring(ring_size);
   auto one = make_handler<PipelineEvent>(
-      [](PipelineEvent& e, std::int64_t&) { e.step_one = e.operand_one + e.operand_two; });
+      cpus, [](PipelineEvent& e, std::int64_t&) { e.step_one = e.operand_one + e.operand_two; });
   auto two = make_handler<PipelineEvent>(
-      [](PipelineEvent& e, std::int64_t&) { e.step_two = e.step_one + 3; });
+      cpus, [](PipelineEvent& e, std::int64_t&) { e.step_two = e.step_one + 3; });
   auto three = make_handler<PipelineEvent>(
-      [](PipelineEvent& e, std::int64_t& n) { n += (e.step_two & 4) == 4; });
+      cpus, [](PipelineEvent& e, std::int64_t& n) { n += (e.step_two & 4) == 4; });
   Topology topology(ring);
   topology.handle_events_with(one).then(two).then(three);
   const Sequence& last = topology.processor_for(three).sequence();
   Clock::duration elapsed{};
   with_processors(topology, [&] {
-    elapsed = publish_and_time(ring, events, last, [](PipelineEvent& e, auto i) {
+    elapsed = publish_and_time(ring, events, {&last}, [](PipelineEvent& e, auto i) {
       e.operand_one = i;
       e.operand_two = i + 1;
     });
@@ -203,40 +266,62 @@ std::int64_t pipeline(std::int64_t events) {
   return ops_per_sec(events, elapsed);
 }
 
+// XOR of 0 .. n-1, in closed form. Unlike the perftest's AND, which stays 0 from the first
+// event on whatever follows, it changes if one event is lost or seen twice.
+std::int64_t xor_below(std::int64_t n) {
+  const std::int64_t last = n - 1;
+  switch (last % 4) {
+    case 0:
+      return last;
+    case 1:
+      return 1;
+    case 2:
+      return last + 1;
+    default:
+      return 0;
+  }
+}
+
+// Timed until all three consumers are done, not only the one the ring happens to list last.
 template <class Strategy>
-std::int64_t multicast(std::int64_t events) {
+std::int64_t multicast(std::int64_t events, CpuPlan& cpus) {
   RingBuffer<ValueEvent, SingleProducerSequencer<Strategy>> ring(ring_size);
-  auto add = make_handler<ValueEvent>(add_value);
-  auto sub = make_handler<ValueEvent>([](ValueEvent& e, std::int64_t& r) { r -= e.value; });
-  auto bit_and = make_handler<ValueEvent>([](ValueEvent& e, std::int64_t& r) { r &= e.value; });
+  auto add = make_handler<ValueEvent>(cpus, add_value);
+  auto sub = make_handler<ValueEvent>(cpus, [](ValueEvent& e, std::int64_t& r) { r -= e.value; });
+  auto bit_xor =
+      make_handler<ValueEvent>(cpus, [](ValueEvent& e, std::int64_t& r) { r ^= e.value; });
   Topology topology(ring);
-  topology.handle_events_with(add, sub, bit_and);
+  topology.handle_events_with(add, sub, bit_xor);
   Clock::duration elapsed{};
   with_processors(topology, [&] {
-    elapsed = publish_and_time(ring, events, topology.processor_for(bit_and).sequence(), set_value);
-    wait_until_processed(topology.processor_for(add).sequence(), events - 1);
-    wait_until_processed(topology.processor_for(sub).sequence(), events - 1);
+    elapsed = publish_and_time(
+        ring, events,
+        {&topology.processor_for(add).sequence(), &topology.processor_for(sub).sequence(),
+         &topology.processor_for(bit_xor).sequence()},
+        set_value);
   });
-  check(add.result == sum_below(events) && sub.result == -sum_below(events), "multicast");
+  check(add.result == sum_below(events) && sub.result == -sum_below(events) &&
+            bit_xor.result == xor_below(events),
+        "multicast sums and xor");
   return ops_per_sec(events, elapsed);
 }
 
 template <class Strategy>
-std::int64_t diamond(std::int64_t events) {
+std::int64_t diamond(std::int64_t events, CpuPlan& cpus) {
   RingBuffer<FizzBuzzEvent, SingleProducerSequencer<Strategy>> ring(ring_size);
   auto fizz = make_handler<FizzBuzzEvent>(
-      [](FizzBuzzEvent& e, std::int64_t&) { e.fizz = e.value % 3 == 0; });
+      cpus, [](FizzBuzzEvent& e, std::int64_t&) { e.fizz = e.value % 3 == 0; });
   auto buzz = make_handler<FizzBuzzEvent>(
-      [](FizzBuzzEvent& e, std::int64_t&) { e.buzz = e.value % 5 == 0; });
-  auto fizz_buzz =
-      make_handler<FizzBuzzEvent>([](FizzBuzzEvent& e, std::int64_t& n) { n += e.fizz && e.buzz; });
+      cpus, [](FizzBuzzEvent& e, std::int64_t&) { e.buzz = e.value % 5 == 0; });
+  auto fizz_buzz = make_handler<FizzBuzzEvent>(
+      cpus, [](FizzBuzzEvent& e, std::int64_t& n) { n += e.fizz && e.buzz; });
   Topology topology(ring);
   topology.handle_events_with(fizz, buzz).then(fizz_buzz);
   const Sequence& last = topology.processor_for(fizz_buzz).sequence();
   Clock::duration elapsed{};
   with_processors(topology, [&] {
-    elapsed =
-        publish_and_time(ring, events, last, [](FizzBuzzEvent& e, std::int64_t i) { e.value = i; });
+    elapsed = publish_and_time(ring, events, {&last},
+                               [](FizzBuzzEvent& e, std::int64_t i) { e.value = i; });
   });
   check(fizz_buzz.result == (events + 14) / 15, "diamond fizzbuzz count");
   return ops_per_sec(events, elapsed);
@@ -248,7 +333,7 @@ struct LatencyFigures {
 
 // The pong side: answers every ping by publishing the same value on the pong ring.
 template <class PongRing>
-struct Ponger {
+struct Ponger : PinnedThread {
   PongRing& pong;
   void on_event(ValueEvent& e, std::int64_t, bool) {
     pong.publish_event([&e](ValueEvent& out, std::int64_t) { out.value = e.value; });
@@ -256,11 +341,11 @@ struct Ponger {
 };
 
 template <class Strategy>
-LatencyFigures ping_pong(std::int64_t events) {
+LatencyFigures ping_pong(std::int64_t events, CpuPlan& cpus) {
   using Ring = RingBuffer<ValueEvent, SingleProducerSequencer<Strategy>>;
   Ring ping(1024);
   Ring pong(1024);
-  Ponger<Ring> ponger{pong};
+  Ponger<Ring> ponger{{cpus.next()}, pong};
   Topology topology(ping);
   topology.handle_events_with(ponger);
   std::vector<std::int64_t> round_trips_ns(static_cast<std::size_t>(events));
@@ -286,6 +371,7 @@ struct Options {
   std::int64_t events = 0;  // 0: each topology's default
   int runs = 3;
   std::string wait = "yielding";
+  std::vector<int> cpus;  // --cpus; empty: not pinned
 };
 
 // Java perftest iteration counts (ping_pong: fewer, it records every round trip).
@@ -296,22 +382,75 @@ std::int64_t default_events(std::string_view topology) {
 }
 
 template <class Strategy>
-void run_topology(const std::string& topology, std::int64_t events) {
+void run_topology(const std::string& topology, std::int64_t events, CpuPlan& cpus) {
   if (topology == "ping_pong") {
-    const LatencyFigures f = ping_pong<Strategy>(events);
+    const LatencyFigures f = ping_pong<Strategy>(events, cpus);
     std::printf("ping_pong p50_ns=%lld p99_ns=%lld p999_ns=%lld\n",
                 static_cast<long long>(f.p50_ns), static_cast<long long>(f.p99_ns),
                 static_cast<long long>(f.p999_ns));
     return;
   }
   std::int64_t rate = 0;
-  if (topology == "one_to_one") rate = one_to_one<Strategy>(events);
-  if (topology == "one_to_one_batch") rate = one_to_one_batch<Strategy>(events);
-  if (topology == "three_to_one") rate = three_to_one<Strategy>(events);
-  if (topology == "pipeline") rate = pipeline<Strategy>(events);
-  if (topology == "multicast") rate = multicast<Strategy>(events);
-  if (topology == "diamond") rate = diamond<Strategy>(events);
+  if (topology == "one_to_one") rate = one_to_one<Strategy>(events, cpus);
+  if (topology == "one_to_one_batch") rate = one_to_one_batch<Strategy>(events, cpus);
+  if (topology == "three_to_one") rate = three_to_one<Strategy>(events, cpus);
+  if (topology == "pipeline") rate = pipeline<Strategy>(events, cpus);
+  if (topology == "multicast") rate = multicast<Strategy>(events, cpus);
+  if (topology == "diamond") rate = diamond<Strategy>(events, cpus);
   std::printf("%s ops_per_sec=%lld\n", topology.c_str(), static_cast<long long>(rate));
+}
+
+// One CPU number of a --cpus list, in [0, CPU_SETSIZE).
+int parse_cpu_number(std::string_view text, std::string_view list) {
+  int cpu = -1;
+  const char* const end = text.data() + text.size();
+  const auto [stop, error] = std::from_chars(text.data(), end, cpu);
+  if (text.empty() || error != std::errc{} || stop != end || cpu < 0 || cpu >= CPU_SETSIZE) {
+    throw std::invalid_argument("--cpus " + std::string(list) + ": '" + std::string(text) +
+                                "' is not a CPU number; expected a list such as 0,1 or 0-3");
+  }
+  return cpu;
+}
+
+std::string describe(const cpu_set_t& set) {
+  std::string text;
+  for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu) {
+    if (CPU_ISSET(static_cast<std::size_t>(cpu), &set))
+      text += (text.empty() ? "" : ",") + std::to_string(cpu);
+  }
+  return text;
+}
+
+// The CPUs of "0,1", "0-3" or "0,2-3", in that order, each one this process may run on (as
+// taskset or its cgroup left it): pinning to any other would fail once threads are running.
+std::vector<int> parse_cpus(std::string_view list) {
+  cpu_set_t allowed;
+  CPU_ZERO(&allowed);
+  if (sched_getaffinity(0, sizeof allowed, &allowed) != 0) {
+    throw std::system_error(errno, std::generic_category(), "sched_getaffinity");
+  }
+  std::vector<int> cpus;
+  for (std::size_t at = 0; at <= list.size();) {
+    const std::string_view item = list.substr(at, list.find(',', at) - at);
+    const std::size_t dash = item.find('-');
+    const int first = parse_cpu_number(item.substr(0, dash), list);
+    const int last =
+        dash == std::string_view::npos ? first : parse_cpu_number(item.substr(dash + 1), list);
+    if (last < first) {
+      throw std::invalid_argument("--cpus " + std::string(list) + ": empty range " +
+                                  std::string(item));
+    }
+    for (int cpu = first; cpu <= last; ++cpu) {
+      if (!CPU_ISSET(static_cast<std::size_t>(cpu), &allowed)) {
+        throw std::invalid_argument(
+            "--cpus: CPU " + std::to_string(cpu) +
+            " is not one this process may run on (allowed: " + describe(allowed) + ")");
+      }
+      cpus.push_back(cpu);
+    }
+    at += item.size() + 1;
+  }
+  return cpus;
 }
 
 Options parse(int argc, char** argv) {
@@ -328,13 +467,16 @@ Options parse(int argc, char** argv) {
       options.runs = std::stoi(argv[++i]);
     } else if (arg == "--wait" && has_value) {
       options.wait = argv[++i];
+    } else if (arg == "--cpus" && has_value) {
+      options.cpus = parse_cpus(argv[++i]);
     } else if (std::find(known.begin(), known.end(), arg) != known.end()) {
       options.topologies.push_back(arg);
     } else {
       throw std::invalid_argument("unknown argument '" + arg +
                                   "'; usage: disruptor_bench [one_to_one|one_to_one_batch|"
                                   "three_to_one|pipeline|multicast|diamond|ping_pong...] "
-                                  "[--events N] [--runs R] [--wait yielding|busy_spin]");
+                                  "[--events N] [--runs R] [--wait yielding|busy_spin] "
+                                  "[--cpus LIST]");
     }
   }
   if (options.topologies.empty()) options.topologies = known;
@@ -352,14 +494,16 @@ Options parse(int argc, char** argv) {
 int main(int argc, char** argv) {
   try {
     const Options options = parse(argc, argv);
+    CpuPlan cpus(options.cpus);
     for (const std::string& topology : options.topologies) {
       std::int64_t events = options.events > 0 ? options.events : default_events(topology);
       events -= events % (3 * batch_size);  // whole batches, and an equal share per producer
       for (int run = 0; run < options.runs; ++run) {
+        cpus.begin_run();
         if (options.wait == "busy_spin") {
-          run_topology<BusySpinWaitStrategy>(topology, events);
+          run_topology<BusySpinWaitStrategy>(topology, events, cpus);
         } else {
-          run_topology<YieldingWaitStrategy>(topology, events);
+          run_topology<YieldingWaitStrategy>(topology, events, cpus);
         }
         std::fflush(stdout);
       }
