@@ -21,8 +21,9 @@
 // the figures), then --seconds measured. The producer appends every event that is due,
 // up to --batch-max per append; each event keeps its own intended time. The ladder stops
 // at the first broken rate: fewer than 95% of the offered rate achieved, results still
-// missing after a drain time, or p99 growing without bound (the second half of the
-// measured window has p99 over twice the first half's, and over 1 ms).
+// missing after a drain time, or p99 growing without bound: p99 rising from each third of
+// the measured window to the next by over a quarter, to over 1 ms (a queue building up; a
+// single stall, such as a journal segment roll, raises one third only).
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -155,8 +156,8 @@ class LoadObserver final : public lmx::EngineObserver {
     std::uint64_t k = completed_.load(std::memory_order_relaxed);  // this thread's own
     for (const lmx::Result& result : results) {
       if (k >= plan_.warmup) {
-        const std::uint64_t half = (k - plan_.warmup) * 2 / plan_.measured;
-        halves_[std::min<std::uint64_t>(half, 1)].record(
+        const std::uint64_t third = (k - plan_.warmup) * thirds_.size() / plan_.measured;
+        thirds_[std::min(third, thirds_.size() - 1)].record(
             static_cast<std::uint64_t>(written - plan_.intended_ns(k)));
         last_written_ns_ = written;
       }
@@ -169,7 +170,7 @@ class LoadObserver final : public lmx::EngineObserver {
   void on_batch(std::size_t /*events*/, std::chrono::nanoseconds /*time*/) noexcept override {}
 
   // After the engine stopped.
-  [[nodiscard]] const std::array<Histogram, 2>& halves() const noexcept { return halves_; }
+  [[nodiscard]] const std::array<Histogram, 3>& thirds() const noexcept { return thirds_; }
   [[nodiscard]] std::int64_t last_written_ns() const noexcept { return last_written_ns_; }
   [[nodiscard]] lmx::Position last_position() const noexcept { return last_position_; }
 
@@ -178,7 +179,7 @@ class LoadObserver final : public lmx::EngineObserver {
   std::atomic<std::int64_t> start_ns_{0};
   std::atomic<bool> running_{false};
   std::atomic<std::uint64_t> completed_{0};
-  std::array<Histogram, 2> halves_;  // first and second half of the measured window
+  std::array<Histogram, 3> thirds_;  // the measured window's, in order
   std::int64_t last_written_ns_ = 0;
   lmx::Position last_position_;
 };
@@ -438,23 +439,27 @@ bool wait_results(const LoadObserver& observer, const EngineThread& engine, std:
   return true;
 }
 
+// True when p99 rises from each third of the measured window to the next by over a
+// quarter, to over 1 ms.
+bool p99_growing(const std::array<Histogram, 3>& thirds) {
+  std::array<std::uint64_t, 3> p99{};
+  for (std::size_t i = 0; i < thirds.size(); ++i) p99[i] = thirds[i].at(0.99);
+  return 4 * p99[1] > 5 * p99[0] && 4 * p99[2] > 5 * p99[1] && p99[2] > 1'000'000;
+}
+
 RateResult judge(const LoadObserver& observer, const Plan& plan, bool drained) {
   RateResult result;
   result.offered = plan.rate;
-  const auto& halves = observer.halves();
-  result.all.add(halves[0]);
-  result.all.add(halves[1]);
+  for (const Histogram& third : observer.thirds()) result.all.add(third);
   const std::int64_t window = observer.last_written_ns() - plan.intended_ns(plan.warmup);
   result.achieved = window <= 0 ? 0
                                 : static_cast<double>(result.all.total()) *
                                       static_cast<double>(ns_per_s) / static_cast<double>(window);
-  const std::uint64_t p99_first = halves[0].at(0.99);
-  const std::uint64_t p99_second = halves[1].at(0.99);
   if (!drained) {
     result.status = fmt::format("broken:{}-results-missing", plan.total() - observer.completed());
   } else if (result.achieved < 0.95 * static_cast<double>(plan.rate)) {
     result.status = "broken:achieved<95%";
-  } else if (p99_second > 2 * p99_first && p99_second > 1'000'000) {
+  } else if (p99_growing(observer.thirds())) {
     result.status = "broken:p99-growing";
   }
   return result;
