@@ -2,8 +2,8 @@
 # Latency by offered load on three backends, and its plot. See BENCHMARKS.md, section
 # "Latency by offered load".
 #
-#   bench/latency_by_load.sh                  # RATES=100k,200k,500k,1m,2m,5m SECONDS_PER_RATE=5
-#                                             # WARMUP=1; about 2 min here
+#   bench/latency_by_load.sh      # RATES=10k,50k,100k,200k,500k,1m,2m,5m SECONDS_PER_RATE=5
+#                                 # WARMUP=1; 2-3 min here
 #   RATES=100k,1m SECONDS_PER_RATE=2 bench/latency_by_load.sh             # a quick look
 #
 # Builds the release preset (ccache when present) and runs bench/load_latency, the engine in
@@ -18,7 +18,7 @@
 # would need one curve per rate in every panel.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-rates=${RATES:-100k,200k,500k,1m,2m,5m}
+rates=${RATES:-10k,50k,100k,200k,500k,1m,2m,5m}
 seconds=${SECONDS_PER_RATE:-5}
 warmup=${WARMUP:-1}
 data=${DATA:-docs/latency_by_load.dat}
