@@ -66,8 +66,8 @@ set key top left font ',9'
 set format x '%.0s%c'
 set xlabel 'offered events/s'
 set ylabel 'latency'
-set yrange [1:1e7]
-set ytics ('1 µs' 1, '10 µs' 10, '100 µs' 100, '1 ms' 1e3, '10 ms' 1e4, '100 ms' 1e5, '1 s' 1e6, '10 s' 1e7)
+set yrange [1:1e8]
+set ytics ('1 µs' 1, '10 µs' 10, '100 µs' 100, '1 ms' 1e3, '10 ms' 1e4, '100 ms' 1e5, '1 s' 1e6, '10 s' 1e7, '100 s' 1e8)
 array titles[3] = ['file journal, --fsync none', 'file journal, --fsync always', 'Redis (loopback, no persistence)']
 do for [i=0:2] {
   set title titles[i+1]
