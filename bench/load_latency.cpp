@@ -14,7 +14,9 @@
 // clock read per batch on a thread that is already there, where reading the results log
 // back would add a fourth thread competing for the cores and its own polling delay. The
 // price of an observer: an idle logic thread wakes every millisecond (engine_observer.hpp),
-// and the result thread spends a few nanoseconds per result recording it.
+// the result thread spends a few nanoseconds per result recording it, and the control
+// thread asks the log for its end every 200 ms for on_progress (on the file journal, it
+// reads and checks the records appended since it last asked).
 //
 // Each rate runs on a fresh log (a new directory, or a new stream deleted afterwards) and
 // a fresh engine: a warm-up (--warmup seconds of events at the same rate, excluded from
