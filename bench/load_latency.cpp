@@ -62,6 +62,8 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr std::uint64_t ns_per_s = 1'000'000'000;
+constexpr std::uint64_t rate_max = 1'000'000'000;  // events/s
+constexpr std::uint64_t seconds_max = 86'400;      // --seconds and --warmup
 
 std::int64_t now_ns() noexcept {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch())
@@ -117,7 +119,8 @@ class Histogram {
   std::uint64_t max_ = 0;
 };
 
-// Event k (from 0) is meant to be sent at k / rate seconds after the start.
+// Event k (from 0) is meant to be sent at k / rate seconds after the start. Whole seconds
+// and the rest are scaled apart, so that no product overflows (rate at most rate_max).
 struct Plan {
   std::uint64_t rate = 0;
   std::uint64_t warmup = 0;    // events before the measured window
@@ -125,12 +128,13 @@ struct Plan {
 
   [[nodiscard]] std::uint64_t total() const noexcept { return warmup + measured; }
   [[nodiscard]] std::int64_t intended_ns(std::uint64_t k) const noexcept {
-    return static_cast<std::int64_t>(k * ns_per_s / rate);
+    return static_cast<std::int64_t>(k / rate * ns_per_s + k % rate * ns_per_s / rate);
   }
   // Events due by `elapsed` ns after the start (event k is due once intended_ns(k) passed).
   [[nodiscard]] std::uint64_t due(std::int64_t elapsed) const noexcept {
     if (elapsed < 0) return 0;
-    return std::min(total(), static_cast<std::uint64_t>(elapsed) * rate / ns_per_s + 1);
+    const auto ns = static_cast<std::uint64_t>(elapsed);
+    return std::min(total(), ns / ns_per_s * rate + ns % ns_per_s * rate / ns_per_s + 1);
   }
 };
 
@@ -292,6 +296,12 @@ std::string check_options(Options& options) {
   }
   if (options.batch_max > lmx::produce_batch_size) {
     return fmt::format("--batch-max is at most {}", lmx::produce_batch_size);
+  }
+  if (std::ranges::any_of(options.rates, [](std::uint64_t rate) { return rate > rate_max; })) {
+    return "--rates are at most 1000m";
+  }
+  if (options.seconds > seconds_max || options.warmup > seconds_max) {
+    return fmt::format("--seconds and --warmup are at most {}", seconds_max);
   }
   return {};
 }
