@@ -195,7 +195,8 @@ class LoadObserver final : public lmx::EngineObserver {
 struct Options {
   std::string log;
   std::optional<lmx::FsyncPolicy> fsync;
-  std::vector<std::uint64_t> rates{100'000, 200'000, 500'000, 1'000'000, 2'000'000, 5'000'000};
+  std::vector<std::uint64_t> rates{10'000,  50'000,    100'000,   200'000,
+                                   500'000, 1'000'000, 2'000'000, 5'000'000};
   std::uint64_t seconds = 5;
   std::uint64_t warmup = 1;
   std::size_t batch_max = lmx::produce_batch_size;
@@ -215,7 +216,7 @@ from each event's intended send time to its result written. Stops at the first b
   --fsync none|always|interval
                        the file journal's fsync policy for appends (default always)
   --rates LIST         offered rates, events/s, k and m suffixes
-                       (default 100k,200k,500k,1m,2m,5m)
+                       (default 10k,50k,100k,200k,500k,1m,2m,5m)
   --seconds N          measured seconds per rate (default 5)
   --warmup N           warm-up seconds per rate, not measured (default 1)
   --batch-max N        most events per append (default 4096)
@@ -394,20 +395,24 @@ class EngineThread {
       }
     });
   }
-  ~EngineThread() { stop(); }
+  ~EngineThread() { join(); }  // on an error elsewhere: the engine's own is not news then
   EngineThread(const EngineThread&) = delete;
   EngineThread& operator=(const EngineThread&) = delete;
 
   [[nodiscard]] bool failed() const noexcept { return failed_.load(std::memory_order_acquire); }
   // Drains the engine and joins it; throws when it failed.
   void stop() {
-    if (!thread_.joinable()) return;
-    stop_.store(true, std::memory_order_release);
-    thread_.join();
+    join();
     if (!error_.empty()) throw std::runtime_error("engine: " + error_);
   }
 
  private:
+  void join() noexcept {
+    if (!thread_.joinable()) return;
+    stop_.store(true, std::memory_order_release);  // run_engine drains and returns
+    thread_.join();
+  }
+
   std::atomic<bool> stop_{false};
   std::atomic<bool> failed_{false};
   std::string error_;
