@@ -16,9 +16,10 @@ packages=(
   libcpp-httplib-dev curl python3-prometheus-client chromium
   cppcheck clang-tidy clang libclang-rt-14-dev
 )
-# The Java LMAX Disruptor, the anchor the disruptor benchmark compares against.
+# The Java LMAX Disruptor, the anchor the disruptor benchmark compares against, and gnuplot
+# for the plot of bench/latency_by_load.sh.
 if [[ "${1:-}" == "--bench" ]]; then
-  packages+=(default-jdk-headless libdisruptor-java)
+  packages+=(default-jdk-headless libdisruptor-java gnuplot-nox)
 fi
 
 missing=()
