@@ -107,7 +107,8 @@ TEST(RedisResultEntry, APackedEntryThatDisagreesWithItselfIsRefused) {
 
 TEST(RedisResultEntry, PackedResultsAreCheckedOneByOne) {
   const auto one = [](std::string_view row) {
-    const std::string array = "[" + std::string(row) + "]";
+    std::string array = "[";  // built by appends: g++ 12 warns about "[" + ... (-Wrestrict)
+    array.append(row).append("]");
     const std::vector<EntryField> fields = {
         {"v", "1"},
         {"count", "1"},
