@@ -2,6 +2,7 @@
 
 #include <array>
 #include <charconv>
+#include <concepts>
 #include <nlohmann/json.hpp>
 #include <type_traits>
 
@@ -37,13 +38,9 @@ void visit_result_fields(const Result& result, Field&& field) {
   field("original_reason", reason_name(result.original_reason));
 }
 
-void append_number(std::string& out, std::uint64_t value) {
-  std::array<char, 24> digits;
-  const auto end = std::to_chars(digits.data(), digits.data() + digits.size(), value).ptr;
-  out.append(digits.data(), end);
-}
-
-void append_number(std::string& out, std::int64_t value) {
+// Appends `value` in decimal (an entry id's parts, or a result's numbers).
+template <std::integral Int>
+void append_number(std::string& out, Int value) {
   std::array<char, 24> digits;
   const auto end = std::to_chars(digits.data(), digits.data() + digits.size(), value).ptr;
   out.append(digits.data(), end);
