@@ -7,14 +7,6 @@
 #include "lmx/core/snapshot.hpp"
 
 namespace lmx {
-namespace {
-
-std::uint64_t hash_sku(const Sku& sku) noexcept {
-  return hash_bytes(sku.bytes.data(), sku.size);
-}
-
-}  // namespace
-
 const User* State::find_user(std::int64_t user_id) const noexcept {
   const std::uint32_t index = user_index_.find(
       hash_int64(user_id), [&](std::uint32_t i) { return users_[i].user_id == user_id; });

@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "lmx/core/cache_hint.hpp"
+
 namespace lmx {
 
 class FlatIndex {
@@ -31,7 +33,18 @@ class FlatIndex {
   // Starts loading the slot a find(hash) looks at first, without waiting for it: a hint
   // that changes no result.
   void prefetch(std::uint64_t hash) const noexcept {
-    __builtin_prefetch(&slots_[static_cast<std::size_t>(hash) & (slots_.size() - 1)]);
+    prefetch_read(&slots_[static_cast<std::size_t>(hash) & (slots_.size() - 1)]);
+  }
+
+  // The dense index of the first entry recorded under `hash`, or npos, without comparing
+  // keys (so without loading the caller's entry): what a prefetch of the entry needs. It is
+  // the entry find(hash, ...) returns unless two keys share the whole 64-bit hash.
+  [[nodiscard]] std::uint32_t first_candidate(std::uint64_t hash) const noexcept {
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = static_cast<std::size_t>(hash) & mask;; i = (i + 1) & mask) {
+      const Slot& slot = slots_[i];
+      if (slot.index == npos || slot.hash == hash) return slot.index;
+    }
   }
 
   // Records `index` under `hash`. The caller has checked that the key is not present.
