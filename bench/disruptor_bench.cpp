@@ -43,6 +43,7 @@
 #include <vector>
 
 #include "lmx/disruptor/disruptor.hpp"
+#include "pipeline/cpu_affinity.hpp"
 
 namespace {
 
@@ -77,17 +78,13 @@ void check(bool ok, const char* what) {
   }
 }
 
-// Pins the calling thread to `cpu`; -1 leaves it where the scheduler puts it. The CPUs were
-// checked against the allowed set at start-up, so a failure here ends the process.
-void pin_current_thread(int cpu) {
-  if (cpu < 0) return;
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  CPU_SET(static_cast<std::size_t>(cpu), &set);
-  const int error = pthread_setaffinity_np(pthread_self(), sizeof set, &set);
-  if (error != 0) {
-    std::fprintf(stderr, "disruptor_bench: cannot pin a thread to CPU %d: %s\n", cpu,
-                 std::strerror(error));
+// Pins the calling thread to `cpu` (-1: not pinned). The CPUs were checked against the
+// allowed set at start-up, so a failure here ends the process.
+void pin_or_exit(int cpu) {
+  try {
+    lmx::pin_current_thread(cpu);
+  } catch (const std::system_error& e) {
+    std::fprintf(stderr, "disruptor_bench: %s\n", e.what());
     std::fflush(stdout);
     std::_Exit(1);
   }
@@ -102,7 +99,7 @@ class CpuPlan {
   // Starts a run: the calling (main) thread takes the first CPU.
   void begin_run() {
     next_ = 0;
-    pin_current_thread(next());
+    pin_or_exit(next());
   }
 
   // The CPU for the next thread of this run; -1 when not pinning.
@@ -119,7 +116,7 @@ class CpuPlan {
 // A processor's handler pins its thread before the first event.
 struct PinnedThread {
   int cpu = -1;
-  void on_start() const { pin_current_thread(cpu); }
+  void on_start() const { pin_or_exit(cpu); }
 };
 
 void wait_until_processed(const Sequence& sequence, std::int64_t last) {
@@ -229,7 +226,7 @@ std::int64_t three_to_one(std::int64_t events, CpuPlan& cpus) {
   const auto [sum, elapsed] = run_summing_consumer<MultiProducerSequencer<Strategy>>(
       3 * per_producer, cpus, [per_producer, &cpus](auto& ring) {
         const auto produce = [&ring, per_producer](int cpu) {
-          pin_current_thread(cpu);
+          pin_or_exit(cpu);
           publish_each(ring, per_producer, set_value);
         };
         std::array<std::thread, 3> producers{std::thread(produce, cpus.next()),
@@ -400,59 +397,6 @@ void run_topology(const std::string& topology, std::int64_t events, CpuPlan& cpu
   std::printf("%s ops_per_sec=%lld\n", topology.c_str(), static_cast<long long>(rate));
 }
 
-// One CPU number of a --cpus list, in [0, CPU_SETSIZE).
-int parse_cpu_number(std::string_view text, std::string_view list) {
-  int cpu = -1;
-  const char* const end = text.data() + text.size();
-  const auto [stop, error] = std::from_chars(text.data(), end, cpu);
-  if (text.empty() || error != std::errc{} || stop != end || cpu < 0 || cpu >= CPU_SETSIZE) {
-    throw std::invalid_argument("--cpus " + std::string(list) + ": '" + std::string(text) +
-                                "' is not a CPU number; expected a list such as 0,1 or 0-3");
-  }
-  return cpu;
-}
-
-std::string describe(const cpu_set_t& set) {
-  std::string text;
-  for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu) {
-    if (CPU_ISSET(static_cast<std::size_t>(cpu), &set))
-      text += (text.empty() ? "" : ",") + std::to_string(cpu);
-  }
-  return text;
-}
-
-// The CPUs of "0,1", "0-3" or "0,2-3", in that order, each one this process may run on (as
-// taskset or its cgroup left it): pinning to any other would fail once threads are running.
-std::vector<int> parse_cpus(std::string_view list) {
-  cpu_set_t allowed;
-  CPU_ZERO(&allowed);
-  if (sched_getaffinity(0, sizeof allowed, &allowed) != 0) {
-    throw std::system_error(errno, std::generic_category(), "sched_getaffinity");
-  }
-  std::vector<int> cpus;
-  for (std::size_t at = 0; at <= list.size();) {
-    const std::string_view item = list.substr(at, list.find(',', at) - at);
-    const std::size_t dash = item.find('-');
-    const int first = parse_cpu_number(item.substr(0, dash), list);
-    const int last =
-        dash == std::string_view::npos ? first : parse_cpu_number(item.substr(dash + 1), list);
-    if (last < first) {
-      throw std::invalid_argument("--cpus " + std::string(list) + ": empty range " +
-                                  std::string(item));
-    }
-    for (int cpu = first; cpu <= last; ++cpu) {
-      if (!CPU_ISSET(static_cast<std::size_t>(cpu), &allowed)) {
-        throw std::invalid_argument(
-            "--cpus: CPU " + std::to_string(cpu) +
-            " is not one this process may run on (allowed: " + describe(allowed) + ")");
-      }
-      cpus.push_back(cpu);
-    }
-    at += item.size() + 1;
-  }
-  return cpus;
-}
-
 Options parse(int argc, char** argv) {
   static const std::vector<std::string> known = {"one_to_one", "one_to_one_batch", "three_to_one",
                                                  "pipeline",   "multicast",        "diamond",
@@ -468,7 +412,7 @@ Options parse(int argc, char** argv) {
     } else if (arg == "--wait" && has_value) {
       options.wait = argv[++i];
     } else if (arg == "--cpus" && has_value) {
-      options.cpus = parse_cpus(argv[++i]);
+      options.cpus = lmx::parse_cpu_list(argv[++i]);
     } else if (std::find(known.begin(), known.end(), arg) != known.end()) {
       options.topologies.push_back(arg);
     } else {

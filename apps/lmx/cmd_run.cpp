@@ -20,6 +20,7 @@
 #include "lmx/core/engine.hpp"
 #include "lmx/core/interrupted.hpp"
 #include "log_options.hpp"
+#include "pipeline/cpu_affinity.hpp"
 #include "service/http_service.hpp"
 #include "summary.hpp"
 
@@ -39,6 +40,7 @@ struct RunOptions {
   std::string listen_timeout = fmt::format("{}s", http_wait_ms / 1000);
   bool standby = false;
   std::string lease_ttl = "2s";
+  std::string cpus;  // empty: threads not pinned
 };
 
 // How the engine is named in the lease of a shared log: its host and process.
@@ -113,6 +115,7 @@ int run_run(const RunOptions& options) {
   engine.standby = options.standby;
   engine.lease_owner = lease_owner();
   engine.lease_ttl = parse_duration(options.lease_ttl);
+  if (!options.cpus.empty()) engine.cpus = parse_cpu_list(options.cpus);  // checked already
 
   BackendOptions backend_options = options.log.backend_options();
   backend_options.stop = &stop_requested;
@@ -223,6 +226,22 @@ Command add_run(CLI::App& app) {
                   "third of it): a standby takes over about this long after the primary died; "
                   "a primary paused longer loses it")
       ->capture_default_str();
+  cmd->add_option("--cpus", options->cpus,
+                  "Pin the pipeline's three busy threads to these CPUs, round-robin in the "
+                  "order log reader, business logic, result writer (e.g. 2,3,4 or 2-4; each "
+                  "one this process may run on). Default: not pinned, the scheduler places "
+                  "them. Pinning pays when each thread has a core to itself that nothing "
+                  "else uses; on a machine with fewer free cores than three, or shared with "
+                  "other work, leave them unpinned (measured in BENCHMARKS.md, Disruptor)")
+      ->type_name("LIST")
+      ->check([](const std::string& list) {
+        try {
+          (void)parse_cpu_list(list);
+          return std::string();
+        } catch (const std::exception& e) {
+          return std::string(e.what());
+        }
+      });
   return {cmd, [options] { return run_run(*options); }};
 }
 

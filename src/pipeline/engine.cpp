@@ -277,7 +277,7 @@ EngineSummary run_engine(Backend& backend, const EngineOptions& options,
   const auto start = Clock::now();
   Leadership* const leader = writers.leadership();
   if (leader != nullptr) leader->tick(start);  // a primary takes a free lease before reading
-  pipeline.start();
+  pipeline.start(options.cpus);
   control_loop(pipeline, *reader, leader, options, stop);
   stop_pipeline(pipeline, leader);
 

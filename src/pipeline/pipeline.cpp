@@ -37,13 +37,14 @@ Pipeline::~Pipeline() {
   }
 }
 
-void Pipeline::start() {
+void Pipeline::start(const std::vector<int>& cpus) {
   LMX_ASSERT(!reader_thread_);
-  result_thread_.emplace("result writer", "lmx-results",
+  const auto cpu = [&](std::size_t stage) { return cpus.empty() ? -1 : cpus[stage % cpus.size()]; };
+  result_thread_.emplace("result writer", "lmx-results", cpu(2),
                          [&processor = result_processor()] { processor.run(); });
-  logic_thread_.emplace("business logic", "lmx-logic",
+  logic_thread_.emplace("business logic", "lmx-logic", cpu(1),
                         [&processor = logic_processor()] { processor.run(); });
-  reader_thread_.emplace("log reader", "lmx-reader", [this] { reader_.run(); });
+  reader_thread_.emplace("log reader", "lmx-reader", cpu(0), [this] { reader_.run(); });
 }
 
 Pipeline::RingOccupancy Pipeline::ring_occupancy() {

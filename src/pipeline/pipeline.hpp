@@ -18,6 +18,7 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 #include "lmx/core/engine_observer.hpp"
 #include "lmx/core/log_reader.hpp"
@@ -55,7 +56,8 @@ class Pipeline {
   Pipeline(const Pipeline&) = delete;
   Pipeline& operator=(const Pipeline&) = delete;
 
-  void start();
+  // `cpus`: pin the reader, logic and result threads to these, round-robin (empty: not).
+  void start(const std::vector<int>& cpus = {});
 
   // Asks for a snapshot at the next batch boundary; false when one is still in flight.
   [[nodiscard]] bool request_snapshot() noexcept { return snapshotter_.request(); }

@@ -14,18 +14,21 @@
 #include <utility>
 
 #include "lmx/core/interrupted.hpp"
+#include "pipeline/cpu_affinity.hpp"
 #include "pipeline/rings.hpp"
 
 namespace lmx {
 
 class StageThread {
  public:
-  // `thread_name`: at most 15 characters (the kernel's limit).
+  // `thread_name`: at most 15 characters (the kernel's limit). `cpu`: the CPU the thread
+  // is pinned to (-1: not pinned); a refusal is the stage's failure.
   template <class Body>
-  StageThread(const char* name, const char* thread_name, Body body)
-      : name_(name), thread_([this, thread_name, body = std::move(body)]() mutable {
+  StageThread(const char* name, const char* thread_name, int cpu, Body body)
+      : name_(name), thread_([this, thread_name, cpu, body = std::move(body)]() mutable {
           pthread_setname_np(pthread_self(), thread_name);  // a name only: failure is harmless
           try {
+            pin_current_thread(cpu);
             body();
           } catch (const PipelineAborted&) {
             // The stage that failed first reports the cause.

@@ -21,6 +21,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "lmx/core/backend.hpp"
 #include "lmx/core/engine_observer.hpp"
@@ -55,6 +56,9 @@ struct EngineOptions {
   bool standby = false;
   std::string lease_owner = "lmx";
   std::chrono::milliseconds lease_ttl{2000};
+  // CPUs the pipeline's threads are pinned to, round-robin: the log reader, the business
+  // logic, the result writer (lmx run --cpus). Empty: not pinned.
+  std::vector<int> cpus;
 };
 
 struct EngineSummary {
