@@ -69,6 +69,8 @@ void State::assign(const std::vector<User>& users, const std::vector<Item>& item
 void State::reserve(std::size_t users, std::size_t items) {
   users_.reserve(users);
   items_.reserve(items);
+  user_index_.reserve(users);
+  item_index_.reserve(items);
 }
 
 bool operator==(const State& a, const State& b) noexcept {

@@ -80,6 +80,13 @@ class FlatIndex {
     --size_;
   }
 
+  // Sizes the table for `entries` without growing on the way, as a load of that many does.
+  void reserve(std::size_t entries) {
+    std::size_t capacity = slots_.size();
+    while (entries * 2 > capacity) capacity *= 2;
+    if (capacity != slots_.size()) rehash(capacity);
+  }
+
   void clear() {
     slots_.assign(initial_capacity, Slot{});
     size_ = 0;
@@ -103,8 +110,10 @@ class FlatIndex {
     slots_[i] = Slot{hash, index};
   }
 
-  void grow() {
-    std::vector<Slot> old(slots_.size() * 2);
+  void grow() { rehash(slots_.size() * 2); }
+
+  void rehash(std::size_t capacity) {
+    std::vector<Slot> old(capacity);
     old.swap(slots_);
     for (const Slot& slot : old) {
       if (slot.index != npos) place(slot.hash, slot.index);
