@@ -47,6 +47,26 @@ class FlatIndex {
     }
   }
 
+  // Records `index` under `hash` unless an entry of equal hash `matches` (called with
+  // candidate indices, as in find): then returns that entry's index and records nothing.
+  // Returns npos once `index` is recorded. One probe where find, then insert, take two.
+  template <class Matches>
+  [[nodiscard]] std::uint32_t insert_unless_present(std::uint64_t hash, std::uint32_t index,
+                                                    Matches&& matches) {
+    assert(index != npos);
+    if ((size_ + 1) * 2 > slots_.size()) grow();
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = static_cast<std::size_t>(hash) & mask;; i = (i + 1) & mask) {
+      Slot& slot = slots_[i];
+      if (slot.index == npos) {
+        slot = Slot{hash, index};
+        ++size_;
+        return npos;
+      }
+      if (slot.hash == hash && matches(slot.index)) return slot.index;
+    }
+  }
+
   // Records `index` under `hash`. The caller has checked that the key is not present.
   void insert(std::uint64_t hash, std::uint32_t index) {
     assert(index != npos);
