@@ -20,6 +20,21 @@ constexpr std::array<std::string_view, result_fields_max> packed_result_names = 
     "pos",     "type",   "reason",       "code",           "user",
     "balance", "remain", "original_pos", "original_reason"};
 
+// Whether `joined` is `names` with commas between: the header's `fields` value and the
+// names the rows are decoded by cannot drift apart.
+constexpr bool joins(std::span<const std::string_view> names, std::string_view joined) {
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (i > 0) {
+      if (joined.empty() || joined.front() != ',') return false;
+      joined.remove_prefix(1);
+    }
+    if (!joined.starts_with(names[i])) return false;
+    joined.remove_prefix(names[i].size());
+  }
+  return joined.empty();
+}
+static_assert(joins(packed_result_names, packed_results_fields));
+
 // Calls field(name, value) for each field of `result`'s entry, in order. A value is a
 // Position (an entry id), a std::string_view (a type or reason name) or a std::int64_t.
 template <class Field>
@@ -128,7 +143,6 @@ Decoded<Result> decode_result_fields(std::span<const EntryField> fields) {
   return result;
 }
 
-// One object of a packed entry's array, through the same field rules as an entry.
 // One row of a packed entry, its values named by packed_result_fields in order, through
 // the same field rules as a per-result entry.
 Decoded<Result> decode_packed_result(const nlohmann::json& row) {
