@@ -214,22 +214,6 @@ TEST(Journal, DamageBeforeTheTailIsAnErrorNamingSegmentAndOffset) {
       << "damage is never truncated away";
 }
 
-TEST(Journal, ARecordBeforeTheStartPositionIsPassedOverByItsHeaderAlone) {
-  test::TempDir tmp;
-  {
-    JournalWriter writer(tmp.path(), no_fsync);
-    append(writer, {"one", "two", "three"});
-  }
-  const std::uint64_t second_record = journal_record_header_size + 3;
-  // A damaged payload in record 2: unused by a reader that starts after it, so not read.
-  flip_byte(first_segment(tmp.path()), second_record + journal_record_header_size);
-  EXPECT_EQ(read_all(tmp.path(), 2), (Records{{3, "three"}}));
-  EXPECT_THROW((void)read_all(tmp.path(), 1), std::runtime_error) << "record 2 is read: checked";
-  // A damaged header is damage, passed over or not.
-  flip_byte(first_segment(tmp.path()), second_record);
-  EXPECT_THROW((void)read_all(tmp.path(), 2), std::runtime_error);
-}
-
 TEST(Journal, OutOfOrderSequenceIsDamage) {
   test::TempDir tmp;
   {

@@ -79,10 +79,7 @@ std::size_t JournalReader::read_available(std::size_t count_max) {
 JournalReader::Parsed JournalReader::parse_next(bool& refilled) {
   const std::string_view rest(buffer_.data() + begin_, end_ - begin_);
   RecordView view;
-  // Records up to the start position are passed over: their extent is enough.
-  const RecordStatus status = expected_sequence_ <= after_sequence_
-                                  ? parse_record_extent(rest, view)
-                                  : parse_record(rest, view);
+  const RecordStatus status = parse_record(rest, view);
   if (status != RecordStatus::complete) return handle_failed_parse(status, view, rest, refilled);
   if (view.sequence != expected_sequence_) {
     throw_damage(

@@ -8,7 +8,7 @@
 
 namespace lmx {
 
-RecordStatus parse_record_extent(std::string_view bytes, RecordView& view) noexcept {
+RecordStatus parse_record(std::string_view bytes, RecordView& view) noexcept {
   view = RecordView{};
   if (bytes.size() < journal_record_header_size) return RecordStatus::incomplete;
   const char* h = bytes.data();
@@ -22,13 +22,6 @@ RecordStatus parse_record_extent(std::string_view bytes, RecordView& view) noexc
   view.sequence = load_le<std::uint64_t>(h + 16);
   if (bytes.size() < view.size) return RecordStatus::incomplete;
   view.payload = bytes.substr(journal_record_header_size, payload_size);
-  return RecordStatus::complete;
-}
-
-RecordStatus parse_record(std::string_view bytes, RecordView& view) noexcept {
-  const RecordStatus status = parse_record_extent(bytes, view);
-  if (status != RecordStatus::complete) return status;
-  const char* h = bytes.data();
   const std::uint32_t crc = crc32c_extend(0, h + journal_record_checked_offset,
                                           view.size - journal_record_checked_offset);
   if (crc != load_le<std::uint32_t>(h + journal_record_crc_offset)) return RecordStatus::bad_crc;

@@ -49,12 +49,6 @@ struct RecordView {
 // readable (complete, bad_crc and incomplete-payload), 0 otherwise.
 [[nodiscard]] RecordStatus parse_record(std::string_view bytes, RecordView& view) noexcept;
 
-// As parse_record without the checksum (`view.crc` stays 0): the header is checked and the
-// record's extent found. For records a reader passes over to reach its start position,
-// which nothing uses: a damaged header still stops it (the next record would not start
-// where this one says it ends), and every record from the start position on is checked.
-[[nodiscard]] RecordStatus parse_record_extent(std::string_view bytes, RecordView& view) noexcept;
-
 // Writes magic, version and payload size into the header at `record` (payload follows).
 void stamp_record_header(char* record, std::uint32_t payload_size) noexcept;
 
