@@ -163,6 +163,47 @@ int run_run(const RunOptions& options) {
   return 0;
 }
 
+// --listen and the options that go with it.
+void add_listen_options(CLI::App& cmd, RunOptions& options) {
+  CLI::Option* listen =
+      cmd.add_option("--listen", options.listen,
+                     "Serve the HTTP API on HOST:PORT (e.g. 127.0.0.1:8080; port 0 picks one): "
+                     "the dashboard at /, /healthz, /readyz, /status, POST /events, "
+                     "/users/{id}, /items/{sku}, /commands/{id}, /metrics "
+                     "(docs/OPERATIONS.md). An address other than loopback needs "
+                     "--listen-token-file");
+  cmd.add_option("--listen-token-file", options.listen_token_file,
+                 "With --listen: require 'Authorization: Bearer TOKEN' on every request, "
+                 "TOKEN being the first line of this file (never printed)")
+      ->check(CLI::ExistingFile)
+      ->needs(listen);
+  cmd.add_option("--listen-timeout", options.listen_timeout,
+                 "With --listen: how long a POST /events waits for its results, or a read for "
+                 "the engine, before answering 503 timeout (its events stay in the log)")
+      ->capture_default_str()
+      ->needs(listen);
+}
+
+void add_cpus_option(CLI::App& cmd, std::string& cpus) {
+  cmd.add_option(
+         "--cpus", cpus,
+         "Pin the pipeline's three busy threads to these CPUs, round-robin in the "
+         "order log reader, business logic, result writer (e.g. 2,3,4 or 2-4; each "
+         "one this process may run on). Default: not pinned, the scheduler places "
+         "them. Pinning pays when each thread has a core to itself that nothing "
+         "else uses; on a machine with fewer free cores than three, or shared with "
+         "other work, leave them unpinned (measured in BENCHMARKS.md, Disruptor and Engine)")
+      ->type_name("LIST")
+      ->check([](const std::string& list) {
+        try {
+          (void)parse_cpu_list(list);
+          return std::string();
+        } catch (const std::exception& e) {
+          return std::string(e.what());
+        }
+      });
+}
+
 }  // namespace
 
 Command add_run(CLI::App& app) {
@@ -193,23 +234,7 @@ Command add_run(CLI::App& app) {
                               "Default {}",
                               id_horizon_default))
       ->check(CLI::Range(id_horizon_default, id_horizon_max));
-  CLI::Option* listen =
-      cmd->add_option("--listen", options->listen,
-                      "Serve the HTTP API on HOST:PORT (e.g. 127.0.0.1:8080; port 0 picks one): "
-                      "the dashboard at /, /healthz, /readyz, /status, POST /events, "
-                      "/users/{id}, /items/{sku}, /commands/{id}, /metrics "
-                      "(docs/OPERATIONS.md). An address other than loopback needs "
-                      "--listen-token-file");
-  cmd->add_option("--listen-token-file", options->listen_token_file,
-                  "With --listen: require 'Authorization: Bearer TOKEN' on every request, "
-                  "TOKEN being the first line of this file (never printed)")
-      ->check(CLI::ExistingFile)
-      ->needs(listen);
-  cmd->add_option("--listen-timeout", options->listen_timeout,
-                  "With --listen: how long a POST /events waits for its results, or a read for "
-                  "the engine, before answering 503 timeout (its events stay in the log)")
-      ->capture_default_str()
-      ->needs(listen);
+  add_listen_options(*cmd, *options);
   cmd->add_flag("--exit-when-caught-up", options->exit_when_caught_up,
                 "Stop at the end of the log instead of waiting for new entries");
   cmd->add_flag("--trim-after-snapshot", options->trim_after_snapshot,
@@ -226,22 +251,7 @@ Command add_run(CLI::App& app) {
                   "third of it): a standby takes over about this long after the primary died; "
                   "a primary paused longer loses it")
       ->capture_default_str();
-  cmd->add_option("--cpus", options->cpus,
-                  "Pin the pipeline's three busy threads to these CPUs, round-robin in the "
-                  "order log reader, business logic, result writer (e.g. 2,3,4 or 2-4; each "
-                  "one this process may run on). Default: not pinned, the scheduler places "
-                  "them. Pinning pays when each thread has a core to itself that nothing "
-                  "else uses; on a machine with fewer free cores than three, or shared with "
-                  "other work, leave them unpinned (measured in BENCHMARKS.md, Disruptor)")
-      ->type_name("LIST")
-      ->check([](const std::string& list) {
-        try {
-          (void)parse_cpu_list(list);
-          return std::string();
-        } catch (const std::exception& e) {
-          return std::string(e.what());
-        }
-      });
+  add_cpus_option(*cmd, options->cpus);
   return {cmd, [options] { return run_run(*options); }};
 }
 
