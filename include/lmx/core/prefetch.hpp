@@ -3,8 +3,9 @@
 // event mostly waits for dependent loads: the user's index slot, then the user, and the same
 // for each item it names. Before applying the event at `i`, prefetch_ahead starts the slot
 // loads of the event 2d ahead and the entity loads of the event d ahead (whose slots were
-// started d events earlier), so that by the time an event is applied they are in cache. Hints only: no result changes, and only events
-// already in the batch (up to `last`) are looked at.
+// started d events earlier), so that by the time an event is applied they are in cache.
+// Hints only: no result changes, and only events already in the batch (up to `last`) are
+// looked at.
 
 #include <algorithm>
 #include <cstdint>
