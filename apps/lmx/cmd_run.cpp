@@ -41,6 +41,7 @@ struct RunOptions {
   bool standby = false;
   std::string lease_ttl = "2s";
   std::string cpus;  // empty: threads not pinned
+  std::string reader = "auto";
 };
 
 // How the engine is named in the lease of a shared log: its host and process.
@@ -116,6 +117,9 @@ int run_run(const RunOptions& options) {
   engine.lease_owner = lease_owner();
   engine.lease_ttl = parse_duration(options.lease_ttl);
   if (!options.cpus.empty()) engine.cpus = parse_cpu_list(options.cpus);  // checked already
+  engine.reader = options.reader == "thread"   ? ReaderPlacement::own_thread
+                  : options.reader == "inline" ? ReaderPlacement::logic_thread
+                                               : ReaderPlacement::automatic;
 
   BackendOptions backend_options = options.log.backend_options();
   backend_options.stop = &stop_requested;
@@ -184,15 +188,29 @@ void add_listen_options(CLI::App& cmd, RunOptions& options) {
       ->needs(listen);
 }
 
+void add_reader_option(CLI::App& cmd, std::string& reader) {
+  cmd.add_option("--reader", reader,
+                 "Where the log is read and decoded: 'thread', a thread of its own feeding the "
+                 "business logic through a Disruptor ring (three busy threads: reader, "
+                 "business logic, result writer); 'inline', on the business logic's thread "
+                 "just ahead of apply (two). 'auto' picks inline when fewer than three CPUs "
+                 "are available (the process's affinity, or the --cpus list): three busy "
+                 "threads on two cores take turns, and inline is faster there (BENCHMARKS.md, "
+                 "Engine)")
+      ->check(CLI::IsMember({"auto", "thread", "inline"}))
+      ->capture_default_str();
+}
+
 void add_cpus_option(CLI::App& cmd, std::string& cpus) {
   cmd.add_option(
          "--cpus", cpus,
-         "Pin the pipeline's three busy threads to these CPUs, round-robin in the "
-         "order log reader, business logic, result writer (e.g. 2,3,4 or 2-4; each "
-         "one this process may run on). Default: not pinned, the scheduler places "
-         "them. Pinning pays when each thread has a core to itself that nothing "
-         "else uses; on a machine with fewer free cores than three, or shared with "
-         "other work, leave them unpinned (measured in BENCHMARKS.md, Disruptor and Engine)")
+         "Pin the pipeline's busy threads to these CPUs, round-robin in the order log "
+         "reader, business logic, result writer (inline, the reader and the business "
+         "logic are one thread: it takes the first CPU, the result writer the second) "
+         "(e.g. 2,3,4 or 2-4; each one this process may run on). Default: not pinned, "
+         "the scheduler places them. Pinning pays when each thread has a core to itself "
+         "that nothing else uses; on a machine shared with other work, leave them "
+         "unpinned (measured in BENCHMARKS.md, Disruptor and Engine)")
       ->type_name("LIST")
       ->check([](const std::string& list) {
         try {
@@ -251,6 +269,7 @@ Command add_run(CLI::App& app) {
                   "third of it): a standby takes over about this long after the primary died; "
                   "a primary paused longer loses it")
       ->capture_default_str();
+  add_reader_option(*cmd, options->reader);
   add_cpus_option(*cmd, options->cpus);
   return {cmd, [options] { return run_run(*options); }};
 }

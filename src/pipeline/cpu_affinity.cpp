@@ -34,14 +34,25 @@ std::string describe(const cpu_set_t& set) {
   return text;
 }
 
-}  // namespace
-
-std::vector<int> parse_cpu_list(std::string_view list) {
+// The CPUs this process may run on.
+cpu_set_t allowed_cpus() {
   cpu_set_t allowed;
   CPU_ZERO(&allowed);
   if (sched_getaffinity(0, sizeof allowed, &allowed) != 0) {
     throw std::system_error(errno, std::generic_category(), "sched_getaffinity");
   }
+  return allowed;
+}
+
+}  // namespace
+
+std::size_t allowed_cpu_count() {
+  const cpu_set_t allowed = allowed_cpus();
+  return static_cast<std::size_t>(CPU_COUNT(&allowed));
+}
+
+std::vector<int> parse_cpu_list(std::string_view list) {
+  const cpu_set_t allowed = allowed_cpus();
   std::vector<int> cpus;
   for (std::size_t at = 0; at <= list.size();) {
     const std::string_view item = list.substr(at, list.find(',', at) - at);

@@ -6,9 +6,11 @@
 #include <algorithm>
 #include <memory>
 #include <optional>
+#include <set>
 #include <stdexcept>
 #include <thread>
 
+#include "pipeline/cpu_affinity.hpp"
 #include "pipeline/digest_check.hpp"
 #include "pipeline/leadership.hpp"
 #include "pipeline/pipeline.hpp"
@@ -33,6 +35,29 @@ void log_recovery(const Recovered& recovered, const Backend& backend) {
                    : "snapshot at " + recovered.snapshot_position.to_string(),
                recovered.state.users().size(), recovered.state.items().size(), backend.describe(),
                recovered.position.to_string());
+}
+
+// Inline reading pays when the reader, the business logic and the result writer cannot each
+// have a core (BENCHMARKS.md, Engine): three busy threads on two cores take turns.
+bool read_inline(const EngineOptions& options) {
+  switch (options.reader) {
+    case ReaderPlacement::own_thread:
+      return false;
+    case ReaderPlacement::logic_thread:
+      return true;
+    case ReaderPlacement::automatic:
+      break;
+  }
+  const std::size_t cpus = options.cpus.empty()
+                               ? allowed_cpu_count()
+                               : std::set<int>(options.cpus.begin(), options.cpus.end()).size();
+  constexpr std::size_t busy_threads = 3;  // reader, business logic, result writer
+  const bool inline_reader = cpus < busy_threads;
+  spdlog::info("reading the log on {}: {} CPU{} available for the pipeline's {} busy threads "
+               "(lmx run --reader)",
+               inline_reader ? "the business logic thread" : "a thread of its own", cpus,
+               cpus == 1 ? "" : "s", busy_threads);
+  return inline_reader;
 }
 
 // One status line: events applied and their rate since the last line, position, end of the
@@ -271,7 +296,8 @@ EngineSummary run_engine(Backend& backend, const EngineOptions& options,
                                          .exit_when_caught_up = options.exit_when_caught_up,
                                          .trimmer = trimmer.get(),
                                          .observer = options.observer,
-                                         .checkpoint_period = checkpoint_period(options, writers)};
+                                         .checkpoint_period = checkpoint_period(options, writers),
+                                         .inline_reader = read_inline(options)};
   Pipeline pipeline(*reader, results, writers.snapshots(), std::move(recovered.state),
                     pipeline_options);
   const auto start = Clock::now();

@@ -28,15 +28,40 @@ LogicStage::LogicStage(State state, Position position, Position snapshot_positio
   progress_.position_minor.store(position.minor, std::memory_order_relaxed);  // display only
 }
 
+template <class At>
+void LogicStage::start_batch(std::int64_t first, std::int64_t last, At&& at) noexcept {
+  batch_first_ = first;
+  batch_last_ = last;
+  if (observer_ != nullptr) batch_started_ = std::chrono::steady_clock::now();
+  prefetch_batch_start(state_, first, last, at);
+}
+
+void LogicStage::on_batch_start(std::int64_t first, std::int64_t last) noexcept {
+  start_batch(first, last, [this](std::int64_t k) -> const Event& { return input_[k]; });
+}
+
 void LogicStage::on_event(Event& event, std::int64_t sequence, bool end_of_batch) {
+  apply_event(event, sequence, end_of_batch,
+              [this](std::int64_t k) -> const Event& { return input_[k]; });
+}
+
+void LogicStage::apply_fetched(DecodeWindow& window, std::size_t count) {
+  LMX_ASSERT(count > 0);
+  window.start_batch();
+  const auto last = static_cast<std::int64_t>(count) - 1;
+  start_batch(0, last, window);
+  for (std::int64_t i = 0; i <= last; ++i) apply_event(window(i), i, i == last, window);
+}
+
+template <class At>
+void LogicStage::apply_event(Event& event, std::int64_t sequence, bool end_of_batch, At&& at) {
   // Positions only grow: the reader hands every entry once, in log order.
   LMX_ASSERT(position_ < event.position);
   if (checkpoint_period_ != 0 && !position_.is_zero() &&
       position_.major / checkpoint_period_ != event.position.major / checkpoint_period_) {
     checkpoint_at_boundary();
   }
-  prefetch_ahead(state_, sequence, batch_last_,
-                 [this](std::int64_t k) -> const Event& { return input_[k]; });
+  prefetch_ahead(state_, sequence, batch_last_, at);
   const std::int64_t slot = next_output_slot(batch_last_ - sequence + 1);
   Output& output = output_[slot];
   output.kind = Output::Kind::result;

@@ -21,6 +21,7 @@
 #include "lmx/core/prefetch.hpp"
 #include "lmx/core/reason.hpp"
 #include "lmx/core/state.hpp"
+#include "pipeline/decode_window.hpp"
 #include "pipeline/rings.hpp"
 #include "pipeline/snapshotter.hpp"
 
@@ -43,20 +44,21 @@ struct Progress {
 class LogicStage {
  public:
   // `snapshot_position`: the snapshot the state was restored from (zero: none).
-  // `input`: the ring the stage consumes, read ahead within a batch for cache hints.
+  // `input`: the ring the stage consumes (when the log is not read inline), read ahead
+  // within a batch for cache hints.
   LogicStage(State state, Position position, Position snapshot_position, const InputRing& input,
              OutputRing& output, Snapshotter& snapshotter, const std::atomic<bool>& abort,
              EngineObserver* observer = nullptr, std::uint64_t checkpoint_period = 0);
 
-  // Starts the cache loads of the batch's first users (core/prefetch.hpp).
-  void on_batch_start(std::int64_t first, std::int64_t last) noexcept {
-    batch_first_ = first;
-    batch_last_ = last;
-    if (observer_ != nullptr) batch_started_ = std::chrono::steady_clock::now();
-    prefetch_batch_start(state_, first, last,
-                         [this](std::int64_t k) -> const Event& { return input_[k]; });
-  }
+  // The input ring's consumer (the business logic processor): a batch of ring slots.
+  // on_batch_start starts the cache loads of its first users (core/prefetch.hpp).
+  void on_batch_start(std::int64_t first, std::int64_t last) noexcept;
   void on_event(Event& event, std::int64_t sequence, bool end_of_batch);
+
+  // Without the input ring, on a thread that reads the log itself (ReaderStage, inline):
+  // applies the `count` entries the window's reader fetched last, decoded as they are
+  // applied.
+  void apply_fetched(DecodeWindow& window, std::size_t count);
 
   // Idle: a requested snapshot need not wait for the next event, nor a read the observer
   // holds (a query ring to drain).
@@ -82,6 +84,11 @@ class LogicStage {
   [[nodiscard]] std::unique_ptr<Snapshot> copy_state();
 
  private:
+  // `at(k)`: the event at sequence k of the batch, for the cache hints.
+  template <class At>
+  void start_batch(std::int64_t first, std::int64_t last, At&& at) noexcept;
+  template <class At>
+  void apply_event(Event& event, std::int64_t sequence, bool end_of_batch, At&& at);
   [[nodiscard]] std::int64_t next_output_slot(std::int64_t wanted);
   void publish_results(std::int64_t last);
   void take_snapshot_if_requested();

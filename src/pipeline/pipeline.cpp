@@ -8,15 +8,32 @@
 
 namespace lmx {
 
+namespace {
+
+// How often the idle logic stage wakes: to take a requested snapshot, and more often for
+// an observer's reads (a query ring to drain).
+std::chrono::milliseconds logic_wake_interval(const PipelineOptions& options) {
+  return options.observer != nullptr ? observer_state_timeout : ring_wait_timeout;
+}
+
+// How long the reader stage's fetch waits for new entries before looking at stop() again;
+// inline, it also wakes the idle logic stage.
+std::chrono::milliseconds fetch_wait(const PipelineOptions& options) {
+  constexpr std::chrono::milliseconds own_thread_fetch_wait{100};
+  return options.inline_reader ? logic_wake_interval(options) : own_thread_fetch_wait;
+}
+
+}  // namespace
+
 Pipeline::Pipeline(LogReader& reader, ResultWriter& results, SnapshotStore& snapshots, State state,
                    const PipelineOptions& options)
     : exit_when_caught_up_(options.exit_when_caught_up),
-      input_(input_ring_size,
-             std::chrono::nanoseconds(options.observer != nullptr ? observer_state_timeout
-                                                                  : ring_wait_timeout)),
+      inline_reader_(options.inline_reader),
+      input_(input_ring_size, std::chrono::nanoseconds(logic_wake_interval(options))),
       output_(output_ring_size, std::chrono::nanoseconds(ring_wait_timeout)),
       snapshotter_(snapshots, options.trimmer),
-      reader_(reader, input_, abort_, options.exit_when_caught_up),
+      reader_(reader, input_, abort_, options.exit_when_caught_up,
+              options.inline_reader ? &logic_ : nullptr, fetch_wait(options)),
       logic_(std::move(state), options.position, options.snapshot_position, input_, output_,
              snapshotter_, abort_, options.observer, options.checkpoint_period),
       results_(results, options.results_through, snapshotter_, options.observer),
@@ -39,9 +56,19 @@ Pipeline::~Pipeline() {
 
 void Pipeline::start(const std::vector<int>& cpus) {
   LMX_ASSERT(!reader_thread_);
-  const auto cpu = [&](std::size_t stage) { return cpus.empty() ? -1 : cpus[stage % cpus.size()]; };
-  result_thread_.emplace("result writer", "lmx-results", cpu(2),
+  // The threads take the CPUs in the order reader, logic, results (the reader and the
+  // logic being one thread inline).
+  const bool read_inline = inline_reader_;
+  const auto cpu = [&](std::size_t thread) {
+    return cpus.empty() ? -1 : cpus[thread % cpus.size()];
+  };
+  result_thread_.emplace("result writer", "lmx-results", cpu(read_inline ? 1 : 2),
                          [&processor = result_processor()] { processor.run(); });
+  if (read_inline) {
+    reader_thread_.emplace("log reader and business logic", "lmx-logic", cpu(0),
+                           [this] { reader_.run(); });
+    return;
+  }
   logic_thread_.emplace("business logic", "lmx-logic", cpu(1),
                         [&processor = logic_processor()] { processor.run(); });
   reader_thread_.emplace("log reader", "lmx-reader", cpu(0), [this] { reader_.run(); });
@@ -59,12 +86,14 @@ Pipeline::RingOccupancy Pipeline::ring_occupancy() {
 
 bool Pipeline::finished() const noexcept {
   LMX_ASSERT(reader_thread_);
-  return reader_thread_->done() || logic_thread_->done() || result_thread_->done();
+  return reader_thread_->done() || (logic_thread_ && logic_thread_->done()) ||
+         result_thread_->done();
 }
 
 bool Pipeline::failed() const noexcept {
-  // The processors return only when asked to; the reader also when it caught up.
-  return logic_thread_->done() || result_thread_->done() ||
+  // The processors return only when asked to; the reader (inline: with the logic stage)
+  // also when it caught up.
+  return (logic_thread_ && logic_thread_->done()) || result_thread_->done() ||
          (reader_thread_->done() && !exit_when_caught_up_);
 }
 
@@ -76,7 +105,7 @@ void Pipeline::stop(StopMode mode) {
     drain_all();
   }
   reader_thread_->join();
-  logic_thread_->join();
+  if (logic_thread_) logic_thread_->join();
   result_thread_->join();
   drained_at_ = std::chrono::steady_clock::now();
   rethrow_failures();
@@ -99,8 +128,10 @@ void Pipeline::halt_all() noexcept {
 void Pipeline::drain_all() {
   reader_.stop();
   reader_thread_->join();
-  logic_processor().drain();
-  logic_thread_->join();
+  if (logic_thread_) {
+    logic_processor().drain();
+    logic_thread_->join();
+  }
   // The logic stage has stopped: this thread is now the output ring's only producer.
   std::unique_ptr<Snapshot> final_snapshot;
   if (logic_.moved_since_snapshot() && !logic_.position().is_zero()) {
@@ -114,7 +145,7 @@ void Pipeline::drain_all() {
 
 void Pipeline::rethrow_failures() {
   reader_thread_->rethrow_failure();
-  logic_thread_->rethrow_failure();
+  if (logic_thread_) logic_thread_->rethrow_failure();
   result_thread_->rethrow_failure();
 }
 

@@ -6,6 +6,9 @@
 //                                   the state)     or a checkpoint)    sync at a         its own
 //                                                                      checkpoint)       thread)
 //
+// Inline (PipelineOptions::inline_reader), the reader and logic stages share one thread,
+// with no input ring between them (reader_stage.hpp): two threads instead of three.
+//
 // start() runs the stages; request_snapshot() asks for a snapshot at the next batch
 // boundary; stop() ends them in pipeline order, written once here:
 //   drain  no more input; the logic stage finishes what was read; a final checkpoint (with
@@ -44,6 +47,8 @@ struct PipelineOptions {
   // Non-zero: the logic stage also snapshots at each boundary of this much log time
   // (logic_stage.hpp), as every engine on a shared log does.
   std::uint64_t checkpoint_period = 0;
+  // The log read and decoded on the business logic's thread, not a thread of its own.
+  bool inline_reader = false;
 };
 
 class Pipeline {
@@ -56,7 +61,8 @@ class Pipeline {
   Pipeline(const Pipeline&) = delete;
   Pipeline& operator=(const Pipeline&) = delete;
 
-  // `cpus`: pin the reader, logic and result threads to these, round-robin (empty: not).
+  // `cpus`: pin the reader, logic and result threads to these, round-robin (empty: not);
+  // inline, the reader-and-logic thread and the result thread.
   void start(const std::vector<int>& cpus = {});
 
   // Asks for a snapshot at the next batch boundary; false when one is still in flight.
@@ -99,6 +105,7 @@ class Pipeline {
   void rethrow_failures();
 
   const bool exit_when_caught_up_;
+  const bool inline_reader_;
   std::atomic<bool> abort_{false};
   InputRing input_;
   OutputRing output_;
@@ -111,6 +118,7 @@ class Pipeline {
   Position final_snapshot_;
   std::chrono::steady_clock::time_point drained_at_;
   // Started in pipeline order (consumers first), joined in the same order by stop().
+  // Inline, the reader thread runs the logic stage too, and there is no logic thread.
   std::optional<StageThread> result_thread_;
   std::optional<StageThread> logic_thread_;
   std::optional<StageThread> reader_thread_;

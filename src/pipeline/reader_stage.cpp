@@ -23,12 +23,18 @@ void ReaderStage::run() {
   // acquire: pairs with the release store in stop().
   while (!stop_.load(std::memory_order_acquire)) {
     const auto fetch_start = Clock::now();
-    const std::size_t count = reader_.fetch(reader_batch_size, fetch_wait_timeout);
+    const std::size_t count = reader_.fetch(reader_batch_size, fetch_wait_);
     add_since(fetch_ns_, fetch_start);
     if (count > 0) {
-      publish_batch(count);
+      if (inline_logic_ != nullptr) {
+        inline_logic_->apply_fetched(window_, count);
+      } else {
+        publish_batch(count);
+      }
     } else if (exit_when_caught_up_) {
       return;
+    } else if (inline_logic_ != nullptr) {
+      inline_logic_->on_timeout(-1);
     }
   }
 }

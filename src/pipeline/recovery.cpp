@@ -7,12 +7,12 @@
 #include <memory>
 #include <optional>
 #include <stdexcept>
-#include <vector>
 
 #include "lmx/assert.hpp"
 #include "lmx/core/business_logic.hpp"
 #include "lmx/core/prefetch.hpp"
 #include "lmx/core/state_digest.hpp"
+#include "pipeline/decode_window.hpp"
 
 namespace lmx {
 
@@ -73,25 +73,16 @@ void replay_to_end(Backend& backend, Recovered& recovered) {
   const std::unique_ptr<LogReader> reader = backend.open_reader(recovered.position);
   check_snapshot_within_log({recovered.snapshot_position, recovered.snapshot_entry_checksum},
                             *reader, backend);
-  // Events are decoded just ahead of apply, into a small window that stays in cache, far
-  // enough ahead for the cache hints of core/prefetch.hpp.
-  constexpr std::size_t window_size = 16;
-  static_assert(window_size > 2 * prefetch_distance && (window_size & (window_size - 1)) == 0);
-  std::vector<Event> window(window_size);
+  DecodeWindow window(*reader);
   for (;;) {
     const std::size_t count = reader->fetch(replay_batch_size, std::chrono::milliseconds(0));
     if (count == 0) return;
-    std::size_t decoded = 0;
-    const auto at = [&](std::int64_t k) -> const Event& {
-      const auto index = static_cast<std::size_t>(k);
-      for (; decoded <= index; ++decoded) reader->decode(decoded, window[decoded % window_size]);
-      return window[index % window_size];
-    };
+    window.start_batch();
     const auto last = static_cast<std::int64_t>(count) - 1;
-    prefetch_batch_start(recovered.state, 0, last, at);
+    prefetch_batch_start(recovered.state, 0, last, window);
     for (std::int64_t i = 0; i <= last; ++i) {
-      prefetch_ahead(recovered.state, i, last, at);
-      const Event& event = at(i);
+      prefetch_ahead(recovered.state, i, last, window);
+      const Event& event = window(i);
       assert(recovered.position < event.position);
       (void)apply(recovered.state, event);
       recovered.position = event.position;

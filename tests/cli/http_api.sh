@@ -15,11 +15,13 @@ source "$(dirname "$0")/lib/python.bash"
 find_python prometheus_client python3-prometheus-client
 fail() { echo "FAIL: $*" >&2; cat "$tmp"/*.err >&2 || true; exit 1; }
 
-# Starts an engine on port 0 (a free port) and sets $base to its URL once it serves.
+# Starts an engine on port 0 (a free port) and sets $base to its URL once it serves. The log
+# is read inline on the business logic thread (http_api_redis.sh reads it on a thread of its
+# own): the API must answer alike either way.
 start() {
   local name=$1
   shift
-  "$lmx" run --log "file:$tmp/$name" --status-interval 1h --listen "$@" \
+  "$lmx" run --log "file:$tmp/$name" --status-interval 1h --reader inline --listen "$@" \
     >"$tmp/$name.out" 2>"$tmp/$name.err" &
   pids+=($!)
   wait_listening "$tmp/$name.err"

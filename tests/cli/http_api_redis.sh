@@ -18,7 +18,9 @@ find_python json python3
 redis_private_start || fail "redis-server did not start"
 port_redis=$LMX_REDIS_PORT
 url="redis://127.0.0.1:$port_redis?stream=orders"
-"$lmx" run --log "$url" --status-interval 1h --listen 127.0.0.1:0 2>"$tmp/engine.log" &
+# The log read on a thread of its own (http_api.sh reads it inline).
+"$lmx" run --log "$url" --status-interval 1h --reader thread --listen 127.0.0.1:0 \
+  2>"$tmp/engine.log" &
 engine_pid=$!
 wait_listening "$tmp/engine.log"
 for _ in $(seq 100); do [[ $(code "$base/readyz") == 200 ]] && break; sleep 0.1; done

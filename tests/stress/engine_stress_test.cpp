@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "../support/memory_backend.hpp"
+#include "../support/reader_placements.hpp"
 #include "canonical_export.hpp"
 #include "lmx/core/business_logic.hpp"
 #include "lmx/core/engine.hpp"
@@ -30,7 +31,12 @@ std::string export_of(const State& state) {
   return out;
 }
 
-TEST(EngineStress, LiveAppendsWithFrequentSnapshotsMatchSequentialApply) {
+// With the log read on a thread of its own, and inline on the business logic's thread.
+class EngineStress : public ::testing::TestWithParam<ReaderPlacement> {};
+
+INSTANTIATE_TEST_SUITE_P(Reader, EngineStress, test::reader_placements, test::reader_placement_name);
+
+TEST_P(EngineStress, LiveAppendsWithFrequentSnapshotsMatchSequentialApply) {
   const std::size_t total = 60000 * scale();
   Workload workload({.seed = 99, .users = 500, .items = 50});
   std::vector<Event> events(total);
@@ -50,6 +56,7 @@ TEST(EngineStress, LiveAppendsWithFrequentSnapshotsMatchSequentialApply) {
     stop.store(true);
   });
   EngineOptions options;
+  options.reader = GetParam();
   options.snapshot_interval = std::chrono::milliseconds(2);
   const EngineSummary summary = run_engine(backend, options, stop);
   producer.join();

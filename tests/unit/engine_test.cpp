@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "../support/memory_backend.hpp"
+#include "../support/reader_placements.hpp"
 #include "canonical_export.hpp"
 #include "lmx/constants.hpp"
 #include "lmx/core/business_logic.hpp"
@@ -47,13 +48,25 @@ std::string backend_export(Backend& backend) {
   return out;
 }
 
-EngineOptions batch_options() {
-  EngineOptions options;
-  options.exit_when_caught_up = true;
-  return options;
-}
+// Every test runs with the log read on a thread of its own, and inline on the business
+// logic's thread: both must end alike.
+class Engine : public ::testing::TestWithParam<ReaderPlacement> {
+ protected:
+  [[nodiscard]] EngineOptions live_options() const {
+    EngineOptions options;
+    options.reader = GetParam();
+    return options;
+  }
+  [[nodiscard]] EngineOptions batch_options() const {
+    EngineOptions options = live_options();
+    options.exit_when_caught_up = true;
+    return options;
+  }
+};
 
-TEST(Engine, CatchUpEqualsApplyAndPublishesEveryResult) {
+INSTANTIATE_TEST_SUITE_P(Reader, Engine, test::reader_placements, test::reader_placement_name);
+
+TEST_P(Engine, CatchUpEqualsApplyAndPublishesEveryResult) {
   test::MemoryBackend backend;
   std::vector<Event> events = generate(10000, 1);
   events[777] = Event{};  // a malformed entry is rejected, and the stream goes on
@@ -77,7 +90,7 @@ TEST(Engine, CatchUpEqualsApplyAndPublishesEveryResult) {
   EXPECT_EQ(backend_export(backend), expected);
 }
 
-TEST(Engine, RestartReplaysOnlyTheTailAndWritesNoResultTwice) {
+TEST_P(Engine, RestartReplaysOnlyTheTailAndWritesNoResultTwice) {
   test::MemoryBackend backend;
   const std::vector<Event> events = generate(10000, 2);
   const std::vector<Event> first(events.begin(), events.begin() + 4321);
@@ -98,11 +111,11 @@ TEST(Engine, RestartReplaysOnlyTheTailAndWritesNoResultTwice) {
   EXPECT_EQ(backend_export(backend), reference_export(events));
 }
 
-TEST(Engine, LiveTailSeesAppendsUntilStopped) {
+TEST_P(Engine, LiveTailSeesAppendsUntilStopped) {
   test::MemoryBackend backend;
   const std::vector<Event> events = generate(10000, 3);
   std::atomic<bool> stop{false};
-  EngineOptions options;
+  EngineOptions options = live_options();
   options.snapshot_interval = std::chrono::milliseconds(5);
   std::thread producer([&] {
     for (std::size_t i = 0; i < events.size(); i += 1000) {
@@ -132,7 +145,7 @@ TEST(Engine, LiveTailSeesAppendsUntilStopped) {
 
 // Results are derived from the log: when the results log lost results a snapshot covers,
 // the engine recovers from an older state (here: none) and writes them again, each once.
-TEST(Engine, ResultsLostBeforeTheSnapshotAreWrittenAgain) {
+TEST_P(Engine, ResultsLostBeforeTheSnapshotAreWrittenAgain) {
   test::MemoryBackend backend;
   const std::vector<Event> events = generate(6000, 6);
   const std::vector<Event> first(events.begin(), events.begin() + 4000);
@@ -152,7 +165,7 @@ TEST(Engine, ResultsLostBeforeTheSnapshotAreWrittenAgain) {
   EXPECT_EQ(backend_export(backend), reference_export(events));
 }
 
-TEST(Engine, FailingResultsLogStopsTheEngineWithTheCause) {
+TEST_P(Engine, FailingResultsLogStopsTheEngineWithTheCause) {
   test::MemoryBackend backend;
   // More events than the two rings hold (input_ring_size + output_ring_size), so that when
   // the results log fails, the logic stage is blocked on a full output ring and must give up.
@@ -169,7 +182,7 @@ TEST(Engine, FailingResultsLogStopsTheEngineWithTheCause) {
   EXPECT_TRUE(backend.snapshots().empty()) << "no snapshot may cover results that were not written";
 }
 
-TEST(Engine, SnapshotAheadOfTheLogIsRefused) {
+TEST_P(Engine, SnapshotAheadOfTheLogIsRefused) {
   // The log lost its tail after the engine had applied and snapshotted it (a power failure
   // before the tail reached the disk): replaying after the snapshot would skip whatever
   // is appended next at the lost positions.
@@ -200,7 +213,7 @@ TEST(Engine, SnapshotAheadOfTheLogIsRefused) {
 // to again: run A's snapshot covers the first 1000 entries and its results all 1500; the
 // log keeps 1200 of them and gets 300 other entries. The results for the new entries at
 // the old positions must answer the new entries, exactly as a fresh engine would.
-TEST(Engine, ResultsForEntriesTheLogNoLongerHoldsAreWrittenAnew) {
+TEST_P(Engine, ResultsForEntriesTheLogNoLongerHoldsAreWrittenAnew) {
   const std::vector<Event> events = generate(1500, 7);
   const std::vector<Event> refill = generate(300, 8);
   test::MemoryBackend backend;
@@ -231,7 +244,7 @@ TEST(Engine, ResultsForEntriesTheLogNoLongerHoldsAreWrittenAnew) {
 
 // The same lost tail, but a snapshot covers it: the entry at the snapshot's position is
 // another one now, although the log is long enough, and replaying after it would be wrong.
-TEST(Engine, SnapshotOfEntriesTheLogNoLongerHoldsIsRefused) {
+TEST_P(Engine, SnapshotOfEntriesTheLogNoLongerHoldsIsRefused) {
   const std::vector<Event> events = generate(1500, 7);
   test::MemoryBackend backend;
   const std::atomic<bool> stop{false};

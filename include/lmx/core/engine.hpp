@@ -6,6 +6,9 @@
 //    into slots)       1 producer)    thread, no I/O,   checkpoints)    sync at each      the back-
 //                                     no clock)                         checkpoint)       ground)
 //
+// With fewer cores than busy threads, the reader stage runs inline, on the logic stage's
+// thread, and the input ring goes unused (EngineOptions::reader).
+//
 // A snapshot is a flat copy of the state taken at a batch boundary; it rides the output
 // ring behind the last result it covers, so it is saved only once those are durable.
 //
@@ -28,6 +31,13 @@
 #include "lmx/core/reason.hpp"
 
 namespace lmx {
+
+// Where the engine reads and decodes the log (lmx run --reader).
+enum class ReaderPlacement : std::uint8_t {
+  automatic,     // inline when fewer than three CPUs are available (see engine.cpp)
+  own_thread,    // a thread of its own, feeding the business logic through the input ring
+  logic_thread,  // inline: on the business logic's thread, just ahead of apply
+};
 
 struct EngineOptions {
   std::chrono::milliseconds snapshot_interval{30000};
@@ -57,8 +67,9 @@ struct EngineOptions {
   std::string lease_owner = "lmx";
   std::chrono::milliseconds lease_ttl{2000};
   // CPUs the pipeline's threads are pinned to, round-robin: the log reader, the business
-  // logic, the result writer (lmx run --cpus). Empty: not pinned.
+  // logic (the same thread inline), the result writer (lmx run --cpus). Empty: not pinned.
   std::vector<int> cpus;
+  ReaderPlacement reader = ReaderPlacement::automatic;
 };
 
 struct EngineSummary {
