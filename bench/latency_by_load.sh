@@ -5,6 +5,7 @@
 #   bench/latency_by_load.sh      # RATES=10k,50k,100k,200k,500k,1m,2m,5m SECONDS_PER_RATE=5
 #                                 # WARMUP=1; 2-3 min here
 #   RATES=100k,1m SECONDS_PER_RATE=2 bench/latency_by_load.sh             # a quick look
+#   READER=thread bench/latency_by_load.sh   # the engine's --reader (default auto)
 #
 # Builds the release preset (ccache when present) and runs bench/load_latency, the engine in
 # its process, over the rate ladder on a file journal with --fsync none, one with --fsync
@@ -21,6 +22,7 @@ cd "$(dirname "$0")/.."
 rates=${RATES:-10k,50k,100k,200k,500k,1m,2m,5m}
 seconds=${SECONDS_PER_RATE:-5}
 warmup=${WARMUP:-1}
+reader=${READER:-auto}  # where the engine reads the log: auto, thread or inline (lmx run --reader)
 data=${DATA:-docs/latency_by_load.dat}
 plot=${PLOT:-docs/latency_by_load.svg}
 if ! command -v gnuplot >/dev/null; then
@@ -42,11 +44,13 @@ cleanup() {
 trap cleanup EXIT
 
 echo "# bench/latency_by_load.sh, $(date -u '+%Y-%m-%d %H:%M UTC'), commit" \
-  "$(git rev-parse --short HEAD), RATES=$rates SECONDS_PER_RATE=$seconds WARMUP=$warmup" >"$data"
+  "$(git rev-parse --short HEAD), RATES=$rates SECONDS_PER_RATE=$seconds WARMUP=$warmup" \
+  "READER=$reader" >"$data"
 # run LABEL ARGS...: one backend's ladder, appended to the data file as its own block.
 run() {
   echo "# $1: load average $(cut -d' ' -f1-3 /proc/loadavg) at the start" | tee -a "$data"
-  "$bench" --label "$1" --rates "$rates" --seconds "$seconds" --warmup "$warmup" "${@:2}" |
+  "$bench" --label "$1" --rates "$rates" --seconds "$seconds" --warmup "$warmup" \
+    --reader "$reader" "${@:2}" |
     tee -a "$data"
   printf '\n\n' >>"$data"
 }

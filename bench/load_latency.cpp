@@ -201,6 +201,7 @@ struct Options {
   std::uint64_t warmup = 1;
   std::size_t batch_max = lmx::produce_batch_size;
   std::string label;
+  lmx::ReaderPlacement reader = lmx::ReaderPlacement::automatic;
   [[nodiscard]] bool redis() const { return log.starts_with("redis://"); }
 };
 
@@ -221,6 +222,8 @@ from each event's intended send time to its result written. Stops at the first b
   --warmup N           warm-up seconds per rate, not measured (default 1)
   --batch-max N        most events per append (default 4096)
   --label NAME         first column of each row (default from the backend)
+  --reader auto|thread|inline
+                       where the engine reads the log (lmx run --reader; default auto)
   --help               this text
 )";
 
@@ -252,6 +255,18 @@ std::optional<std::vector<std::uint64_t>> parse_rates(std::string_view text) {
   return rates;
 }
 
+constexpr std::string_view reader_name(lmx::ReaderPlacement reader) {
+  switch (reader) {
+    case lmx::ReaderPlacement::own_thread:
+      return "thread";
+    case lmx::ReaderPlacement::logic_thread:
+      return "inline";
+    case lmx::ReaderPlacement::automatic:
+      break;
+  }
+  return "auto";
+}
+
 // Sets the option `flag` from `value`; returns an error message, empty when accepted.
 std::string apply_option(Options& options, std::string_view flag, std::string_view value) {
   auto count = [&](auto& field) -> std::string {
@@ -277,6 +292,15 @@ std::string apply_option(Options& options, std::string_view flag, std::string_vi
     return count(options.batch_max);
   } else if (flag == "--label") {
     options.label = value;
+  } else if (flag == "--reader") {
+    for (const auto reader : {lmx::ReaderPlacement::automatic, lmx::ReaderPlacement::own_thread,
+                              lmx::ReaderPlacement::logic_thread}) {
+      if (value == reader_name(reader)) {
+        options.reader = reader;
+        return {};
+      }
+    }
+    return fmt::format("--reader is auto, thread or inline, not '{}'", value);
   } else {
     return fmt::format("unknown option '{}'", flag);
   }
@@ -383,9 +407,10 @@ class Target {
 // run_engine on its own thread, with the observer, until stop().
 class EngineThread {
  public:
-  EngineThread(lmx::Backend& backend, LoadObserver& observer) {
+  EngineThread(lmx::Backend& backend, LoadObserver& observer, lmx::ReaderPlacement reader) {
     lmx::EngineOptions options;
     options.observer = &observer;
+    options.reader = reader;
     thread_ = std::thread([this, &backend, options] {
       try {
         (void)lmx::run_engine(backend, options, stop_);
@@ -489,7 +514,7 @@ RateResult run_rate(const Options& options, std::span<const lmx::Event> pool, st
       .rate = rate, .warmup = rate * options.warmup, .measured = rate * options.seconds};
   Target target(options, rate);
   LoadObserver observer(plan);
-  EngineThread engine(*target.backend, observer);
+  EngineThread engine(*target.backend, observer, options.reader);
   while (!observer.engine_running() && !engine.failed()) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
@@ -514,7 +539,8 @@ double us(std::uint64_t ns) {
 }
 
 void print_header(const Options& options) {
-  fmt::print("# load_latency {}, engine in process (reader, logic, result threads)\n", options.log);
+  fmt::print("# load_latency {}, engine in process, --reader {}\n", options.log,
+             reader_name(options.reader));
   fmt::print("# each rate: fresh log and engine, {} s warm-up excluded, {} s measured\n",
              options.warmup, options.seconds);
   fmt::print("# batch appends of every event due, up to {} per append; latency of each event\n",

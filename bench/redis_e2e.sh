@@ -6,6 +6,7 @@
 # entry format (native, seed, json) and each results layout (per-result, packed).
 #
 #   bench/redis_e2e.sh          # EVENTS=500000 USERS=100000 ITEMS=1000 ROUNDS=3
+#   READER=thread bench/redis_e2e.sh   # lmx run --reader (default auto)
 #
 # Both sides are whole processes timed from start to exit (connecting; for lmx also its
 # recovery on an empty state and the snapshot it saves on exit). Rounds alternate the
@@ -19,6 +20,7 @@ EVENTS=${EVENTS:-500000}
 USERS=${USERS:-100000}
 ITEMS=${ITEMS:-1000}
 ROUNDS=${ROUNDS:-3}
+READER=${READER:-auto}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BIN=$ROOT/build/release
 LMX=$BIN/apps/lmx/lmx
@@ -54,7 +56,8 @@ answered() {
 }
 
 echo "# $(date -u +%FT%TZ), $(nproc) cores, load average: $(cut -d' ' -f1-3 /proc/loadavg)," \
-  "commit $(git -C "$ROOT" rev-parse --short HEAD), redis $(redis-server --version | cut -d' ' -f3)"
+  "commit $(git -C "$ROOT" rev-parse --short HEAD), redis $(redis-server --version | cut -d' ' -f3)," \
+  "lmx run --reader $READER"
 echo "# $EVENTS entries, $USERS users, $ITEMS items. Per pass: wall s / client CPU s / server" \
   "CPU s; ratio = plain wall / lmx wall"
 for format in native seed json; do
@@ -73,7 +76,7 @@ for format in native seed json; do
     for layout in per-result packed; do
       rcli --scan --pattern "$stream:*" | xargs -r redis-cli -p "$LMX_REDIS_PORT" DEL >/dev/null
       read -r w c sv <<<"$(run "$LMX" run --log "$server?stream=$stream" --exit-when-caught-up \
-        --snapshot-interval 1h --results-layout "$layout")"
+        --snapshot-interval 1h --results-layout "$layout" --reader "$READER")"
       n=$(answered "$layout" "$stream")
       [[ $n -eq $EVENTS ]] || { echo "$layout: $n results for $EVENTS" >&2; exit 1; }
       wall[$layout]=$(smaller "$w" "${wall[$layout]}")
