@@ -29,7 +29,10 @@ Pipeline::Pipeline(LogReader& reader, ResultWriter& results, SnapshotStore& snap
                    const PipelineOptions& options)
     : exit_when_caught_up_(options.exit_when_caught_up),
       inline_reader_(options.inline_reader),
-      input_(input_ring_size, std::chrono::nanoseconds(logic_wake_interval(options))),
+      // Inline, the input ring goes unused: one slot, not input_ring_size events of ~3 KiB
+      // to allocate and construct.
+      input_(options.inline_reader ? 1 : input_ring_size,
+             std::chrono::nanoseconds(logic_wake_interval(options))),
       output_(output_ring_size, std::chrono::nanoseconds(ring_wait_timeout)),
       snapshotter_(snapshots, options.trimmer),
       reader_(reader, input_, abort_, options.exit_when_caught_up,

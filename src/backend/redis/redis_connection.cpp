@@ -85,6 +85,7 @@ void RedisConnection::connect() {
     context_.reset();
     throw RedisConnectionError(fmt::format("{}: cannot connect: {}", url_.to_string(), why));
   }
+  if (arena_) arena_->install(*context_->reader);
   const timeval io_timeout = to_timeval(redis_io_timeout_ms);
   if (redisSetTimeout(context_.get(), io_timeout) != REDIS_OK ||
       redisEnableKeepAlive(context_.get()) != REDIS_OK) {
@@ -104,6 +105,12 @@ void RedisConnection::handshake() {
     const RedisReply select = command({"SELECT", db});
     (void)select;
   }
+}
+
+void RedisConnection::use_reply_arena() {
+  if (arena_) return;
+  arena_ = std::make_unique<RedisReplyArena>();
+  if (context_) arena_->install(*context_->reader);
 }
 
 void RedisConnection::append(std::initializer_list<std::string_view> argv) {
@@ -163,7 +170,8 @@ RedisReply RedisConnection::reply_or_error() {
   if (broken()) throw_io_error(what);
   void* raw = nullptr;
   if (redisGetReply(context_.get(), &raw) != REDIS_OK || raw == nullptr) throw_io_error(what);
-  RedisReply reply(static_cast<redisReply*>(raw));
+  RedisReply reply(static_cast<redisReply*>(raw), RedisReplyDeleter{arena_.get()});
+  if (arena_) arena_->retain();
   pop_pending();
   if (reply->type == REDIS_REPLY_ERROR) {
     const std::string_view error = reply_text(*reply);

@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "backend/redis/redis_cluster.hpp"
+#include "backend/redis/redis_reply_arena.hpp"
 #include "backend/redis/redis_url.hpp"
 #include "lmx/core/interrupted.hpp"
 
@@ -63,8 +64,17 @@ struct RedisRetryPolicy {
   std::vector<RedisNode> cluster_nodes;
 };
 
+// A reply hiredis built in a connection's RedisReplyArena goes back to it; any other, to
+// hiredis. An arena reply must be released before its connection is destroyed.
 struct RedisReplyDeleter {
-  void operator()(redisReply* reply) const noexcept { freeReplyObject(reply); }
+  RedisReplyArena* arena = nullptr;
+  void operator()(redisReply* reply) const noexcept {
+    if (arena != nullptr) {
+      arena->release();
+    } else {
+      freeReplyObject(reply);
+    }
+  }
 };
 using RedisReply = std::unique_ptr<redisReply, RedisReplyDeleter>;
 
@@ -81,6 +91,10 @@ class RedisConnection {
 
   // Sends every queued command now, so the server works while the caller does other work.
   void flush();
+
+  // From now on, replies are built in an arena of the connection's (redis_reply_arena.hpp):
+  // for a caller that releases each reply before it reads the next.
+  void use_reply_arena();
 
   // The next reply, in command order. An error reply throws std::runtime_error naming the
   // command and its key; use reply_or_error() to drain a pipeline past an error reply.
@@ -136,6 +150,9 @@ class RedisConnection {
   RedisUrl url_;
   RedisRetryPolicy retry_;
   std::unique_ptr<redisContext, ContextDeleter> context_;
+  // Where replies are built (null: by hiredis, one malloc per object). Its own allocation,
+  // so that replies still held keep a stable arena across reconnects.
+  std::unique_ptr<RedisReplyArena> arena_;
   // The slot of url_.stream, the one this connection's keys share on a cluster.
   std::uint16_t slot_ = 0;
   std::uint32_t failures_ = 0;  // reconnections since the server last answered

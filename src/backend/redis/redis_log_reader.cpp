@@ -34,6 +34,7 @@ RedisLogReader::RedisLogReader(const RedisUrl& url, Position after, RedisRetryPo
     : connection_(url, std::move(retry)), stream_(url.stream), next_after_(after) {
   refuse_trimmed_after(connection_, stream_, after);
   positions_.reserve(redis_read_count_max);
+  connection_.use_reply_arena();  // receive() releases each reply before reading the next
 }
 
 std::size_t RedisLogReader::fetch(std::size_t count_max, std::chrono::milliseconds timeout) {
@@ -66,8 +67,8 @@ void RedisLogReader::send_read() {
 // Waits for the XREAD in flight (sending one if none is) and takes its entries, then
 // sends the next XREAD at once. Returns false when the wait ended with no entry.
 bool RedisLogReader::receive() {
-  // The last batch is handed out: freeing it before hiredis builds the next reply lets the
-  // allocator reuse that (cache-hot) memory.
+  // The last batch is handed out: releasing it before hiredis builds the next reply lets
+  // the connection's reply arena reuse that (cache-hot) memory.
   release_reply();
   for (bool reconnected = false;;) {
     try {
