@@ -100,8 +100,10 @@ bool Snapshotter::save_now(const Snapshot& snapshot) {
         snapshot.position.to_string(), snapshot.users.size(), snapshot.items.size(), saved.bytes,
         std::chrono::duration<double>(saved.save_time).count(), saved.digest);
   } catch (const Fenced& e) {
-    // Not a failure of this engine: another one is the primary, and saves the snapshots.
-    spdlog::warn("snapshot at position {} not saved: {}", snapshot.position.to_string(), e.what());
+    // Not a failure of this engine: another one is the primary, and saves the snapshots. A
+    // standby is fenced at every snapshot, so this is only news (a primary that loses its
+    // lease reports that as an error where its results are refused: leadership.cpp).
+    spdlog::info("snapshot at position {} not saved: {}", snapshot.position.to_string(), e.what());
     return false;
   } catch (const std::exception& e) {
     spdlog::error("snapshot at position {} not saved: {}", snapshot.position.to_string(), e.what());
