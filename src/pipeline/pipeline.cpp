@@ -61,13 +61,12 @@ void Pipeline::start(const std::vector<int>& cpus) {
   LMX_ASSERT(!reader_thread_);
   // The threads take the CPUs in the order reader, logic, results (the reader and the
   // logic being one thread inline).
-  const bool read_inline = inline_reader_;
   const auto cpu = [&](std::size_t thread) {
     return cpus.empty() ? -1 : cpus[thread % cpus.size()];
   };
-  result_thread_.emplace("result writer", "lmx-results", cpu(read_inline ? 1 : 2),
+  result_thread_.emplace("result writer", "lmx-results", cpu(inline_reader_ ? 1 : 2),
                          [&processor = result_processor()] { processor.run(); });
-  if (read_inline) {
+  if (inline_reader_) {
     reader_thread_.emplace("log reader and business logic", "lmx-logic", cpu(0),
                            [this] { reader_.run(); });
     return;
