@@ -202,15 +202,14 @@ void add_reader_option(CLI::App& cmd, std::string& reader) {
 }
 
 void add_cpus_option(CLI::App& cmd, std::string& cpus) {
-  cmd.add_option(
-         "--cpus", cpus,
-         "Pin the pipeline's busy threads to these CPUs (e.g. 2,3,4 or 2-4; each one "
-         "this process may run on), round-robin in the order log reader, business logic, "
-         "result writer; with --reader inline, the reader and the business logic are one "
-         "thread, which takes the first CPU, and the result writer the second. Default: "
-         "not pinned, the scheduler places them. Pinning pays when each thread has a core to itself "
-         "that nothing else uses; on a machine shared with other work, leave them "
-         "unpinned (measured in BENCHMARKS.md, Disruptor and Engine)")
+  cmd.add_option("--cpus", cpus,
+                 "Pin the pipeline's busy threads to these CPUs (e.g. 2,3,4 or 2-4; each one "
+                 "this process may run on), round-robin in the order log reader, business logic, "
+                 "result writer; with --reader inline, the reader and the business logic are one "
+                 "thread, which takes the first CPU, and the result writer the second. Default: "
+                 "not pinned, the scheduler places them. Pinning pays when each thread has a core "
+                 "to itself that nothing else uses; on a machine shared with other work, leave "
+                 "them unpinned (measured in BENCHMARKS.md, Disruptor and Engine)")
       ->type_name("LIST")
       ->check([](const std::string& list) {
         try {

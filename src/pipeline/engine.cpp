@@ -53,10 +53,11 @@ bool read_inline(const EngineOptions& options) {
                                : std::set<int>(options.cpus.begin(), options.cpus.end()).size();
   constexpr std::size_t busy_threads = 3;  // reader, business logic, result writer
   const bool inline_reader = cpus < busy_threads;
-  spdlog::info("reading the log on {}: {} CPU{} available for the pipeline's {} busy threads "
-               "(lmx run --reader)",
-               inline_reader ? "the business logic thread" : "a thread of its own", cpus,
-               cpus == 1 ? "" : "s", busy_threads);
+  spdlog::info(
+      "reading the log on {}: {} CPU{} available for the pipeline's {} busy threads "
+      "(lmx run --reader)",
+      inline_reader ? "the business logic thread" : "a thread of its own", cpus,
+      cpus == 1 ? "" : "s", busy_threads);
   return inline_reader;
 }
 

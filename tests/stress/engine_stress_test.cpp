@@ -34,7 +34,8 @@ std::string export_of(const State& state) {
 // With the log read on a thread of its own, and inline on the business logic's thread.
 class EngineStress : public ::testing::TestWithParam<ReaderPlacement> {};
 
-INSTANTIATE_TEST_SUITE_P(Reader, EngineStress, test::reader_placements, test::reader_placement_name);
+INSTANTIATE_TEST_SUITE_P(Reader, EngineStress, test::reader_placements,
+                         test::reader_placement_name);
 
 TEST_P(EngineStress, LiveAppendsWithFrequentSnapshotsMatchSequentialApply) {
   const std::size_t total = 60000 * scale();

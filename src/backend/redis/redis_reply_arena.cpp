@@ -71,13 +71,15 @@ void* create_integer(const redisReadTask* task, long long value) noexcept {
   return reply;
 }
 
-void* create_nil(const redisReadTask* task) noexcept { return create(task, REDIS_REPLY_NIL); }
+void* create_nil(const redisReadTask* task) noexcept {
+  return create(task, REDIS_REPLY_NIL);
+}
 
 // The blocks are reused wholesale when the last reply is released.
 void free_object(void* /*reply*/) noexcept {}
 
-redisReplyObjectFunctions arena_functions{create_string, create_array, create_integer,
-                                          create_nil, free_object};
+redisReplyObjectFunctions arena_functions{create_string, create_array, create_integer, create_nil,
+                                          free_object};
 
 }  // namespace
 

@@ -2,10 +2,10 @@
 // Where hiredis builds the replies of one connection. By default it mallocs every object of
 // a reply (a redisReply per string, integer and array, a buffer per string, a pointer array
 // per array) and frees them one by one: about ten mallocs and as many frees per stream
-// entry of an XREAD, most of the reader's time (BENCHMARKS.md, Redis Streams). Installed on a connection's
-// reader, an arena carves them from a few large blocks instead, and reuses the blocks once
-// no reply built in them is held: the replies are the same redisReply trees, read as
-// before, and released through RedisReply as before.
+// entry of an XREAD, most of the reader's time (BENCHMARKS.md, Redis Streams). Installed
+// on a connection's reader, an arena carves them from a few large blocks instead, and
+// reuses the blocks once no reply built in them is held: the replies are the same
+// redisReply trees, read as before, and released through RedisReply as before.
 //
 // For a connection whose replies are released before the next is read (the log reader's:
 // one XREAD reply at a time); a reply held while others are read keeps every block in use.
