@@ -255,18 +255,6 @@ std::optional<std::vector<std::uint64_t>> parse_rates(std::string_view text) {
   return rates;
 }
 
-constexpr std::string_view reader_name(lmx::ReaderPlacement reader) {
-  switch (reader) {
-    case lmx::ReaderPlacement::own_thread:
-      return "thread";
-    case lmx::ReaderPlacement::logic_thread:
-      return "inline";
-    case lmx::ReaderPlacement::automatic:
-      break;
-  }
-  return "auto";
-}
-
 // Sets the option `flag` from `value`; returns an error message, empty when accepted.
 std::string apply_option(Options& options, std::string_view flag, std::string_view value) {
   auto count = [&](auto& field) -> std::string {
@@ -293,14 +281,9 @@ std::string apply_option(Options& options, std::string_view flag, std::string_vi
   } else if (flag == "--label") {
     options.label = value;
   } else if (flag == "--reader") {
-    for (const auto reader : {lmx::ReaderPlacement::automatic, lmx::ReaderPlacement::own_thread,
-                              lmx::ReaderPlacement::logic_thread}) {
-      if (value == reader_name(reader)) {
-        options.reader = reader;
-        return {};
-      }
-    }
-    return fmt::format("--reader is auto, thread or inline, not '{}'", value);
+    const auto reader = lmx::reader_placement_from_name(value);
+    if (!reader) return fmt::format("--reader is auto, thread or inline, not '{}'", value);
+    options.reader = *reader;
   } else {
     return fmt::format("unknown option '{}'", flag);
   }
@@ -540,7 +523,7 @@ double us(std::uint64_t ns) {
 
 void print_header(const Options& options) {
   fmt::print("# load_latency {}, engine in process, --reader {}\n", options.log,
-             reader_name(options.reader));
+             lmx::reader_placement_name(options.reader));
   fmt::print("# each rate: fresh log and engine, {} s warm-up excluded, {} s measured\n",
              options.warmup, options.seconds);
   fmt::print("# batch appends of every event due, up to {} per append; latency of each event\n",

@@ -24,6 +24,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "lmx/core/backend.hpp"
@@ -38,6 +39,29 @@ enum class ReaderPlacement : std::uint8_t {
   own_thread,    // a thread of its own, feeding the business logic through the input ring
   logic_thread,  // inline: on the business logic's thread, just ahead of apply
 };
+
+// "auto", "thread", "inline": the names lmx run --reader takes.
+[[nodiscard]] constexpr std::string_view reader_placement_name(ReaderPlacement reader) noexcept {
+  switch (reader) {
+    case ReaderPlacement::own_thread:
+      return "thread";
+    case ReaderPlacement::logic_thread:
+      return "inline";
+    case ReaderPlacement::automatic:
+      break;
+  }
+  return "auto";
+}
+
+// The placement named `name`, or nullopt when it names none.
+[[nodiscard]] constexpr std::optional<ReaderPlacement> reader_placement_from_name(
+    std::string_view name) noexcept {
+  for (const ReaderPlacement reader : {ReaderPlacement::automatic, ReaderPlacement::own_thread,
+                                       ReaderPlacement::logic_thread}) {
+    if (name == reader_placement_name(reader)) return reader;
+  }
+  return std::nullopt;
+}
 
 struct EngineOptions {
   std::chrono::milliseconds snapshot_interval{30000};
