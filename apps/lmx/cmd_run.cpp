@@ -117,7 +117,7 @@ int run_run(const RunOptions& options) {
   engine.lease_owner = lease_owner();
   engine.lease_ttl = parse_duration(options.lease_ttl);
   if (!options.cpus.empty()) engine.cpus = parse_cpu_list(options.cpus);  // checked already
-  engine.reader = reader_placement_from_name(options.reader).value();  // checked already
+  engine.reader = reader_placement_from_name(options.reader).value();     // checked already
 
   BackendOptions backend_options = options.log.backend_options();
   backend_options.stop = &stop_requested;

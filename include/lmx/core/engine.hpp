@@ -56,8 +56,8 @@ enum class ReaderPlacement : std::uint8_t {
 // The placement named `name`, or nullopt when it names none.
 [[nodiscard]] constexpr std::optional<ReaderPlacement> reader_placement_from_name(
     std::string_view name) noexcept {
-  for (const ReaderPlacement reader : {ReaderPlacement::automatic, ReaderPlacement::own_thread,
-                                       ReaderPlacement::logic_thread}) {
+  for (const ReaderPlacement reader :
+       {ReaderPlacement::automatic, ReaderPlacement::own_thread, ReaderPlacement::logic_thread}) {
     if (name == reader_placement_name(reader)) return reader;
   }
   return std::nullopt;
