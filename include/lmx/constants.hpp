@@ -86,6 +86,11 @@ inline constexpr std::uint32_t journal_fsync_interval_ms = 100;
 // With fsync none or interval, the journal asks the kernel to start writing back every
 // this many bytes appended, so that a sync never has a whole segment to wait for.
 inline constexpr std::uint64_t journal_writeback_bytes = 4u << 20;
+// A journal that rolls in the background (JournalWriterOptions::roll_in_background) holds
+// the records appended while the old segment is being synced in memory, at most this many
+// bytes; an append beyond it waits for the sync. At 3M results/s (88 bytes each) a 50 ms
+// sync holds about 13 MiB.
+inline constexpr std::size_t journal_roll_held_bytes_max = 32u << 20;
 
 // Longest sleep of a journal reader waiting for appends when inotify is unavailable
 // (inotify normally wakes it at once). Shorter means less tail latency, more wake-ups.

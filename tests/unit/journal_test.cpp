@@ -101,10 +101,26 @@ Records append_ten_batches_of_three(JournalWriter& writer) {
   return appended;
 }
 
-TEST(Journal, RollsOverToNewSegmentsNamedByFirstSequence) {
+// Segment rolls with the old segment synced on the appending thread (false) or in the
+// background (true): the journal ends the same.
+class JournalRoll : public ::testing::TestWithParam<bool> {
+ protected:
+  static JournalWriterOptions small_segments() {
+    JournalWriterOptions small = no_fsync;
+    small.segment_size_max = 200;
+    small.roll_in_background = GetParam();
+    return small;
+  }
+};
+
+INSTANTIATE_TEST_SUITE_P(Journal, JournalRoll, ::testing::Bool(),
+                         [](const ::testing::TestParamInfo<bool>& param) {
+                           return param.param ? "Background" : "Inline";
+                         });
+
+TEST_P(JournalRoll, RollsOverToNewSegmentsNamedByFirstSequence) {
   test::TempDir tmp;
-  JournalWriterOptions small = no_fsync;
-  small.segment_size_max = 200;
+  const JournalWriterOptions small = small_segments();
   Records expected;
   {
     JournalWriter writer(tmp.path(), small);
@@ -125,10 +141,9 @@ TEST(Journal, RollsOverToNewSegmentsNamedByFirstSequence) {
 // Cutting after a record inside an older segment deletes the later segments, keeps the
 // records before the cut, and appends carry on densely from it; cutting at a segment's
 // first record leaves that segment empty, and cutting after 0 empties the journal.
-TEST(Journal, TruncateAfterCutsAcrossSegmentsAndAppendsCarryOn) {
+TEST_P(JournalRoll, TruncateAfterCutsAcrossSegmentsAndAppendsCarryOn) {
   test::TempDir tmp;
-  JournalWriterOptions small = no_fsync;
-  small.segment_size_max = 200;
+  const JournalWriterOptions small = small_segments();
   JournalWriter writer(tmp.path(), small);
   Records expected = append_ten_batches_of_three(writer);
   ASSERT_GT(list_segments(tmp.path()).size(), 3u);
@@ -151,6 +166,37 @@ TEST(Journal, TruncateAfterCutsAcrossSegmentsAndAppendsCarryOn) {
   EXPECT_TRUE(read_all(tmp.path()).empty());
   EXPECT_EQ(append(reopened, {"one"}), 1u);
   EXPECT_EQ(read_all(tmp.path()), (Records{{1, "one"}}));
+}
+
+// A background roll creates the new segment only once the old one is durable, so the
+// batch that rolls is held: no reader sees it and no segment holds it until the next
+// append finds the sync done, or sync() waits for it. A crash meanwhile loses it whole.
+TEST(Journal, BackgroundRollHoldsTheNewSegmentUntilTheOldOneIsDurable) {
+  test::TempDir tmp;
+  JournalWriterOptions small = no_fsync;
+  small.segment_size_max = 200;
+  small.roll_in_background = true;
+  JournalWriter writer(tmp.path(), small);
+  const std::string payload(60, 'p');
+  ASSERT_EQ(append(writer, {payload, payload}), 2u);
+  ASSERT_EQ(list_segments(tmp.path()).size(), 1u);
+
+  EXPECT_EQ(append(writer, {"three", "four"}), 4u) << "sequences are given at once";
+  EXPECT_EQ(list_segments(tmp.path()).size(), 1u);
+  EXPECT_EQ(read_all(tmp.path()).size(), 2u);
+  EXPECT_EQ(writer.read_last_payload(), "four") << "waits for the roll";
+  EXPECT_EQ(list_segments(tmp.path()).back().first_sequence, 3u);
+  EXPECT_EQ(read_all(tmp.path(), 2), (Records{{3, "three"}, {4, "four"}}));
+
+  ASSERT_EQ(append(writer, {payload, payload}), 6u);
+  // Held with the two before, it would pass the segment size: the roll to 5 is finished
+  // first, and it rolls to 7 itself.
+  const std::string seven(40, '7');
+  EXPECT_EQ(append(writer, {seven}), 7u);
+  EXPECT_EQ(list_segments(tmp.path()).back().first_sequence, 5u);
+  writer.sync();
+  EXPECT_EQ(list_segments(tmp.path()).back().first_sequence, 7u);
+  EXPECT_EQ(read_all(tmp.path(), 6), (Records{{7, seven}}));
 }
 
 TEST(Journal, PartialRecordAtTheTailIsTruncatedOnOpen) {

@@ -26,6 +26,13 @@ struct JournalWriterOptions {
   FsyncPolicy fsync = FsyncPolicy::always;
   std::chrono::milliseconds fsync_interval{journal_fsync_interval_ms};
   std::uint64_t segment_size_max = journal_segment_size_max;  // tests lower it
+  // At a segment roll the old segment is made durable before the new one is created, so
+  // that a crash never leaves a later segment after a torn one. By default the appending
+  // thread waits for that sync. With this set, a helper thread does it, and the records
+  // appended meanwhile wait in memory (journal_roll_held_bytes_max at most) until it is
+  // done: readers see them that much later. Only for a journal with one writer process
+  // (the results journal, kept to one engine by the data directory's lock).
+  bool roll_in_background = false;
 };
 
 // How a Redis entry carries its event (backend/redis/redis_entry.hpp has the layouts).

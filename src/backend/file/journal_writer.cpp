@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cassert>
 #include <cerrno>
 #include <cstring>
@@ -80,6 +81,13 @@ JournalWriter::JournalWriter(std::filesystem::path dir, JournalWriterOptions opt
 }
 
 JournalWriter::~JournalWriter() {
+  if (pending_roll_) {
+    try {
+      finish_roll();
+    } catch (const std::exception& e) {
+      spdlog::error("{} at close", e.what());
+    }
+  }
   if (segment_fd_ >= 0 && unsynced_ && ::fdatasync(segment_fd_) != 0) {
     spdlog::error("fdatasync of journal segment {} failed at close", segment_path().string());
   }
@@ -172,10 +180,69 @@ bool JournalWriter::still_at_tail() const {
 
 void JournalWriter::roll_if_full(std::size_t batch_size) {
   if (tail_offset_ == 0 || tail_offset_ + batch_size <= options_.segment_size_max) return;
-  open_segment(next_sequence_, true);
+  if (!options_.roll_in_background || !unsynced_) {
+    open_segment(next_sequence_, true);
+    return;
+  }
+  // The old segment stays open (and untouched here) until its sync is done.
+  pending_roll_.emplace(PendingRoll{
+      .old_segment_synced =
+          std::async(std::launch::async,
+                     [fd = segment_fd_, path = segment_path()] { fdatasync_or_throw(fd, path); }),
+      .first_sequence = next_sequence_,
+      .held = {},
+      .held_last_record_offset = 0,
+  });
+}
+
+// Whether the batch must wait for the pending roll: its sync is done (nothing to gain by
+// holding more), or holding the batch would pass the memory bound or fill the new segment.
+bool JournalWriter::must_finish_roll(std::size_t batch_size) {
+  const PendingRoll& roll = *pending_roll_;
+  const std::size_t held_max =
+      std::min<std::uint64_t>(journal_roll_held_bytes_max, options_.segment_size_max);
+  return roll.held.size() + batch_size > held_max ||
+         roll.old_segment_synced.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+}
+
+void JournalWriter::hold(const JournalBatch& batch) {
+  PendingRoll& roll = *pending_roll_;
+  roll.held_last_record_offset = roll.held.size() + batch.record_offsets_.back();
+  roll.held += batch.bytes_;
+  next_sequence_ += batch.record_count();
+}
+
+// Waits for the old segment's sync, then creates the new segment with the held batches.
+// On failure the held batches are lost and the writer starts again from what is on disk.
+void JournalWriter::finish_roll() {
+  PendingRoll roll = std::move(*pending_roll_);
+  pending_roll_.reset();
+  const std::uint64_t next_sequence = next_sequence_;
+  try {
+    roll.old_segment_synced.get();
+    unsynced_ = false;
+    open_segment(roll.first_sequence, true);
+    if (!roll.held.empty()) {
+      pwrite_full(segment_fd_, roll.held.data(), roll.held.size(), 0, segment_path());
+      tail_offset_ = roll.held.size();
+      last_record_offset_ = roll.held_last_record_offset;
+      next_sequence_ = next_sequence;
+      unsynced_ = true;
+      start_writeback();
+    }
+  } catch (const std::exception& e) {
+    if (segment_fd_ >= 0) ::close(segment_fd_);
+    segment_fd_ = -1;
+    segment_first_ = 0;
+    throw std::runtime_error(fmt::format(
+        "{}: records {}..{}, held in memory while the journal rolled to a new segment, may "
+        "not be in it",
+        e.what(), roll.first_sequence, next_sequence - 1));
+  }
 }
 
 void JournalWriter::sync() {
+  if (pending_roll_) finish_roll();
   if (segment_fd_ < 0) return;
   fdatasync_or_throw(segment_fd_, segment_path());
   last_sync_ = std::chrono::steady_clock::now();
@@ -221,12 +288,24 @@ void JournalWriter::sync_after_write() {
 
 std::uint64_t JournalWriter::append(JournalBatch& batch) {
   const JournalLock lock(lock_fd_);
-  sync_tail();
+  if (pending_roll_ && must_finish_roll(batch.byte_count())) {
+    try {
+      finish_roll();
+    } catch (const std::exception& e) {
+      throw AppendError(e.what(), 0, 0);  // none of this batch is in the journal
+    }
+  }
+  // With a roll pending this writer is the journal's only one: its view is the tail.
+  if (!pending_roll_) sync_tail();
   if (batch.record_count() == 0) return next_sequence_ - 1;
-  roll_if_full(batch.byte_count());
+  if (!pending_roll_) roll_if_full(batch.byte_count());
   const std::uint64_t first = next_sequence_;
   for (std::size_t i = 0; i < batch.record_count(); ++i) {
     seal_record(batch.bytes_.data() + batch.record_offsets_[i], first + i);
+  }
+  if (pending_roll_) {
+    hold(batch);
+    return next_sequence_ - 1;
   }
   try {
     pwrite_full(segment_fd_, batch.bytes_.data(), batch.bytes_.size(), tail_offset_,
@@ -261,6 +340,7 @@ std::uint64_t JournalWriter::append(JournalBatch& batch) {
 
 void JournalWriter::truncate_after(std::uint64_t sequence) {
   const JournalLock lock(lock_fd_);
+  if (pending_roll_) finish_roll();
   sync_tail();
   if (sequence + 1 >= next_sequence_) return;
   std::vector<SegmentFile> segments = list_segments(dir_);
@@ -293,6 +373,7 @@ void JournalWriter::truncate_after(std::uint64_t sequence) {
 
 std::optional<std::string> JournalWriter::read_last_payload() {
   const JournalLock lock(lock_fd_);
+  if (pending_roll_) finish_roll();
   sync_tail();
   if (next_sequence_ == 1) return std::nullopt;
   if (last_record_offset_)

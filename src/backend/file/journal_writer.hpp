@@ -7,6 +7,10 @@
 // to the fsync policy before unlocking. So several processes may append at once: records
 // never interleave and sequences stay dense.
 //
+// With roll_in_background (JournalWriterOptions), a segment roll hands the old segment's
+// sync to a helper thread and holds the batches appended meanwhile in memory; the new
+// segment is created and they are written to it once the old one is durable.
+//
 // Opening (and every batch) repairs a torn tail of the newest segment by truncating it,
 // with a warning naming the segment and offset; damage before the tail throws
 // std::runtime_error ("checksum mismatch in segment X at offset N") and is never skipped.
@@ -14,6 +18,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <future>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -94,6 +99,9 @@ class JournalWriter {
   void open_segment(std::uint64_t first_sequence, bool create);
   void accept_scan(std::uint64_t from_offset);
   void roll_if_full(std::size_t batch_size);
+  [[nodiscard]] bool must_finish_roll(std::size_t batch_size);
+  void hold(const JournalBatch& batch);
+  void finish_roll();
   void sync_after_write();
   void start_writeback() noexcept;
   [[nodiscard]] std::filesystem::path segment_path() const;
@@ -109,6 +117,16 @@ class JournalWriter {
   std::optional<std::uint64_t> last_record_offset_;  // in the open segment
   std::chrono::steady_clock::time_point last_sync_{};
   bool unsynced_ = false;
+
+  // A roll whose old segment (still segment_fd_) a helper thread is syncing: the batches
+  // appended since are held, sealed, for the new segment, which does not exist yet.
+  struct PendingRoll {
+    std::future<void> old_segment_synced;
+    std::uint64_t first_sequence = 0;  // of the new segment
+    std::string held;
+    std::uint64_t held_last_record_offset = 0;
+  };
+  std::optional<PendingRoll> pending_roll_;
 };
 
 }  // namespace lmx
