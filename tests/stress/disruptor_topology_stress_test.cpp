@@ -14,15 +14,10 @@
 #include <vector>
 
 #include "lmx/disruptor/disruptor.hpp"
+#include "stress_scale.hpp"
 
 namespace lmx::disruptor {
 namespace {
-
-std::int64_t scaled(std::int64_t count) {
-  const char* scale = std::getenv("LMX_STRESS_SCALE");
-  const std::int64_t factor = scale ? std::stoll(scale) : 1;
-  return count * (factor > 0 ? factor : 1);
-}
 
 struct Event {
   std::int64_t value = -1;
@@ -94,7 +89,7 @@ using OneProducerRing = RingBuffer<Event, SingleProducerSequencer<Strategy>>;
 
 template <class Ring>
 void one_to_one(std::size_t ring_size) {
-  const std::int64_t count = scaled(2'000'000);
+  const std::int64_t count = test::stress_scaled(2'000'000);
   Ring ring(ring_size);
   Stage consumer{no_visit};
   Topology topology(ring);
@@ -115,7 +110,7 @@ TEST(DisruptorStress, one_to_one_sleeping) {
 }
 
 TEST(DisruptorStress, pipeline) {
-  const std::int64_t count = scaled(1'000'000);
+  const std::int64_t count = test::stress_scaled(1'000'000);
   OneProducerRing<BlockingWaitStrategy> ring(1024);
   Stage a{[](Event& e) {
     e.a = e.value * 3 + 1;
@@ -133,7 +128,7 @@ TEST(DisruptorStress, pipeline) {
 }
 
 TEST(DisruptorStress, multicast) {
-  const std::int64_t count = scaled(1'000'000);
+  const std::int64_t count = test::stress_scaled(1'000'000);
   OneProducerRing<YieldingWaitStrategy> ring(1024);
   std::array<Stage<std::decay_t<decltype(no_visit)>>, 3> consumers{};
   Topology topology(ring);
@@ -143,7 +138,7 @@ TEST(DisruptorStress, multicast) {
 }
 
 TEST(DisruptorStress, diamond) {
-  const std::int64_t count = scaled(1'000'000);
+  const std::int64_t count = test::stress_scaled(1'000'000);
   OneProducerRing<BlockingWaitStrategy> ring(512);
   Stage b{[](Event& e) {
     e.b = e.value + 1;
@@ -179,7 +174,7 @@ struct PerProducerChecker {
 
 template <class Strategy>
 void three_to_one(std::size_t ring_size) {
-  const std::int64_t count = scaled(500'000);  // per producer
+  const std::int64_t count = test::stress_scaled(500'000);  // per producer
   RingBuffer<Event, MultiProducerSequencer<Strategy>> ring(ring_size);
   PerProducerChecker checker;
   Topology topology(ring);
@@ -206,7 +201,7 @@ TEST(DisruptorStress, three_to_one_blocking_small_ring) {
 // halt() from another thread at arbitrary moments, then run() again, while the producer
 // keeps publishing: nothing is lost or repeated across restarts.
 TEST(DisruptorStress, halt_and_restart) {
-  const std::int64_t count = scaled(300'000);
+  const std::int64_t count = test::stress_scaled(300'000);
   OneProducerRing<BlockingWaitStrategy> ring(64);
   auto barrier = ring.new_barrier();
   Stage consumer{no_visit};
@@ -228,7 +223,7 @@ TEST(DisruptorStress, halt_and_restart) {
 
 // A poller on the test thread, pulling from a producer thread through a small ring.
 TEST(DisruptorStress, event_poller) {
-  const std::int64_t count = scaled(1'000'000);
+  const std::int64_t count = test::stress_scaled(1'000'000);
   using Ring = RingBuffer<Event, MultiProducerSequencer<YieldingWaitStrategy>>;
   Ring ring(128);
   EventPoller<Ring> poller(ring);

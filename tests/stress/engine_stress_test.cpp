@@ -14,16 +14,11 @@
 #include "canonical_export.hpp"
 #include "lmx/core/business_logic.hpp"
 #include "lmx/core/engine.hpp"
+#include "stress_scale.hpp"
 #include "workload.hpp"
 
 namespace lmx {
 namespace {
-
-std::size_t scale() {
-  const char* text = std::getenv("LMX_STRESS_SCALE");
-  const long value = text ? std::strtol(text, nullptr, 10) : 1;
-  return value > 0 ? static_cast<std::size_t>(value) : 1;
-}
 
 std::string export_of(const State& state) {
   std::string out;
@@ -38,7 +33,7 @@ INSTANTIATE_TEST_SUITE_P(Reader, EngineStress, test::reader_placements,
                          test::reader_placement_name);
 
 TEST_P(EngineStress, LiveAppendsWithFrequentSnapshotsMatchSequentialApply) {
-  const std::size_t total = 60000 * scale();
+  const std::size_t total = static_cast<std::size_t>(test::stress_scaled(60000));
   Workload workload({.seed = 99, .users = 500, .items = 50});
   std::vector<Event> events(total);
   for (auto& e : events) workload.next(e);

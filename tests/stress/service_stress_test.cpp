@@ -16,21 +16,16 @@
 #include "lmx/core/business_logic.hpp"
 #include "service/query_ring.hpp"
 #include "service/result_board.hpp"
+#include "stress_scale.hpp"
 
 namespace lmx::service {
 namespace {
 
 using namespace std::chrono_literals;
 
-std::int64_t scaled(std::int64_t count) {
-  const char* scale = std::getenv("LMX_STRESS_SCALE");
-  const std::int64_t factor = scale ? std::stoll(scale) : 1;
-  return count * factor;
-}
-
 TEST(QueryRingStress, ManyReadersOneLogicThreadEveryAnswerSeesItsState) {
   constexpr int readers = 4;
-  const std::int64_t reads_each = scaled(2000);
+  const std::int64_t reads_each = test::stress_scaled(2000);
   QueryRing ring;
   std::atomic<bool> done{false};
   // The logic thread: user 1's balance is its position's minor, applied one event a batch.
@@ -74,7 +69,7 @@ TEST(QueryRingStress, ManyReadersOneLogicThreadEveryAnswerSeesItsState) {
 
 TEST(ResultBoardStress, EveryWaiterGetsItsResultsFromTheResultThread) {
   constexpr int requests = 4;
-  const std::int64_t rounds = scaled(500);
+  const std::int64_t rounds = test::stress_scaled(500);
   ResultBoard board;
   // Each request "appends" by taking the next positions from a shared counter (the log
   // writer under its mutex), then waits; the result thread posts every position in order.

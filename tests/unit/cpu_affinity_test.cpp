@@ -47,10 +47,8 @@ TEST(CpuAffinity, BadListsAreRefusedNamingWhy) {
   EXPECT_EQ(refusal("0,x"),
             "--cpus 0,x: 'x' is not a CPU number; expected a list such as 0,1 or 0-3");
   EXPECT_EQ(refusal("3-1"), "--cpus 3-1: empty range 3-1");
-  EXPECT_EQ(refusal("-1"),
-            "--cpus -1: '' is not a CPU number; expected a list such as 0,1 or 0-3");
-  EXPECT_EQ(refusal("1023").rfind("--cpus: CPU 1023 is not one this process may run on", 0),
-            0u);
+  EXPECT_EQ(refusal("-1"), "--cpus -1: '' is not a CPU number; expected a list such as 0,1 or 0-3");
+  EXPECT_EQ(refusal("1023").rfind("--cpus: CPU 1023 is not one this process may run on", 0), 0u);
 }
 
 TEST(CpuAffinity, APinnedThreadRunsOnlyOnItsCpu) {

@@ -8,9 +8,9 @@
 #include <fstream>
 #include <vector>
 
+#include "../support/temp_dir.hpp"
 #include "backend/file/journal_segment.hpp"
 #include "backend/file/journal_writer.hpp"
-#include "temp_dir.hpp"
 
 namespace lmx {
 namespace {

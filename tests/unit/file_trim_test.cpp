@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "../support/temp_dir.hpp"
 #include "backend/file/file_log.hpp"
 #include "backend/file/file_snapshot_store.hpp"
 #include "backend/file/journal_segment.hpp"
@@ -16,7 +17,6 @@
 #include "lmx/core/engine.hpp"
 #include "pipeline/log_trim.hpp"
 #include "pipeline/recovery.hpp"
-#include "temp_dir.hpp"
 #include "workload.hpp"
 
 namespace lmx {

@@ -6,9 +6,9 @@
 
 #include <fstream>
 
+#include "../support/temp_dir.hpp"
 #include "backend/file/file_log.hpp"
 #include "backend/file/journal_segment.hpp"
-#include "temp_dir.hpp"
 
 namespace lmx {
 namespace {

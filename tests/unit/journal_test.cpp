@@ -13,11 +13,11 @@
 #include <utility>
 #include <vector>
 
+#include "../support/temp_dir.hpp"
 #include "backend/file/journal_reader.hpp"
 #include "backend/file/journal_record.hpp"
 #include "backend/file/journal_segment.hpp"
 #include "backend/file/journal_writer.hpp"
-#include "temp_dir.hpp"
 
 namespace lmx {
 namespace {

@@ -14,8 +14,8 @@
 #include <thread>
 #include <vector>
 
+#include "../support/temp_dir.hpp"
 #include "lmx/constants.hpp"
-#include "temp_dir.hpp"
 
 namespace lmx {
 namespace {

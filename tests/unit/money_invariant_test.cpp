@@ -8,8 +8,8 @@
 
 #include <random>
 
-#include "lmx/core/business_logic.hpp"
 #include "canonical_export.hpp"
+#include "lmx/core/business_logic.hpp"
 
 namespace lmx {
 namespace {

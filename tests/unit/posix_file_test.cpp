@@ -9,7 +9,7 @@
 #include <string>
 #include <system_error>
 
-#include "temp_dir.hpp"
+#include "../support/temp_dir.hpp"
 
 namespace lmx {
 namespace {

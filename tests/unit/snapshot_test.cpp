@@ -10,6 +10,7 @@
 #include <random>
 #include <string>
 
+#include "../support/temp_dir.hpp"
 #include "backend/file/file_snapshot_store.hpp"
 #include "backend/file/posix_file.hpp"
 #include "backend/file/snapshot_inspect.hpp"
@@ -20,7 +21,6 @@
 #include "lmx/core/state_digest.hpp"
 #include "pipeline/recovery.hpp"
 #include "support/seed_vectors.hpp"
-#include "temp_dir.hpp"
 
 namespace lmx {
 namespace {
