@@ -45,7 +45,7 @@ Item& State::add_item(const Sku& item_id, std::int64_t price) {
   return items_.emplace_back(Item{item_id, price, 0});
 }
 
-void State::assign(const std::vector<User>& users, const std::vector<Item>& items) {
+void State::assign(const LargeVector<User>& users, const LargeVector<Item>& items) {
   users_.clear();
   items_.clear();
   user_index_.clear();

@@ -22,7 +22,7 @@ constexpr std::size_t id_size_min = 16 + 1 + 1 + 1;
   throw std::runtime_error("snapshot " + why);
 }
 
-void decode_users(ByteCursor& in, std::uint64_t count, std::vector<User>& users) {
+void decode_users(ByteCursor& in, std::uint64_t count, LargeVector<User>& users) {
   if (count > in.remaining() / user_size) {
     fail(fmt::format("count mismatch: {} users do not fit in the payload", count));
   }
@@ -33,7 +33,7 @@ void decode_users(ByteCursor& in, std::uint64_t count, std::vector<User>& users)
   }
 }
 
-void decode_items(ByteCursor& in, std::size_t base, std::uint64_t count, std::vector<Item>& items) {
+void decode_items(ByteCursor& in, std::size_t base, std::uint64_t count, LargeVector<Item>& items) {
   if (count > in.remaining() / item_size_min) {
     fail(fmt::format("count mismatch: {} items do not fit in the payload", count));
   }

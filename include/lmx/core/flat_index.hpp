@@ -6,9 +6,9 @@
 
 #include <cassert>
 #include <cstdint>
-#include <vector>
 
 #include "lmx/core/cache_hint.hpp"
+#include "lmx/core/large_vector.hpp"
 
 namespace lmx {
 
@@ -133,14 +133,14 @@ class FlatIndex {
   void grow() { rehash(slots_.size() * 2); }
 
   void rehash(std::size_t capacity) {
-    std::vector<Slot> old(capacity);
+    LargeVector<Slot> old(capacity);
     old.swap(slots_);
     for (const Slot& slot : old) {
       if (slot.index != npos) place(slot.hash, slot.index);
     }
   }
 
-  std::vector<Slot> slots_;
+  LargeVector<Slot> slots_;
   std::size_t size_ = 0;
 };
 

@@ -16,8 +16,8 @@ namespace lmx {
 struct Snapshot {
   Position position;                 // every log entry up to and including this one is applied
   std::uint32_t entry_checksum = 0;  // Event::entry_checksum of that entry (0: not recorded)
-  std::vector<User> users;           // in the state's own (log) order
-  std::vector<Item> items;
+  LargeVector<User> users;           // in the state's own (log) order
+  LargeVector<Item> items;
   std::uint64_t id_horizon = id_horizon_default;  // the id record's horizon
   std::vector<RecordedId> ids;                    // the id record, oldest first
 };

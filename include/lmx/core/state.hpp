@@ -7,10 +7,10 @@
 #include <cstdint>
 #include <cstring>
 #include <span>
-#include <vector>
 
 #include "lmx/core/flat_index.hpp"
 #include "lmx/core/id_record.hpp"
+#include "lmx/core/large_vector.hpp"
 #include "lmx/core/sku.hpp"
 
 namespace lmx {
@@ -82,7 +82,7 @@ class State {
   [[nodiscard]] const IdRecord& ids() const noexcept { return ids_; }
 
   // Rebuilds the state from entity lists (a snapshot). Keys must be unique.
-  void assign(const std::vector<User>& users, const std::vector<Item>& items);
+  void assign(const LargeVector<User>& users, const LargeVector<Item>& items);
 
   // Reserves room so that the hot path does not reallocate while the state grows to this.
   void reserve(std::size_t users, std::size_t items);
@@ -90,8 +90,8 @@ class State {
   friend bool operator==(const State& a, const State& b) noexcept;
 
  private:
-  std::vector<User> users_;
-  std::vector<Item> items_;
+  LargeVector<User> users_;
+  LargeVector<Item> items_;
   FlatIndex user_index_;
   FlatIndex item_index_;
   IdRecord ids_;
