@@ -4,8 +4,9 @@
 // and no node is ever allocated. A slot keeps the low 32 bits of the key's hash (they pick
 // its home slot too) beside the index: 8 bytes, so that 1M users' index is 16 MiB where
 // whole 64-bit hashes made it 32 MiB, twice the cache misses at that size. Keys whose
-// hashes share those bits cost one more key comparison, never a wrong answer. The index never iterates in hash order for anyone: callers
-// iterate their own dense vectors, which are in insertion (log) order.
+// hashes share those bits cost one more key comparison, never a wrong answer. The index
+// never iterates in hash order for anyone: callers iterate their own dense vectors, which
+// are in insertion (log) order.
 
 #include <cassert>
 #include <cstdint>
@@ -25,30 +26,30 @@ class FlatIndex {
   // hash), or npos.
   template <class Matches>
   [[nodiscard]] std::uint32_t find(std::uint64_t hash, Matches&& matches) const noexcept {
+    const std::uint32_t kept = kept_bits(hash);
     const std::size_t mask = slots_.size() - 1;
-    for (std::size_t i = static_cast<std::uint32_t>(hash) & mask;; i = (i + 1) & mask) {
+    for (std::size_t i = kept & mask;; i = (i + 1) & mask) {
       const Slot& slot = slots_[i];
       if (slot.index == npos) return npos;
-      if (slot.hash == static_cast<std::uint32_t>(hash) && matches(slot.index)) {
-        return slot.index;
-      }
+      if (slot.hash == kept && matches(slot.index)) return slot.index;
     }
   }
 
   // Starts loading the slot a find(hash) looks at first, without waiting for it: a hint
   // that changes no result.
   void prefetch(std::uint64_t hash) const noexcept {
-    prefetch_read(&slots_[static_cast<std::uint32_t>(hash) & (slots_.size() - 1)]);
+    prefetch_read(&slots_[kept_bits(hash) & (slots_.size() - 1)]);
   }
 
   // The dense index of the first entry recorded under `hash`, or npos, without comparing
   // keys (so without loading the caller's entry): what a prefetch of the entry needs. It is
   // the entry find(hash, ...) returns unless two keys share the slot's 32 bits of hash.
   [[nodiscard]] std::uint32_t first_candidate(std::uint64_t hash) const noexcept {
+    const std::uint32_t kept = kept_bits(hash);
     const std::size_t mask = slots_.size() - 1;
-    for (std::size_t i = static_cast<std::uint32_t>(hash) & mask;; i = (i + 1) & mask) {
+    for (std::size_t i = kept & mask;; i = (i + 1) & mask) {
       const Slot& slot = slots_[i];
-      if (slot.index == npos || slot.hash == static_cast<std::uint32_t>(hash)) return slot.index;
+      if (slot.index == npos || slot.hash == kept) return slot.index;
     }
   }
 
@@ -60,15 +61,16 @@ class FlatIndex {
                                                     Matches&& matches) {
     assert(index != npos);
     if ((size_ + 1) * 2 > slots_.size()) grow();
+    const std::uint32_t kept = kept_bits(hash);
     const std::size_t mask = slots_.size() - 1;
-    for (std::size_t i = static_cast<std::uint32_t>(hash) & mask;; i = (i + 1) & mask) {
+    for (std::size_t i = kept & mask;; i = (i + 1) & mask) {
       Slot& slot = slots_[i];
       if (slot.index == npos) {
-        slot = Slot{static_cast<std::uint32_t>(hash), index};
+        slot = Slot{kept, index};
         ++size_;
         return npos;
       }
-      if (slot.hash == static_cast<std::uint32_t>(hash) && matches(slot.index)) return slot.index;
+      if (slot.hash == kept && matches(slot.index)) return slot.index;
     }
   }
 
@@ -76,7 +78,7 @@ class FlatIndex {
   void insert(std::uint64_t hash, std::uint32_t index) {
     assert(index != npos);
     if ((size_ + 1) * 2 > slots_.size()) grow();
-    place(hash, index);
+    place(kept_bits(hash), index);
     ++size_;
   }
 
@@ -85,7 +87,7 @@ class FlatIndex {
   // entry had never been inserted.
   void erase(std::uint64_t hash, std::uint32_t index) noexcept {
     const std::size_t mask = slots_.size() - 1;
-    std::size_t hole = static_cast<std::uint32_t>(hash) & mask;
+    std::size_t hole = kept_bits(hash) & mask;
     while (slots_[hole].index != index) {
       assert(slots_[hole].index != npos && "erase of an index that is not in the map");
       hole = (hole + 1) & mask;
@@ -95,7 +97,7 @@ class FlatIndex {
       // An entry may move into the hole only if its home slot is not between the hole
       // (exclusive) and its own slot (inclusive), cyclically: else the move would put it
       // before its home, where a lookup never looks.
-      const std::size_t home = static_cast<std::size_t>(slots_[next].hash) & mask;
+      const std::size_t home = slots_[next].hash & mask;
       if (((next - home) & mask) >= ((next - hole) & mask)) {
         slots_[hole] = slots_[next];
         hole = next;
@@ -124,16 +126,21 @@ class FlatIndex {
   static_assert((initial_capacity & (initial_capacity - 1)) == 0, "capacity is a power of two");
 
   struct Slot {
-    std::uint32_t hash = 0;  // the low 32 bits of the key's hash
+    std::uint32_t hash = 0;  // kept_bits of the key's hash
     std::uint32_t index = npos;
   };
   static_assert(sizeof(Slot) == 8);
 
-  void place(std::uint64_t hash, std::uint32_t index) noexcept {
+  // What a slot keeps of a hash, and what picks its home slot.
+  [[nodiscard]] static constexpr std::uint32_t kept_bits(std::uint64_t hash) noexcept {
+    return static_cast<std::uint32_t>(hash);
+  }
+
+  void place(std::uint32_t kept, std::uint32_t index) noexcept {
     const std::size_t mask = slots_.size() - 1;
-    std::size_t i = static_cast<std::uint32_t>(hash) & mask;
+    std::size_t i = kept & mask;
     while (slots_[i].index != npos) i = (i + 1) & mask;
-    slots_[i] = Slot{static_cast<std::uint32_t>(hash), index};
+    slots_[i] = Slot{kept, index};
   }
 
   void grow() { rehash(slots_.size() * 2); }
