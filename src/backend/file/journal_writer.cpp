@@ -197,7 +197,7 @@ void JournalWriter::roll_if_full(std::size_t batch_size) {
 
 // Whether the batch must wait for the pending roll: its sync is done (nothing to gain by
 // holding more), or holding the batch would pass the memory bound or fill the new segment.
-bool JournalWriter::must_finish_roll(std::size_t batch_size) {
+bool JournalWriter::must_finish_roll(std::size_t batch_size) const {
   const PendingRoll& roll = *pending_roll_;
   const std::size_t held_max =
       std::min<std::uint64_t>(journal_roll_held_bytes_max, options_.segment_size_max);

@@ -99,7 +99,7 @@ class JournalWriter {
   void open_segment(std::uint64_t first_sequence, bool create);
   void accept_scan(std::uint64_t from_offset);
   void roll_if_full(std::size_t batch_size);
-  [[nodiscard]] bool must_finish_roll(std::size_t batch_size);
+  [[nodiscard]] bool must_finish_roll(std::size_t batch_size) const;
   void hold(const JournalBatch& batch);
   void finish_roll();
   void sync_after_write();
