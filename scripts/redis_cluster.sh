@@ -40,7 +40,8 @@ redis_cluster_start() {
       --daemonize yes --pidfile "$LMX_CLUSTER_DIR/$port/redis.pid" \
       --logfile "$LMX_CLUSTER_DIR/$port/redis.log" --save "" --appendonly no \
       --cluster-enabled yes --cluster-config-file "$LMX_CLUSTER_DIR/$port/nodes.conf" \
-      --cluster-node-timeout 1000 --cluster-require-full-coverage no "$@" >/dev/null
+      --cluster-node-timeout 1000 --cluster-require-full-coverage no \
+      --repl-diskless-sync-delay 0 "$@" >/dev/null
   done
   export LMX_CLUSTER_DIR LMX_CLUSTER_URL="redis://127.0.0.1:${LMX_CLUSTER_PORTS[0]}"
   for port in "${LMX_CLUSTER_PORTS[@]}"; do
@@ -51,7 +52,29 @@ redis_cluster_start() {
     echo "redis-cli --cluster create failed (see $LMX_CLUSTER_DIR/create.log)" >&2
     return 1
   }
-  redis_cluster_wait_ok "${LMX_CLUSTER_PORTS[@]}"
+  redis_cluster_wait_ok "${LMX_CLUSTER_PORTS[@]}" && redis_cluster_wait_synced
+}
+
+# Until every replica has finished its first sync with its master. A replica that never
+# synced refuses to take over from its master ("Disconnected from master for longer than
+# allowed": cluster-replica-validity-factor), so a master killed before would never be failed
+# over. The sync starts at once (repl-diskless-sync-delay 0 above, where Redis waits 5 s for
+# more replicas by default); on a fast machine a test gets to its kill within those 5 s.
+redis_cluster_wait_synced() {
+  local port info synced
+  for _ in $(seq "$((${LMX_CLUSTER_WAIT_S:-60} * 10))"); do
+    synced=1
+    for port in "${LMX_CLUSTER_PORTS[@]}"; do
+      info=$(redis-cli -p "$port" info replication 2>/dev/null)
+      if grep -q '^role:slave' <<<"$info" && ! grep -q '^master_link_status:up' <<<"$info"; then
+        synced=0
+      fi
+    done
+    [[ $synced == 1 ]] && return 0
+    sleep 0.1
+  done
+  echo "the replicas on ports ${LMX_CLUSTER_PORTS[*]} did not sync in ${LMX_CLUSTER_WAIT_S:-60} s (see $LMX_CLUSTER_DIR/*/redis.log)" >&2
+  return 1
 }
 
 # redis_cluster_wait_ok PORT...: until every node named says cluster_state:ok and agrees
