@@ -30,12 +30,12 @@ Result reject(const Event& event, Reason reason) noexcept {
 
 Result apply_topup(State& state, const Event& event) {
   if (event.amount <= 0) return reject(event, Reason::invalid_amount);
-  const User* existing = state.find_user(event.user_id);
+  User* existing = state.find_user(event.user_id);
   std::int64_t balance = 0;
   if (!add_checked(existing ? existing->balance : 0, event.amount, balance)) {
     return reject(event, Reason::overflow);
   }
-  User& user = existing ? *state.find_user(event.user_id) : state.add_user(event.user_id);
+  User& user = existing ? *existing : state.add_user(event.user_id);
   user.balance = balance;
   Result result = result_for(event, Reason::accepted);
   result.balance = balance;
