@@ -187,49 +187,130 @@ Decoded<> decode_event(std::string_view bytes, Event& event) noexcept {
   return Decoded<>::success();
 }
 
+namespace {
+
+// Version 4 writes the fields of a result that are not zero, and says which in one byte.
+constexpr std::uint8_t result_has_user_id = 1;
+constexpr std::uint8_t result_has_balance = 2;
+constexpr std::uint8_t result_has_remain = 4;
+constexpr std::uint8_t result_has_entry_checksum = 8;
+constexpr std::uint8_t result_has_original = 16;  // a duplicate's first outcome
+constexpr std::uint8_t result_fields_known = 31;
+
+// The fixed-size layouts of versions 1 to 3, each the one before with fields added.
+constexpr std::array<std::size_t, 3> fixed_result_size = {native_result_v1_size,
+                                                          native_result_v2_size,
+                                                          native_result_v3_size};
+
+// Reads a version 4 field: a zigzag varint, present only when `present` has `bit`, and then
+// never zero (a zero field is left out, so that a result has one encoding).
+[[nodiscard]] bool read_result_field(ByteCursor& in, std::uint8_t present, std::uint8_t bit,
+                                     std::int64_t& value) noexcept {
+  if ((present & bit) == 0) return true;
+  std::uint64_t encoded = 0;
+  if (!in.read_varint(encoded) || encoded == 0) return false;
+  value = zigzag_decode(encoded);
+  return true;
+}
+
+// Whether `result` tells a first outcome: only a duplicate does (and not one read from a
+// results log older than version 3, which did not record it).
+[[nodiscard]] bool told_original(const Result& result) noexcept {
+  return result.original_reason != Reason::accepted || !result.original_position.is_zero();
+}
+
+[[nodiscard]] bool read_position(ByteCursor& in, Position& position) noexcept {
+  return in.read_varint(position.major) && in.read_varint(position.minor);
+}
+
+// The fields after type and reason in version 4; false when they are cut short or not in
+// their one encoding.
+[[nodiscard]] bool read_result_v4(ByteCursor& in, Result& result) noexcept {
+  std::uint8_t present = 0;
+  if (!in.read(present) || (present & ~result_fields_known) != 0) return false;
+  if (!read_position(in, result.position) ||
+      !read_result_field(in, present, result_has_user_id, result.user_id) ||
+      !read_result_field(in, present, result_has_balance, result.balance) ||
+      !read_result_field(in, present, result_has_remain, result.remain)) {
+    return false;
+  }
+  if ((present & result_has_entry_checksum) != 0 &&
+      (!in.read(result.entry_checksum) || result.entry_checksum == 0)) {
+    return false;
+  }
+  if ((present & result_has_original) == 0) return true;
+  std::uint8_t original = 0;
+  if (!read_position(in, result.original_position) || !in.read(original)) return false;
+  // A code outside the reasons is refused by the caller, as an unknown original reason.
+  result.original_reason = static_cast<Reason>(original);
+  return told_original(result);
+}
+
+// The fields after type and reason in versions 1 to 3, whose size the caller checked.
+void read_result_fixed(ByteCursor& in, std::uint8_t version, Result& result) noexcept {
+  const bool body = in.read(result.position.major) && in.read(result.position.minor) &&
+                    in.read(result.user_id) && in.read(result.balance) &&
+                    in.read(result.remain) && (version == 1 || in.read(result.entry_checksum));
+  LMX_ASSERT(body);
+  if (version < 3) return;
+  std::uint8_t original = 0;
+  const bool tail = in.read(result.original_position.major) &&
+                    in.read(result.original_position.minor) && in.read(original);
+  LMX_ASSERT(tail);
+  result.original_reason = static_cast<Reason>(original);
+}
+
+}  // namespace
+
 void encode_result(const Result& result, std::string& out) {
   assert_well_formed(result);
-  const std::size_t start = out.size();
-  put_le<std::uint8_t>(out, native_result_version);
-  put_le<std::uint8_t>(out, static_cast<std::uint8_t>(result.type));
-  put_le<std::uint8_t>(out, static_cast<std::uint8_t>(result.reason));
-  put_le(out, result.position.major);
-  put_le(out, result.position.minor);
-  put_le(out, result.user_id);
-  put_le(out, result.balance);
-  put_le(out, result.remain);
-  put_le(out, result.entry_checksum);
-  put_le(out, result.original_position.major);
-  put_le(out, result.original_position.minor);
-  put_le<std::uint8_t>(out, static_cast<std::uint8_t>(result.original_reason));
-  LMX_ASSERT(out.size() - start == native_result_size);
+  const bool told = told_original(result);
+  LMX_ASSERT(!told || result.reason == Reason::duplicate);  // only a duplicate has one
+  std::array<char, native_result_size_max> bytes;
+  char* at = bytes.data();
+  const std::uint8_t present = (result.user_id != 0 ? result_has_user_id : 0) |
+                               (result.balance != 0 ? result_has_balance : 0) |
+                               (result.remain != 0 ? result_has_remain : 0) |
+                               (result.entry_checksum != 0 ? result_has_entry_checksum : 0) |
+                               (told ? result_has_original : 0);
+  *at++ = static_cast<char>(native_result_version);
+  *at++ = static_cast<char>(result.type);
+  *at++ = static_cast<char>(result.reason);
+  *at++ = static_cast<char>(present);
+  at = store_varint(at, result.position.major);
+  at = store_varint(at, result.position.minor);
+  if (result.user_id != 0) at = store_varint(at, zigzag_encode(result.user_id));
+  if (result.balance != 0) at = store_varint(at, zigzag_encode(result.balance));
+  if (result.remain != 0) at = store_varint(at, zigzag_encode(result.remain));
+  if (result.entry_checksum != 0) {
+    store_le(at, result.entry_checksum);
+    at += sizeof result.entry_checksum;
+  }
+  if (told) {
+    at = store_varint(at, result.original_position.major);
+    at = store_varint(at, result.original_position.minor);
+    *at++ = static_cast<char>(result.original_reason);
+  }
+  LMX_ASSERT(at <= bytes.data() + bytes.size());
+  out.append(bytes.data(), at);
 }
 
 Decoded<Result> decode_result(std::string_view bytes) noexcept {
   using Failure = Decoded<Result>;
-  // Each version has its own size, so the size says which version the bytes must claim.
-  std::uint8_t size_version = 0;
-  if (bytes.size() == native_result_size) {
-    size_version = native_result_version;
-  } else if (bytes.size() == native_result_v2_size) {
-    size_version = 2;
-  } else if (bytes.size() == native_result_v1_size) {
-    size_version = 1;
-  } else {
-    return Failure::failure("a result is 64 bytes (47 in version 2, 43 in version 1)");
-  }
   ByteCursor in(bytes);
   std::uint8_t version = 0;
   std::uint8_t type = 0;
   std::uint8_t reason = 0;
-  const bool head = in.read(version) && in.read(type) && in.read(reason);
-  LMX_ASSERT(head);  // the size was checked
-  if (version != size_version) {
-    static constexpr std::array<const char*, 3> wrong = {"not a native result of version 1",
-                                                         "not a native result of version 2",
-                                                         "not a native result of version 3"};
-    return Failure::failure(wrong[size_version - 1]);
+  if (!in.read(version) || version == 0 || version > native_result_version) {
+    return Failure::failure("not a native result of version 1 to 4");
   }
+  if (version < native_result_version && bytes.size() != fixed_result_size[version - 1]) {
+    static constexpr std::array<const char*, 3> wrong_size = {
+        "a result of version 1 is 43 bytes", "a result of version 2 is 47 bytes",
+        "a result of version 3 is 64 bytes"};
+    return Failure::failure(wrong_size[version - 1]);
+  }
+  if (!in.read(type) || !in.read(reason)) return Failure::failure("the result ends early");
   const std::optional<EventType> known_type = event_type_from_code(type);
   if (!known_type) return Failure::failure("unknown event type");
   const std::optional<Reason> known = reason_from_code(reason);
@@ -237,29 +318,27 @@ Decoded<Result> decode_result(std::string_view bytes) noexcept {
   Result decoded;
   decoded.type = *known_type;
   decoded.reason = *known;
-  const bool body = in.read(decoded.position.major) && in.read(decoded.position.minor) &&
-                    in.read(decoded.user_id) && in.read(decoded.balance) &&
-                    in.read(decoded.remain) && (version == 1 || in.read(decoded.entry_checksum));
-  LMX_ASSERT(body);
+  if (version < native_result_version) {
+    read_result_fixed(in, version, decoded);
+  } else if (!read_result_v4(in, decoded)) {
+    return Failure::failure("the result is cut short or holds a field in a longer encoding");
+  }
+  if (in.remaining() != 0) return Failure::failure("bytes after the end of the result");
   if (version >= 3) {
-    std::uint8_t original = 0;
-    const bool tail = in.read(decoded.original_position.major) &&
-                      in.read(decoded.original_position.minor) && in.read(original);
-    LMX_ASSERT(tail);
-    const std::optional<Reason> original_reason = reason_from_code(original);
-    if (!original_reason) return Failure::failure("unknown original reason code");
-    decoded.original_reason = *original_reason;
-    // Only a duplicate tells a first outcome, and that outcome is one the id record keeps.
-    const bool told =
-        decoded.original_reason != Reason::accepted || !decoded.original_position.is_zero();
-    if (told != (decoded.reason == Reason::duplicate) ||
+    if (!reason_from_code(static_cast<std::uint8_t>(decoded.original_reason))) {
+      return Failure::failure("unknown original reason code");
+    }
+    // Only a duplicate tells a first outcome (in version 3, every duplicate does), and that
+    // outcome is one the id record keeps.
+    const bool told = told_original(decoded);
+    const bool duplicate = decoded.reason == Reason::duplicate;
+    if ((told && !duplicate) || (version == 3 && duplicate && !told) ||
         decoded.original_reason == Reason::duplicate ||
         decoded.original_reason == Reason::invalid_id ||
         decoded.original_reason == Reason::malformed) {
       return Failure::failure("the original outcome does not fit the reason");
     }
   }
-  LMX_ASSERT(in.remaining() == 0);
   assert_well_formed(decoded);
   return decoded;
 }

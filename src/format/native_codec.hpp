@@ -80,8 +80,13 @@ inline constexpr std::uint8_t native_codec_version = 2;
 // lines of the longest SKU.
 inline constexpr std::size_t native_event_size_max =
     2 + 1 + command_id_size_max + 8 + 4 + order_lines_max * (1 + sku_size_max + 8);
-inline constexpr std::uint8_t native_result_version = 3;
-inline constexpr std::size_t native_result_size = 3 + 5 * 8 + 4 + 2 * 8 + 1;
+inline constexpr std::uint8_t native_result_version = 4;
+// Version 4 is as long as its fields need: version, type, reason and which fields are
+// present, then varints and the entry checksum (docs/FORMATS.md). The longest, a duplicate
+// with every field present:
+inline constexpr std::size_t native_result_size_max = 4 + 7 * 10 + 4 + 1;
+// Versions 1 to 3, still read, had one size each.
+inline constexpr std::size_t native_result_v3_size = 3 + 5 * 8 + 4 + 2 * 8 + 1;
 inline constexpr std::size_t native_result_v2_size = 3 + 5 * 8 + 4;
 inline constexpr std::size_t native_result_v1_size = 3 + 5 * 8;
 
