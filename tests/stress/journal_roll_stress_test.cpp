@@ -1,6 +1,7 @@
 // The results journal's background roll under ThreadSanitizer: one thread appends small
 // batches to small segments with roll_in_background, so that a helper thread syncs a rolled
-// segment every few batches, and calls sync() now and then; another follows with a reader.
+// segment every few batches (and another syncs the open segment every 4 KiB appended), and
+// calls sync() now and then; another follows with a reader.
 // The reader must see every record once, dense and in order, and nothing else.
 // LMX_STRESS_SCALE multiplies the record count.
 
@@ -26,7 +27,10 @@ TEST(JournalRollStress, AReaderFollowsAWriterThatRollsInTheBackground) {
   test::TempDir tmp;
   JournalWriter writer(
       tmp.path(),
-      {.fsync = FsyncPolicy::none, .segment_size_max = 16u << 10, .roll_in_background = true});
+      {.fsync = FsyncPolicy::none,
+       .segment_size_max = 16u << 10,
+       .roll_in_background = true,
+       .background_sync_bytes = 4u << 10});
   std::atomic<bool> writer_done{false};
   std::exception_ptr writer_error;
   std::thread appender([&] {

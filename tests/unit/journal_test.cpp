@@ -102,13 +102,16 @@ Records append_ten_batches_of_three(JournalWriter& writer) {
 }
 
 // Segment rolls with the old segment synced on the appending thread (false) or in the
-// background (true): the journal ends the same.
+// background (true): the journal ends the same. A background sync of the open segment
+// starts every 50 bytes, so that one is often running when a roll, a truncation or the
+// writer's end closes or syncs the segment.
 class JournalRoll : public ::testing::TestWithParam<bool> {
  protected:
   static JournalWriterOptions small_segments() {
     JournalWriterOptions small = no_fsync;
     small.segment_size_max = 200;
     small.roll_in_background = GetParam();
+    small.background_sync_bytes = 50;
     return small;
   }
 };

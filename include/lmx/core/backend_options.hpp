@@ -33,6 +33,10 @@ struct JournalWriterOptions {
   // done: readers see them that much later. Only for a journal with one writer process
   // (the results journal, kept to one engine by the data directory's lock).
   bool roll_in_background = false;
+  // Under fsync none or interval, a helper thread syncs the open segment each time this
+  // many bytes were appended since the last such sync began, so that the sync at a segment
+  // roll (on the appending thread) finds little left to do. Tests lower it.
+  std::uint64_t background_sync_bytes = journal_background_sync_bytes;
 };
 
 // How a Redis entry carries its event (backend/redis/redis_entry.hpp has the layouts).

@@ -88,6 +88,11 @@ JournalWriter::~JournalWriter() {
       spdlog::error("{} at close", e.what());
     }
   }
+  try {
+    await_background_sync();
+  } catch (const std::exception& e) {
+    spdlog::error("{} at close", e.what());
+  }
   if (segment_fd_ >= 0 && unsynced_ && ::fdatasync(segment_fd_) != 0) {
     spdlog::error("fdatasync of journal segment {} failed at close", segment_path().string());
   }
@@ -101,6 +106,7 @@ std::filesystem::path JournalWriter::segment_path() const {
 
 void JournalWriter::open_segment(std::uint64_t first_sequence, bool create) {
   assert(first_sequence >= 1);
+  await_background_sync();
   UniqueFd fd =
       open_file(dir_ / segment_file_name(first_sequence), O_RDWR | (create ? O_CREAT : 0));
   if (segment_fd_ >= 0) {
@@ -112,6 +118,7 @@ void JournalWriter::open_segment(std::uint64_t first_sequence, bool create) {
   segment_first_ = first_sequence;
   tail_offset_ = 0;
   writeback_offset_ = 0;
+  background_sync_offset_ = 0;
   next_sequence_ = first_sequence;
   last_record_offset_.reset();
   unsynced_ = false;
@@ -231,6 +238,10 @@ void JournalWriter::finish_roll() {
       start_writeback();
     }
   } catch (const std::exception& e) {
+    try {
+      await_background_sync();
+    } catch (const std::exception&) {  // the roll's own failure is the one to report
+    }
     if (segment_fd_ >= 0) ::close(segment_fd_);
     segment_fd_ = -1;
     segment_first_ = 0;
@@ -243,6 +254,7 @@ void JournalWriter::finish_roll() {
 
 void JournalWriter::sync() {
   if (pending_roll_) finish_roll();
+  await_background_sync();
   if (segment_fd_ < 0) return;
   fdatasync_or_throw(segment_fd_, segment_path());
   last_sync_ = std::chrono::steady_clock::now();
@@ -261,6 +273,28 @@ void JournalWriter::start_writeback() noexcept {
   writeback_offset_ = tail_offset_;
 }
 
+// Starts a sync of the open segment on a helper thread once background_sync_bytes
+// (JournalWriterOptions) were appended since the last one began, unless that one is still running. A failed one
+// throws here, on the next append: the kernel reports a writeback error to a descriptor
+// only once, so the roll's own sync would not see it.
+void JournalWriter::start_background_sync() {
+  if (background_sync_.valid()) {
+    if (background_sync_.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return;
+    background_sync_.get();
+  }
+  if (tail_offset_ - background_sync_offset_ < options_.background_sync_bytes) return;
+  background_sync_ = std::async(std::launch::async, [fd = segment_fd_, path = segment_path()] {
+    fdatasync_or_throw(fd, path);
+  });
+  background_sync_offset_ = tail_offset_;
+}
+
+// Waits for the background sync, if one is running; throws if it failed. Before the
+// descriptor it syncs is closed, and before a sync that must see every error.
+void JournalWriter::await_background_sync() {
+  if (background_sync_.valid()) background_sync_.get();
+}
+
 void JournalWriter::sync_after_write() {
   switch (options_.fsync) {
     case FsyncPolicy::always:
@@ -271,6 +305,7 @@ void JournalWriter::sync_after_write() {
       if (now - last_sync_ < options_.fsync_interval) {
         unsynced_ = true;
         start_writeback();
+        start_background_sync();
         return;
       }
       fdatasync_or_throw(segment_fd_, segment_path());
@@ -282,6 +317,7 @@ void JournalWriter::sync_after_write() {
       // Left to the kernel, but a sync() or a segment roll still makes it durable.
       unsynced_ = true;
       start_writeback();
+      start_background_sync();
       return;
   }
 }
@@ -341,6 +377,7 @@ std::uint64_t JournalWriter::append(JournalBatch& batch) {
 void JournalWriter::truncate_after(std::uint64_t sequence) {
   const JournalLock lock(lock_fd_);
   if (pending_roll_) finish_roll();
+  await_background_sync();
   sync_tail();
   if (sequence + 1 >= next_sequence_) return;
   std::vector<SegmentFile> segments = list_segments(dir_);

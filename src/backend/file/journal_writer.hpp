@@ -104,6 +104,8 @@ class JournalWriter {
   void finish_roll();
   void sync_after_write();
   void start_writeback() noexcept;
+  void start_background_sync();
+  void await_background_sync();
   [[nodiscard]] std::filesystem::path segment_path() const;
 
   std::filesystem::path dir_;
@@ -127,6 +129,11 @@ class JournalWriter {
     std::uint64_t held_last_record_offset = 0;
   };
   std::optional<PendingRoll> pending_roll_;
+
+  // A sync of the open segment on a helper thread (start_background_sync), and where the
+  // segment ended when it started.
+  std::future<void> background_sync_;
+  std::uint64_t background_sync_offset_ = 0;
 };
 
 }  // namespace lmx
