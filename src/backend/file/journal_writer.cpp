@@ -274,9 +274,9 @@ void JournalWriter::start_writeback() noexcept {
 }
 
 // Starts a sync of the open segment on a helper thread once background_sync_bytes
-// (JournalWriterOptions) were appended since the last one began, unless that one is still running. A failed one
-// throws here, on the next append: the kernel reports a writeback error to a descriptor
-// only once, so the roll's own sync would not see it.
+// (JournalWriterOptions) were appended since the last one began, unless that one is still
+// running. A failed one throws here, on the next append: the kernel reports a writeback
+// error to a descriptor only once, so the roll's own sync would not see it.
 void JournalWriter::start_background_sync() {
   if (background_sync_.valid()) {
     if (background_sync_.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return;
