@@ -279,14 +279,14 @@ void encode_result(const Result& result, std::string& out) {
   *at++ = static_cast<char>(present);
   at = store_varint(at, result.position.major);
   at = store_varint(at, result.position.minor);
-  if (result.user_id != 0) at = store_varint(at, zigzag_encode(result.user_id));
-  if (result.balance != 0) at = store_varint(at, zigzag_encode(result.balance));
-  if (result.remain != 0) at = store_varint(at, zigzag_encode(result.remain));
-  if (result.entry_checksum != 0) {
+  if ((present & result_has_user_id) != 0) at = store_varint(at, zigzag_encode(result.user_id));
+  if ((present & result_has_balance) != 0) at = store_varint(at, zigzag_encode(result.balance));
+  if ((present & result_has_remain) != 0) at = store_varint(at, zigzag_encode(result.remain));
+  if ((present & result_has_entry_checksum) != 0) {
     store_le(at, result.entry_checksum);
     at += sizeof result.entry_checksum;
   }
-  if (told) {
+  if ((present & result_has_original) != 0) {
     at = store_varint(at, result.original_position.major);
     at = store_varint(at, result.original_position.minor);
     *at++ = static_cast<char>(result.original_reason);
