@@ -161,6 +161,15 @@ TEST_F(DisruptorBatchEventProcessor, HaltBeforeRunReturnsAtOnce) {
   EXPECT_EQ(recorder.values.size(), 3u);
 }
 
+TEST_F(DisruptorBatchEventProcessor, DrainBeforeRunOfAnEmptyRingReturnsAtOnce) {
+  BatchEventProcessor processor(ring, barrier, recorder);
+  processor.drain();
+  processor.run();  // on this thread: nothing was published, so nothing to wait for
+  EXPECT_TRUE(recorder.values.empty());
+  EXPECT_EQ(recorder.starts, 1);
+  EXPECT_EQ(recorder.shutdowns, 1);
+}
+
 TEST_F(DisruptorBatchEventProcessor, DrainWaitsForEventsPublishedBeforeIt) {
   BatchEventProcessor processor(ring, barrier, recorder);
   ring.add_gating_sequences(processor.sequence());

@@ -109,6 +109,8 @@ class BatchEventProcessor {
 
   void process_events() {
     std::int64_t next = sequence_.get() + 1;
+    // A drain() before run() may leave nothing to wait for, and run() cleared its alert.
+    if (drain_done(next)) return;
     for (;;) {
       const std::int64_t available = barrier_.wait_for(next);
       if (precedes(available, next)) {
