@@ -90,7 +90,7 @@ inline constexpr std::uint64_t journal_writeback_bytes = 4u << 20;
 // helper thread every this many bytes appended (JournalWriterOptions::background_sync_bytes):
 // a sync commits the file system's journal, and one that comes often leaves little for the
 // sync at a segment roll, which stalls the appending thread, to wait for.
-inline constexpr std::uint64_t journal_background_sync_bytes = 16u << 20;
+inline constexpr std::uint64_t journal_background_sync_bytes = 4u << 20;
 // A journal that rolls in the background (JournalWriterOptions::roll_in_background) holds
 // the records appended while the old segment is being synced in memory, at most this many
 // bytes; an append beyond it waits for the sync. At 3M results/s (88 bytes each) a 50 ms
