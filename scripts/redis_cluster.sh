@@ -61,38 +61,45 @@ redis_cluster_start() {
 # over. The sync starts at once (repl-diskless-sync-delay 0 above, where Redis waits 5 s for
 # more replicas by default); on a fast machine a test gets to its kill within those 5 s.
 redis_cluster_wait_synced() {
-  local port info synced
-  for _ in $(seq "$((${LMX_CLUSTER_WAIT_S:-60} * 10))"); do
-    synced=1
-    for port in "${LMX_CLUSTER_PORTS[@]}"; do
-      info=$(redis-cli -p "$port" info replication 2>/dev/null)
-      if grep -q '^role:slave' <<<"$info" && ! grep -q '^master_link_status:up' <<<"$info"; then
-        synced=0
-      fi
-    done
-    [[ $synced == 1 ]] && return 0
-    sleep 0.1
-  done
-  echo "the replicas on ports ${LMX_CLUSTER_PORTS[*]} did not sync in ${LMX_CLUSTER_WAIT_S:-60} s (see $LMX_CLUSTER_DIR/*/redis.log)" >&2
-  return 1
+  redis_cluster_until "the replicas did not sync" redis_node_synced "${LMX_CLUSTER_PORTS[@]}"
 }
 
 # redis_cluster_wait_ok PORT...: until every node named says cluster_state:ok and agrees
-# that all 16384 slots are served (LMX_CLUSTER_WAIT_S, default 60 s, at most: on a loaded
-# machine a node may take long to learn of a failover).
+# that all 16384 slots are served (on a loaded machine a node may take long to learn of a
+# failover).
 redis_cluster_wait_ok() {
-  local port ok
+  redis_cluster_until "the cluster is not ok" redis_node_ok "$@"
+}
+
+# redis_cluster_until WHAT CHECK PORT...: until `CHECK PORT` succeeds for every PORT, polled
+# every 0.1 s for LMX_CLUSTER_WAIT_S (default 60) s at most; then fails, saying WHAT.
+redis_cluster_until() {
+  local what=$1 check=$2 port ok
+  shift 2
   for _ in $(seq "$((${LMX_CLUSTER_WAIT_S:-60} * 10))"); do
     ok=1
     for port in "$@"; do
-      redis-cli -p "$port" cluster info 2>/dev/null | grep -q '^cluster_state:ok' || ok=0
-      redis-cli -p "$port" cluster info 2>/dev/null | grep -q '^cluster_slots_ok:16384' || ok=0
+      "$check" "$port" || ok=0
     done
     [[ $ok == 1 ]] && return 0
     sleep 0.1
   done
-  echo "the cluster on ports $* is not ok after ${LMX_CLUSTER_WAIT_S:-60} s (see $LMX_CLUSTER_DIR/*/redis.log)" >&2
+  echo "$what after ${LMX_CLUSTER_WAIT_S:-60} s (ports $*; see $LMX_CLUSTER_DIR/*/redis.log)" >&2
   return 1
+}
+
+# redis_node_ok PORT: the node serves cluster_state:ok with all 16384 slots.
+redis_node_ok() {
+  local info
+  info=$(redis-cli -p "$1" cluster info 2>/dev/null) || return 1
+  grep -q '^cluster_state:ok' <<<"$info" && grep -q '^cluster_slots_ok:16384' <<<"$info"
+}
+
+# redis_node_synced PORT: the node is no replica, or one whose link to its master is up.
+redis_node_synced() {
+  local info
+  info=$(redis-cli -p "$1" info replication 2>/dev/null)
+  ! grep -q '^role:slave' <<<"$info" || grep -q '^master_link_status:up' <<<"$info"
 }
 
 # The port of the master serving KEY's slot, as node PORT (default: the first) sees it
