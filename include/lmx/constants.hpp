@@ -86,8 +86,8 @@ inline constexpr std::uint32_t journal_fsync_interval_ms = 100;
 // With fsync none or interval, the journal asks the kernel to start writing back every
 // this many bytes appended, so that a sync never has a whole segment to wait for.
 inline constexpr std::uint64_t journal_writeback_bytes = 4u << 20;
-// With fsync none or interval, the journal also starts a sync of its open segment on a
-// helper thread every this many bytes appended (JournalWriterOptions::background_sync_bytes):
+// With fsync none or interval, the journal also starts a sync of its open segment on its
+// sync thread every this many bytes appended (JournalWriterOptions::background_sync_bytes):
 // a sync commits the file system's journal, and one that comes often leaves little for the
 // sync at a segment roll, which stalls the appending thread, to wait for.
 inline constexpr std::uint64_t journal_background_sync_bytes = 4u << 20;

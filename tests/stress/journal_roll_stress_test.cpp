@@ -1,6 +1,6 @@
 // The results journal's background roll under ThreadSanitizer: one thread appends small
-// batches to small segments with roll_in_background, so that a helper thread syncs a rolled
-// segment every few batches (and another syncs the open segment every 4 KiB appended), and
+// batches to small segments with roll_in_background, so that the writer's sync thread syncs
+// a rolled segment every few batches (and the open segment every 4 KiB appended), and
 // calls sync() now and then; another follows with a reader.
 // The reader must see every record once, dense and in order, and nothing else.
 // LMX_STRESS_SCALE multiplies the record count.

@@ -107,7 +107,9 @@ class MemoryBackend : public Backend {
     std::size_t fetch(std::size_t count_max, std::chrono::milliseconds timeout) override {
       std::unique_lock lock(backend_.mutex_);
       backend_.appended_.wait_for(lock, timeout, [&] { return backend_.log_.size() > next_; });
-      const std::size_t count = std::min(count_max, backend_.log_.size() - next_);
+      // A reader may start past the end of a log that lost its tail.
+      const std::size_t size = backend_.log_.size();
+      const std::size_t count = std::min(count_max, size > next_ ? size - next_ : 0);
       batch_.assign(backend_.log_.begin() + static_cast<std::ptrdiff_t>(next_),
                     backend_.log_.begin() + static_cast<std::ptrdiff_t>(next_ + count));
       next_ += count;

@@ -193,9 +193,7 @@ void JournalWriter::roll_if_full(std::size_t batch_size) {
   }
   // The old segment stays open (and untouched here) until its sync is done.
   pending_roll_.emplace(PendingRoll{
-      .old_segment_synced =
-          std::async(std::launch::async,
-                     [fd = segment_fd_, path = segment_path()] { fdatasync_or_throw(fd, path); }),
+      .old_segment_synced = sync_thread_.sync(segment_fd_, segment_path()),
       .first_sequence = next_sequence_,
       .held = {},
       .held_last_record_offset = 0,
@@ -273,7 +271,7 @@ void JournalWriter::start_writeback() noexcept {
   writeback_offset_ = tail_offset_;
 }
 
-// Starts a sync of the open segment on a helper thread once background_sync_bytes
+// Starts a sync of the open segment on the sync thread once background_sync_bytes
 // (JournalWriterOptions) were appended since the last one began, unless that one is still
 // running. A failed one throws here, on the next append: the kernel reports a writeback
 // error to a descriptor only once, so the roll's own sync would not see it.
@@ -283,9 +281,7 @@ void JournalWriter::start_background_sync() {
     background_sync_.get();
   }
   if (tail_offset_ - background_sync_offset_ < options_.background_sync_bytes) return;
-  background_sync_ = std::async(std::launch::async, [fd = segment_fd_, path = segment_path()] {
-    fdatasync_or_throw(fd, path);
-  });
+  background_sync_ = sync_thread_.sync(segment_fd_, segment_path());
   background_sync_offset_ = tail_offset_;
 }
 

@@ -8,8 +8,8 @@
 // never interleave and sequences stay dense.
 //
 // With roll_in_background (JournalWriterOptions), a segment roll hands the old segment's
-// sync to a helper thread and holds the batches appended meanwhile in memory; the new
-// segment is created and they are written to it once the old one is durable.
+// sync to the writer's sync thread (sync_thread.hpp) and holds the batches appended meanwhile in
+// memory; the new segment is created and they are written to it once the old one is durable.
 //
 // Opening (and every batch) repairs a torn tail of the newest segment by truncating it,
 // with a warning naming the segment and offset; damage before the tail throws
@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "backend/file/journal_record.hpp"
+#include "backend/file/sync_thread.hpp"
 #include "lmx/constants.hpp"
 #include "lmx/core/backend_options.hpp"
 
@@ -120,7 +121,7 @@ class JournalWriter {
   std::chrono::steady_clock::time_point last_sync_{};
   bool unsynced_ = false;
 
-  // A roll whose old segment (still segment_fd_) a helper thread is syncing: the batches
+  // A roll whose old segment (still segment_fd_) the sync thread is syncing: the batches
   // appended since are held, sealed, for the new segment, which does not exist yet.
   struct PendingRoll {
     std::future<void> old_segment_synced;
@@ -130,10 +131,14 @@ class JournalWriter {
   };
   std::optional<PendingRoll> pending_roll_;
 
-  // A sync of the open segment on a helper thread (start_background_sync), and where the
+  // A sync of the open segment on the sync thread (start_background_sync), and where the
   // segment ended when it started.
   std::future<void> background_sync_;
   std::uint64_t background_sync_offset_ = 0;
+
+  // Runs the two syncs above. Every sync it is given is waited for before the descriptor
+  // it syncs is closed: neither future blocks when destroyed.
+  SyncThread sync_thread_;
 };
 
 }  // namespace lmx
