@@ -83,13 +83,11 @@ inline constexpr std::size_t journal_read_chunk_size = 1u << 20;
 // With `--fsync interval`, the longest a batch may stay only in the page cache: the
 // bound on what a power loss can take from a process that appends continuously.
 inline constexpr std::uint32_t journal_fsync_interval_ms = 100;
-// With fsync none or interval, the journal asks the kernel to start writing back every
-// this many bytes appended, so that a sync never has a whole segment to wait for.
-inline constexpr std::uint64_t journal_writeback_bytes = 4u << 20;
-// With fsync none or interval, the journal also starts a sync of its open segment on its
-// sync thread every this many bytes appended (JournalWriterOptions::background_sync_bytes):
-// a sync commits the file system's journal, and one that comes often leaves little for the
-// sync at a segment roll, which stalls the appending thread, to wait for.
+// With fsync none or interval, the journal starts a sync of its open segment on its sync
+// thread every this many bytes appended (JournalWriterOptions::background_sync_bytes): a
+// sync commits the file system's journal, and one that comes often leaves little for the
+// sync at a segment roll (or at a snapshot), which stalls the appending thread, to wait
+// for. It also starts the writeback of those bytes, so no separate hint is needed.
 inline constexpr std::uint64_t journal_background_sync_bytes = 4u << 20;
 // A journal that rolls in the background (JournalWriterOptions::roll_in_background) holds
 // the records appended while the old segment is being synced in memory, at most this many

@@ -117,7 +117,6 @@ void JournalWriter::open_segment(std::uint64_t first_sequence, bool create) {
   segment_fd_ = fd.release();
   segment_first_ = first_sequence;
   tail_offset_ = 0;
-  writeback_offset_ = 0;
   background_sync_offset_ = 0;
   next_sequence_ = first_sequence;
   last_record_offset_.reset();
@@ -233,7 +232,6 @@ void JournalWriter::finish_roll() {
       last_record_offset_ = roll.held_last_record_offset;
       next_sequence_ = next_sequence;
       unsynced_ = true;
-      start_writeback();
     }
   } catch (const std::exception& e) {
     try {
@@ -257,18 +255,6 @@ void JournalWriter::sync() {
   fdatasync_or_throw(segment_fd_, segment_path());
   last_sync_ = std::chrono::steady_clock::now();
   unsynced_ = false;
-}
-
-// Asks the kernel to start writing back what was appended since the last ask, once it is
-// journal_writeback_bytes: the sync at a segment roll (or at a snapshot) then waits for a
-// few MiB instead of a whole segment, which stalled the result thread for 100+ ms at each
-// roll. A hint only: when it fails, that sync does all the work.
-void JournalWriter::start_writeback() noexcept {
-  if (tail_offset_ - writeback_offset_ < journal_writeback_bytes) return;
-  (void)::sync_file_range(segment_fd_, static_cast<off_t>(writeback_offset_),
-                          static_cast<off_t>(tail_offset_ - writeback_offset_),
-                          SYNC_FILE_RANGE_WRITE);
-  writeback_offset_ = tail_offset_;
 }
 
 // Starts a sync of the open segment on the sync thread once background_sync_bytes
@@ -300,7 +286,6 @@ void JournalWriter::sync_after_write() {
       const auto now = std::chrono::steady_clock::now();
       if (now - last_sync_ < options_.fsync_interval) {
         unsynced_ = true;
-        start_writeback();
         start_background_sync();
         return;
       }
@@ -312,7 +297,6 @@ void JournalWriter::sync_after_write() {
     case FsyncPolicy::none:
       // Left to the kernel, but a sync() or a segment roll still makes it durable.
       unsynced_ = true;
-      start_writeback();
       start_background_sync();
       return;
   }

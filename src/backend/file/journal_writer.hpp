@@ -104,7 +104,6 @@ class JournalWriter {
   void hold(const JournalBatch& batch);
   void finish_roll();
   void sync_after_write();
-  void start_writeback() noexcept;
   void start_background_sync();
   void await_background_sync();
   [[nodiscard]] std::filesystem::path segment_path() const;
@@ -113,9 +112,8 @@ class JournalWriter {
   JournalWriterOptions options_;
   int lock_fd_ = -1;
   int segment_fd_ = -1;
-  std::uint64_t segment_first_ = 0;     // first sequence (name) of the open segment
-  std::uint64_t tail_offset_ = 0;       // end of the last good record in the open segment
-  std::uint64_t writeback_offset_ = 0;  // where the kernel was last asked to write back from
+  std::uint64_t segment_first_ = 0;  // first sequence (name) of the open segment
+  std::uint64_t tail_offset_ = 0;    // end of the last good record in the open segment
   std::uint64_t next_sequence_ = 1;
   std::optional<std::uint64_t> last_record_offset_;  // in the open segment
   std::chrono::steady_clock::time_point last_sync_{};
