@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <fstream>
 #include <string>
 #include <thread>
@@ -200,6 +201,33 @@ TEST(Journal, BackgroundRollHoldsTheNewSegmentUntilTheOldOneIsDurable) {
   writer.sync();
   EXPECT_EQ(list_segments(tmp.path()).back().first_sequence, 7u);
   EXPECT_EQ(read_all(tmp.path(), 6), (Records{{7, seven}}));
+}
+
+// A writer with nothing more to append lets its held records in once the old segment is
+// durable, without an append or a sync that waits: finish_roll_if_synced never waits.
+TEST(Journal, AHeldRollIsFinishedWithoutAnAppendOnceTheOldSegmentIsDurable) {
+  test::TempDir tmp;
+  JournalWriterOptions small = no_fsync;
+  small.segment_size_max = 200;
+  small.roll_in_background = true;
+  JournalWriter writer(tmp.path(), small);
+  const std::string payload(60, 'p');
+  ASSERT_EQ(append(writer, {payload, payload}), 2u);
+  EXPECT_EQ(writer.held_record_count(), 0u);
+  ASSERT_EQ(append(writer, {"three", "four"}), 4u);
+  EXPECT_EQ(writer.held_record_count(), 2u);
+  EXPECT_EQ(read_all(tmp.path()).size(), 2u);
+  // The old segment's sync runs on the writer's sync thread: poll until it is done.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (writer.held_record_count() > 0 && std::chrono::steady_clock::now() < deadline) {
+    writer.finish_roll_if_synced();
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ASSERT_EQ(writer.held_record_count(), 0u);
+  EXPECT_EQ(list_segments(tmp.path()).back().first_sequence, 3u);
+  EXPECT_EQ(read_all(tmp.path(), 2), (Records{{3, "three"}, {4, "four"}}));
+  writer.finish_roll_if_synced();  // nothing pending: a no-op
+  EXPECT_EQ(append(writer, {"five"}), 5u);
 }
 
 TEST(Journal, PartialRecordAtTheTailIsTruncatedOnOpen) {

@@ -248,6 +248,16 @@ void JournalWriter::finish_roll() {
   }
 }
 
+void JournalWriter::finish_roll_if_synced() {
+  if (!pending_roll_) return;
+  if (pending_roll_->old_segment_synced.wait_for(std::chrono::seconds(0)) !=
+      std::future_status::ready) {
+    return;
+  }
+  const JournalLock lock(lock_fd_);
+  finish_roll();
+}
+
 void JournalWriter::sync() {
   if (pending_roll_) finish_roll();
   await_background_sync();
