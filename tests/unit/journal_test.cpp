@@ -27,6 +27,9 @@ using std::chrono::milliseconds;
 using Records = std::vector<std::pair<std::uint64_t, std::string>>;
 
 const JournalWriterOptions no_fsync{.fsync = FsyncPolicy::none};
+// Segments of 200 bytes, rolled in the background: two 60-byte payloads fill one.
+const JournalWriterOptions small_background_roll{
+    .fsync = FsyncPolicy::none, .segment_size_max = 200, .roll_in_background = true};
 
 Records read_all(const std::filesystem::path& dir, std::uint64_t after = 0) {
   JournalReader reader(dir, after);
@@ -177,10 +180,7 @@ TEST_P(JournalRoll, TruncateAfterCutsAcrossSegmentsAndAppendsCarryOn) {
 // append finds the sync done, or sync() waits for it. A crash meanwhile loses it whole.
 TEST(Journal, BackgroundRollHoldsTheNewSegmentUntilTheOldOneIsDurable) {
   test::TempDir tmp;
-  JournalWriterOptions small = no_fsync;
-  small.segment_size_max = 200;
-  small.roll_in_background = true;
-  JournalWriter writer(tmp.path(), small);
+  JournalWriter writer(tmp.path(), small_background_roll);
   const std::string payload(60, 'p');
   ASSERT_EQ(append(writer, {payload, payload}), 2u);
   ASSERT_EQ(list_segments(tmp.path()).size(), 1u);
@@ -207,10 +207,7 @@ TEST(Journal, BackgroundRollHoldsTheNewSegmentUntilTheOldOneIsDurable) {
 // durable, without an append or a sync that waits: finish_roll_if_synced never waits.
 TEST(Journal, AHeldRollIsFinishedWithoutAnAppendOnceTheOldSegmentIsDurable) {
   test::TempDir tmp;
-  JournalWriterOptions small = no_fsync;
-  small.segment_size_max = 200;
-  small.roll_in_background = true;
-  JournalWriter writer(tmp.path(), small);
+  JournalWriter writer(tmp.path(), small_background_roll);
   const std::string payload(60, 'p');
   ASSERT_EQ(append(writer, {payload, payload}), 2u);
   EXPECT_EQ(writer.held_record_count(), 0u);

@@ -28,14 +28,14 @@ struct JournalWriterOptions {
   std::uint64_t segment_size_max = journal_segment_size_max;  // tests lower it
   // At a segment roll the old segment is made durable before the new one is created, so
   // that a crash never leaves a later segment after a torn one. By default the appending
-  // thread waits for that sync. With this set, a helper thread does it, and the records
-  // appended meanwhile wait in memory (journal_roll_held_bytes_max at most) until it is
-  // done: readers see them that much later. Only for a journal with one writer process
-  // (the results journal, kept to one engine by the data directory's lock).
+  // thread waits for that sync. With this set, the writer's sync thread does it, and the
+  // records appended meanwhile wait in memory (journal_roll_held_bytes_max at most) until
+  // it is done: readers see them that much later. Only for a journal with one writer
+  // process (the results journal, kept to one engine by the data directory's lock).
   bool roll_in_background = false;
-  // Under fsync none or interval, a helper thread syncs the open segment each time this
-  // many bytes were appended since the last such sync began, so that the sync at a segment
-  // roll (on the appending thread) finds little left to do. Tests lower it.
+  // Under fsync none or interval, the writer's sync thread syncs the open segment each time
+  // this many bytes were appended since the last such sync began, so that the sync at a
+  // segment roll (on the appending thread) finds little left to do. Tests lower it.
   std::uint64_t background_sync_bytes = journal_background_sync_bytes;
 };
 

@@ -23,16 +23,18 @@ std::future<void> SyncThread::sync(int fd, std::filesystem::path path) {
   LMX_ASSERT(fd >= 0);
   std::packaged_task<void()> task([fd, path = std::move(path)] { fdatasync_or_throw(fd, path); });
   std::future<void> done = task.get_future();
-  {
-    const std::lock_guard lock(mutex_);
-    LMX_ASSERT(!stopping_);
-    queue_.push_back(std::move(task));
-  }
+  // Started before the sync is queued: if starting it throws, nothing is left queued to
+  // run later, after the caller has closed the descriptor.
   if (!thread_.joinable()) {
     thread_ = std::thread([this] {
       pthread_setname_np(pthread_self(), "lmx-jsync");  // a name only: failure is harmless
       run();
     });
+  }
+  {
+    const std::lock_guard lock(mutex_);
+    LMX_ASSERT(!stopping_);
+    queue_.push_back(std::move(task));
   }
   queued_.notify_one();
   return done;
