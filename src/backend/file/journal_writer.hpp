@@ -8,8 +8,9 @@
 // never interleave and sequences stay dense.
 //
 // With roll_in_background (JournalWriterOptions), a segment roll hands the old segment's
-// sync to the writer's sync thread (sync_thread.hpp) and holds the batches appended meanwhile in
-// memory; the new segment is created and they are written to it once the old one is durable.
+// sync to the writer's sync thread (sync_thread.hpp) and holds the batches appended
+// meanwhile in memory; the new segment is created and they are written to it once the old
+// one is durable.
 //
 // Opening (and every batch) repairs a torn tail of the newest segment by truncating it,
 // with a warning naming the segment and offset; damage before the tail throws
