@@ -29,31 +29,13 @@ void ResultStage::on_event(Output& output, std::int64_t /*sequence*/, bool end_o
 void ResultStage::write_batch() {
   if (batch_.empty()) return;
   writer_.write(batch_);
-  tell_observer(batch_);
+  if (observer_ != nullptr) observer_->on_results_written(batch_);
   batch_.clear();
-}
-
-// Tells the observer of the results the log shows now: those untold before `written`, then
-// `written`, except the newest ResultWriter::held_count().
-void ResultStage::tell_observer(std::span<const Result> written) {
-  if (observer_ == nullptr) return;
-  const std::size_t held = writer_.held_count();
-  if (held == 0 && untold_.empty()) {
-    if (!written.empty()) observer_->on_results_written(written);
-    return;
-  }
-  untold_.insert(untold_.end(), written.begin(), written.end());
-  LMX_ASSERT(held <= untold_.size());
-  const std::size_t shown = untold_.size() - held;
-  if (shown == 0) return;
-  observer_->on_results_written(std::span<const Result>(untold_).first(shown));
-  untold_.erase(untold_.begin(), untold_.begin() + static_cast<std::ptrdiff_t>(shown));
 }
 
 void ResultStage::checkpoint(Output& output) {
   write_batch();
   writer_.sync();
-  tell_observer({});  // the sync let held results in
   if (output.snapshot == nullptr) return;
   // Every result the snapshot covers is before this slot, so it is durable now.
   LMX_ASSERT(output.snapshot->position == last_position_);

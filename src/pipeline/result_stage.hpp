@@ -5,12 +5,12 @@
 // before a restart) and are not written again. A snapshot is stamped with the checksum of
 // the entry its last result answers.
 //
-// The observer is told of results once the log shows them: a batch the results log holds
-// back (the file backend's journal rolling to a new segment) is told when the log lets it
-// in, at a later write, at a checkpoint, or when the stage is idle.
+// The observer is told of each batch once it is handed to the results log. The file
+// backend's results journal may hold a batch back while it rolls to a new segment, until
+// the old one is durable: a later write, a checkpoint's sync, or the stage's idle hook
+// lets it in, so an engine with nothing more to write does not keep it from readers.
 
 #include <cstdint>
-#include <span>
 #include <vector>
 
 #include "lmx/core/engine_observer.hpp"
@@ -27,16 +27,12 @@ class ResultStage {
 
   void on_event(Output& output, std::int64_t sequence, bool end_of_batch);
 
-  // Idle: held results whose wait is over go into the log, and to the observer.
-  void on_timeout(std::int64_t /*sequence*/) {
-    writer_.release_held();
-    tell_observer({});
-  }
+  // Idle: results the log held back go into it once their wait is over.
+  void on_timeout(std::int64_t /*sequence*/) { writer_.release_held(); }
 
  private:
   void write_batch();
   void checkpoint(Output& output);
-  void tell_observer(std::span<const Result> written);
 
   ResultWriter& writer_;
   const Position skip_through_;
@@ -45,10 +41,6 @@ class ResultStage {
   Position last_position_;
   std::uint32_t last_entry_checksum_ = 0;
   std::vector<Result> batch_;
-  // Results written that the observer has not been told of: the log held them back, or
-  // held back one before them. At most what a results journal roll holds
-  // (journal_roll_held_bytes_max), and only kept when there is an observer.
-  std::vector<Result> untold_;
 };
 
 }  // namespace lmx

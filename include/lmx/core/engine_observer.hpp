@@ -5,10 +5,10 @@
 //
 //   on_progress          control thread, every observer_interval: applied count, position,
 //                        end of the log, lag, last snapshot saved
-//   on_results_written   result thread, once results are in the results log, where lmx
-//                        submit reads them (as durable as what it reads there): after
-//                        each batch written, or for results the log held back
-//                        (ResultWriter::held_count), when it lets them in
+//   on_results_written   result thread, after each batch of results is written to the
+//                        results log (as durable as what lmx submit reads there; on the
+//                        file backend, a batch written while the results journal rolls
+//                        reaches readers of the file once the roll is done)
 //   on_state             logic thread, at each batch end and when idle (at least every
 //                        observer_state_timeout): the live state, true at `position`
 //   on_batch             logic thread, at each batch end: how many events the batch held

@@ -2,7 +2,6 @@
 // Publishing results (one per input entry) to the results log of a backend: the results
 // journal of the file backend, or the `<stream>:results` stream in Redis.
 
-#include <cstddef>
 #include <span>
 
 #include "lmx/core/entry_ref.hpp"
@@ -19,13 +18,11 @@ class ResultWriter {
   // Throws std::runtime_error on an operating error.
   virtual void write(std::span<const Result> results) = 0;
 
-  // How many of the results written so far the log does not show yet (the newest ones):
+  // Lets results the log held back in, if what they wait for is done, without waiting:
   // the file backend holds back those written while its results journal rolls to a new
-  // segment, until the old one is durable (docs/FORMATS.md). Zero where nothing is held.
-  [[nodiscard]] virtual std::size_t held_count() const noexcept { return 0; }
-
-  // Lets held results into the log if what they wait for is done, without waiting: for an
-  // engine with no results to write for a while. Throws like write().
+  // segment, until the old one is durable (docs/FORMATS.md), and lets them in at the next
+  // write or sync otherwise. For an engine with no results to write for a while. Throws
+  // like write().
   virtual void release_held() {}
 
   // Makes every result written so far durable. The engine calls it before saving a

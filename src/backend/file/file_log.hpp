@@ -60,10 +60,6 @@ class FileResultWriter final : public ResultWriter {
                             JournalWriterOptions options = {});
 
   void write(std::span<const Result> results) override;
-  // One record per result: the records the journal's roll holds.
-  [[nodiscard]] std::size_t held_count() const noexcept override {
-    return static_cast<std::size_t>(journal_.held_record_count());
-  }
   void release_held() override { journal_.finish_roll_if_synced(); }
   void sync() override;
   [[nodiscard]] EntryRef last_answered() override;

@@ -90,12 +90,6 @@ class JournalWriter {
   // the one holding `sequence` is cut just after it, and both are made durable.
   void truncate_after(std::uint64_t sequence);
 
-  // With roll_in_background: how many of the records appended so far a roll in progress
-  // holds in memory (the newest ones); readers see them once the roll is done.
-  [[nodiscard]] std::uint64_t held_record_count() const noexcept {
-    return pending_roll_ ? next_sequence_ - pending_roll_->first_sequence : 0;
-  }
-
   // Finishes a roll in progress whose old segment is durable, without waiting for the sync:
   // for a writer with nothing more to append for a while, whose held records would
   // otherwise wait for its next append. Throws as a failed roll does in append().
