@@ -9,17 +9,18 @@
 //
 // Where a result is observed: EngineObserver::on_results_written, called on the engine's
 // result thread right after each batch of results is written to the results log (a
-// write() to the results file, or the results XADD acknowledged by Redis): where `lmx run
-// --listen` answers the request, and from then on `lmx submit` or any results reader can
-// see them, except on the file backend for a batch written while the results journal rolls
-// to a new segment, which readers of the file see once the old segment is durable (a
-// sync, every 64 MiB of results; BENCHMARKS.md measures it at 1M/s). It is the cheapest honest
-// point: one clock read per batch on a thread that is already there, where reading the results log
-// back would add a fourth thread competing for the cores and its own polling delay. The
-// price of an observer: an idle logic thread wakes every millisecond (engine_observer.hpp),
-// the result thread spends a few nanoseconds per result recording it, and the control
-// thread asks the log for its end every 200 ms for on_progress (on the file journal, it
-// reads and checks the records appended since it last asked).
+// write() to the results file, or the results XADD acknowledged by Redis): where `lmx
+// run --listen` answers the request, and from then on `lmx submit` or any results reader
+// can see them, except on the file backend for a batch written while the results journal
+// rolls to a new segment, which readers of the file see once the old segment is durable
+// (a sync, every 64 MiB of results; BENCHMARKS.md measures it at 1M/s). It is the
+// cheapest honest point: one clock read per batch on a thread that is already there,
+// where reading the results log back would add a fourth thread competing for the cores
+// and its own polling delay. The price of an observer: an idle logic thread wakes every
+// millisecond (engine_observer.hpp), the result thread spends a few nanoseconds per
+// result recording it, and the control thread asks the log for its end every 200 ms for
+// on_progress (on the file journal, it reads and checks the records appended since it
+// last asked).
 //
 // Each rate runs on a fresh log (a new directory, or a new stream deleted afterwards) and
 // a fresh engine: a warm-up (--warmup seconds of events at the same rate, excluded from

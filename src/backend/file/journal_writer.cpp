@@ -11,6 +11,7 @@
 #include <cassert>
 #include <cerrno>
 #include <cstring>
+#include <future>
 #include <system_error>
 
 #include "backend/file/journal_segment.hpp"
@@ -36,6 +37,11 @@ class JournalLock {
  private:
   int fd_;
 };
+
+// Whether a sync handed to the sync thread is over (succeeded or failed), without waiting.
+[[nodiscard]] bool finished(const std::future<void>& sync) {
+  return sync.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+}
 
 std::string read_payload_at(int fd, std::uint64_t offset, const std::filesystem::path& segment) {
   std::string record(journal_record_header_size + journal_payload_size_max, '\0');
@@ -205,8 +211,7 @@ bool JournalWriter::must_finish_roll(std::size_t batch_size) const {
   const PendingRoll& roll = *pending_roll_;
   const std::size_t held_max =
       std::min<std::uint64_t>(journal_roll_held_bytes_max, options_.segment_size_max);
-  return roll.held.size() + batch_size > held_max ||
-         roll.old_segment_synced.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+  return roll.held.size() + batch_size > held_max || finished(roll.old_segment_synced);
 }
 
 void JournalWriter::hold(const JournalBatch& batch) {
@@ -249,11 +254,7 @@ void JournalWriter::finish_roll() {
 }
 
 void JournalWriter::finish_roll_if_synced() {
-  if (!pending_roll_) return;
-  if (pending_roll_->old_segment_synced.wait_for(std::chrono::seconds(0)) !=
-      std::future_status::ready) {
-    return;
-  }
+  if (!pending_roll_ || !finished(pending_roll_->old_segment_synced)) return;
   const JournalLock lock(lock_fd_);
   finish_roll();
 }
@@ -273,7 +274,7 @@ void JournalWriter::sync() {
 // error to a descriptor only once, so the roll's own sync would not see it.
 void JournalWriter::start_background_sync() {
   if (background_sync_.valid()) {
-    if (background_sync_.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return;
+    if (!finished(background_sync_)) return;
     background_sync_.get();
   }
   if (tail_offset_ - background_sync_offset_ < options_.background_sync_bytes) return;

@@ -1,11 +1,10 @@
 #pragma once
 // The journal writer's helper for syncs off the appending thread: the background sync of
-// the open segment every few MiB, and the old segment's sync at a roll. One thread for the
-// writer's whole life, started on the first sync asked of it (a writer that syncs each
-// batch and each roll itself never has one), running the syncs one after another in the
-// order asked.
-// Starting a thread per sync put a thread start, about 15 a second at 1M events/s, on the
-// appending thread.
+// the open segment every few MiB, and the old segment's sync at a roll. One thread for
+// the writer's whole life, started on the first sync asked of it (a writer that syncs
+// each batch and each roll itself never has one), running the syncs one after another in
+// the order asked. Starting a thread per sync put a thread start, about 15 a second at
+// 1M events/s, on the appending thread.
 
 #include <condition_variable>
 #include <deque>
