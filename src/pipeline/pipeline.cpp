@@ -17,9 +17,11 @@ std::chrono::milliseconds logic_wake_interval(const PipelineOptions& options) {
 }
 
 // How long the reader stage's fetch waits for new entries before looking at stop() again;
-// inline, it also wakes the idle logic stage.
+// inline, it also wakes the idle logic stage. An engine that exits when caught up does not
+// wait: the first fetch that finds nothing new is the end of the log.
 std::chrono::milliseconds fetch_wait(const PipelineOptions& options) {
   constexpr std::chrono::milliseconds own_thread_fetch_wait{100};
+  if (options.exit_when_caught_up) return std::chrono::milliseconds{0};
   return options.inline_reader ? logic_wake_interval(options) : own_thread_fetch_wait;
 }
 

@@ -32,9 +32,10 @@ class LogReader {
 
   // Fetches up to `count_max` entries strictly after the last entry fetched (or after the
   // position the reader was opened at). Waits up to `timeout` when none is available yet,
-  // without burning a core. Returns how many were fetched (0 on timeout). Entries of an
-  // earlier batch are invalid after this call. Operating errors (I/O, corruption, lost
-  // connection the backend could not recover) throw std::runtime_error with the location.
+  // without burning a core; a zero timeout does not wait. Returns how many were fetched (0
+  // on timeout). Entries of an earlier batch are invalid after this call. Operating errors
+  // (I/O, corruption, lost connection the backend could not recover) throw
+  // std::runtime_error with the location.
   [[nodiscard]] virtual std::size_t fetch(std::size_t count_max,
                                           std::chrono::milliseconds timeout) = 0;
 

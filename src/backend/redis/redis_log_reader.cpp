@@ -39,9 +39,9 @@ RedisLogReader::RedisLogReader(const RedisUrl& url, Position after, RedisRetryPo
 
 std::size_t RedisLogReader::fetch(std::size_t count_max, std::chrono::milliseconds timeout) {
   assert(count_max > 0);
-  // BLOCK 0 would mean "forever": the shortest wait Redis offers stands for "don't wait".
+  // BLOCK 0 would mean "forever": a zero timeout is a read without BLOCK.
   const auto block_ms =
-      std::clamp<std::chrono::milliseconds::rep>(timeout.count(), 1, redis_block_ms_max);
+      std::clamp<std::chrono::milliseconds::rep>(timeout.count(), 0, redis_block_ms_max);
   block_ms_ = static_cast<std::uint32_t>(block_ms);
   count_ = std::min(count_max, redis_read_count_max);
   const std::size_t available = positions_.size() - handed_out_;
@@ -57,9 +57,13 @@ void RedisLogReader::send_read() {
   assert(!read_in_flight_);
   id_text_ = redis_id(next_after_);
   count_text_ = std::to_string(count_);
-  block_text_ = std::to_string(block_ms_);
-  connection_.append(
-      {"XREAD", "BLOCK", block_text_, "COUNT", count_text_, "STREAMS", stream_, id_text_});
+  if (block_ms_ > 0) {
+    block_text_ = std::to_string(block_ms_);
+    connection_.append(
+        {"XREAD", "BLOCK", block_text_, "COUNT", count_text_, "STREAMS", stream_, id_text_});
+  } else {
+    connection_.append({"XREAD", "COUNT", count_text_, "STREAMS", stream_, id_text_});
+  }
   connection_.flush();
   read_in_flight_ = true;
 }
