@@ -8,7 +8,6 @@
 #include <optional>
 #include <set>
 #include <stdexcept>
-#include <thread>
 
 #include "pipeline/cpu_affinity.hpp"
 #include "pipeline/digest_check.hpp"
@@ -21,7 +20,8 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// How often the control thread looks at the clock, the stop flag and the stages.
+// How often the control thread looks at the clock and the stop flag (a stage that returns
+// wakes it at once).
 constexpr std::chrono::milliseconds control_tick{20};
 // How often an engine on a shared log announces its status (lmx status).
 constexpr std::chrono::milliseconds announce_interval{1000};
@@ -160,7 +160,7 @@ void control_loop(Pipeline& pipeline, LogReader& reader, Leadership* leadership,
   auto last_announce = Clock::time_point{};
   // relaxed: the flag carries no data; a late look only delays the stop by one tick.
   while (!stop.load(std::memory_order_relaxed) && !pipeline.finished()) {
-    std::this_thread::sleep_for(control_tick);
+    pipeline.wait_finished(control_tick);
     const auto now = Clock::now();
     if (leadership != nullptr) leadership->tick(now);
     // On a shared log the request waits for the next log-time boundary (checkpoint_period):

@@ -66,16 +66,16 @@ void Pipeline::start(const std::vector<int>& cpus) {
   const auto cpu = [&](std::size_t thread) {
     return cpus.empty() ? -1 : cpus[thread % cpus.size()];
   };
-  result_thread_.emplace("result writer", "lmx-results", cpu(inline_reader_ ? 1 : 2),
+  result_thread_.emplace("result writer", "lmx-results", cpu(inline_reader_ ? 1 : 2), exits_,
                          [&processor = result_processor()] { processor.run(); });
   if (inline_reader_) {
-    reader_thread_.emplace("log reader and business logic", "lmx-logic", cpu(0),
+    reader_thread_.emplace("log reader and business logic", "lmx-logic", cpu(0), exits_,
                            [this] { reader_.run(); });
     return;
   }
-  logic_thread_.emplace("business logic", "lmx-logic", cpu(1),
+  logic_thread_.emplace("business logic", "lmx-logic", cpu(1), exits_,
                         [&processor = logic_processor()] { processor.run(); });
-  reader_thread_.emplace("log reader", "lmx-reader", cpu(0), [this] { reader_.run(); });
+  reader_thread_.emplace("log reader", "lmx-reader", cpu(0), exits_, [this] { reader_.run(); });
 }
 
 Pipeline::RingOccupancy Pipeline::ring_occupancy() {
@@ -92,6 +92,10 @@ bool Pipeline::finished() const noexcept {
   LMX_ASSERT(reader_thread_);
   return reader_thread_->done() || (logic_thread_ && logic_thread_->done()) ||
          result_thread_->done();
+}
+
+void Pipeline::wait_finished(std::chrono::milliseconds timeout) {
+  exits_.wait_for(timeout, [this] { return finished(); });
 }
 
 bool Pipeline::failed() const noexcept {

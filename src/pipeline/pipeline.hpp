@@ -72,6 +72,8 @@ class Pipeline {
   // or a stage failed (see failed()).
   [[nodiscard]] bool finished() const noexcept;
   [[nodiscard]] bool failed() const noexcept;
+  // Returns once finished(), or after `timeout`.
+  void wait_finished(std::chrono::milliseconds timeout);
 
   // Stops every stage (see above) and rethrows the first stage failure. Once only.
   void stop(StopMode mode);
@@ -117,6 +119,7 @@ class Pipeline {
   disruptor::Topology<OutputRing> output_stages_;
   Position final_snapshot_;
   std::chrono::steady_clock::time_point drained_at_;
+  StageExits exits_;  // outlives the stage threads below
   // Started in pipeline order (consumers first), joined in the same order by stop().
   // Inline, the reader thread runs the logic stage too, and there is no logic thread.
   std::optional<StageThread> result_thread_;

@@ -1,12 +1,15 @@
 #pragma once
 // Runs one pipeline stage on a thread of its own; an exception it throws is kept for the
 // control thread, which rethrows it, named, after joining. The thread carries a short name
-// of its own, which `top -H`, `ps -L` and perf show.
+// of its own, which `top -H`, `ps -L` and perf show. A stage that returns rings the
+// pipeline's StageExits, so the control thread learns it at once, not at its next tick.
 
 #include <fmt/format.h>
 #include <pthread.h>
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <exception>
 #include <mutex>
 #include <stdexcept>
@@ -19,13 +22,37 @@
 
 namespace lmx {
 
+// Wakes a thread waiting for some stage to return.
+class StageExits {
+ public:
+  // Called by a stage's thread once its done flag is set.
+  void ring() {
+    // Taken after the done flag is set: a waiter checks the flags under the mutex before it
+    // sleeps, so it either sees the flag or is asleep when notified.
+    { const std::lock_guard lock(mutex_); }
+    changed_.notify_all();
+  }
+
+  // Waits up to `timeout` for `stopped()` (reading the done flags) to hold.
+  template <class Predicate>
+  void wait_for(std::chrono::milliseconds timeout, Predicate stopped) {
+    std::unique_lock lock(mutex_);
+    changed_.wait_for(lock, timeout, stopped);
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+};
+
 class StageThread {
  public:
   // `thread_name`: at most 15 characters (the kernel's limit). `cpu`: the CPU the thread
-  // is pinned to (-1: not pinned); a refusal is the stage's failure.
+  // is pinned to (-1: not pinned); a refusal is the stage's failure. `exits` is rung when
+  // the stage returns.
   template <class Body>
-  StageThread(const char* name, const char* thread_name, int cpu, Body body)
-      : name_(name), thread_([this, thread_name, cpu, body = std::move(body)]() mutable {
+  StageThread(const char* name, const char* thread_name, int cpu, StageExits& exits, Body body)
+      : name_(name), thread_([this, thread_name, cpu, &exits, body = std::move(body)]() mutable {
           pthread_setname_np(pthread_self(), thread_name);  // a name only: failure is harmless
           try {
             pin_current_thread(cpu);
@@ -38,6 +65,7 @@ class StageThread {
           }
           // release: the control thread's acquire load sees failure_ once it sees done.
           done_.store(true, std::memory_order_release);
+          exits.ring();
         }) {}
   StageThread(const StageThread&) = delete;
   StageThread& operator=(const StageThread&) = delete;
