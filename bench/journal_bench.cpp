@@ -8,16 +8,16 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include <cstdio>
 #include <filesystem>
-#include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
-#include "workload.hpp"
 #include "backend/file/file_log.hpp"
 #include "backend/file/journal_segment.hpp"
 #include "format/native_codec.hpp"
+#include "ratio_reporter.hpp"
+#include "workload.hpp"
 
 namespace {
 
@@ -151,41 +151,18 @@ void BM_journal_read_decode(benchmark::State& st) {
 BENCHMARK(BM_baseline_read)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_journal_read_decode)->Unit(benchmark::kMillisecond)->UseRealTime();
 
-// Keeps each run's items/s so that main() can print journal / baseline ratios.
-class RatioReporter : public benchmark::ConsoleReporter {
- public:
-  void ReportRuns(const std::vector<Run>& runs) override {
-    for (const Run& run : runs) {
-      // With --benchmark_repetitions the median stands for the benchmark.
-      if (!run.aggregate_name.empty() && run.aggregate_name != "median") continue;
-      const auto it = run.counters.find("items_per_second");
-      if (it != run.counters.end()) rates[run.run_name.function_name] = it->second.value;
-    }
-    ConsoleReporter::ReportRuns(runs);
-  }
-  std::map<std::string, double> rates;
-};
-
 }  // namespace
 
 int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
-  RatioReporter reporter;
+  lmx::bench::RatioReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
   const std::pair<const char*, const char*> pairs[] = {
       {"BM_journal_append_none", "BM_baseline_write_none"},
       {"BM_journal_append_always", "BM_baseline_write_fdatasync"},
       {"BM_journal_read_decode", "BM_baseline_read"},
   };
-  std::printf("\n%-40s %14s %14s %8s\n", "journal vs baseline (events/s)", "journal", "baseline",
-              "ratio");
-  for (const auto& [journal, baseline] : pairs) {
-    const auto j = reporter.rates.find(journal);
-    const auto b = reporter.rates.find(baseline);
-    if (j == reporter.rates.end() || b == reporter.rates.end()) continue;
-    std::printf("%-40s %14.0f %14.0f %8.2f\n", journal, j->second, b->second,
-                j->second / b->second);
-  }
+  reporter.print_ratios("journal vs baseline (events/s)", pairs);
   benchmark::Shutdown();
   return 0;
 }
