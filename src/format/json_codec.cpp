@@ -6,7 +6,9 @@
 #include <algorithm>
 #include <array>
 #include <cassert>
+#include <cstdint>
 #include <nlohmann/json.hpp>
+#include <string_view>
 #include <vector>
 
 #include "lmx/assert.hpp"
@@ -27,20 +29,34 @@ namespace {
 using simdjson::dom::element;
 using simdjson::dom::object;
 
-// Each helper returns an error message, or nullptr on success.
-const char* get_int64(const object& obj, std::string_view key, std::int64_t& out) {
-  element value;
-  if (obj.at_key(key).get(value) != simdjson::SUCCESS) return "a required field is missing";
-  if (value.get_int64().get(out) != simdjson::SUCCESS) return "a number field is not an int64";
-  return nullptr;
-}
+// The keys an event is read from, and those of an order line.
+enum EventKey : std::uint8_t {
+  type_key,
+  id_key,
+  user_id_key,
+  amount_key,
+  item_id_key,
+  count_key,
+  price_key,
+  lines_key
+};
+constexpr std::array<std::string_view, 8> event_keys{"type",    "id",    "user_id", "amount",
+                                                     "item_id", "count", "price",   "lines"};
+enum LineKey : std::uint8_t { line_item_id_key, line_quantity_key };
+constexpr std::array<std::string_view, 2> line_keys{"item_id", "quantity"};
 
-const char* get_sku(const element& value, Sku& out) {
-  std::string_view text;
-  if (value.get_string().get(text) != simdjson::SUCCESS) return "item_id is not a string";
-  out = Sku::from(text);
-  return nullptr;
-}
+// The values of an object's known keys, gathered in one walk over its keys.
+template <std::size_t N>
+struct Fields {
+  std::array<element, N> values{};
+  std::uint32_t present = 0;  // bit k: keys[k] was there
+
+  [[nodiscard]] const element* find(std::size_t key) const noexcept {
+    return ((present >> key) & 1U) != 0 ? &values[key] : nullptr;
+  }
+};
+
+using EventFields = Fields<event_keys.size()>;
 
 // A key that appears twice makes an event ambiguous (readers disagree on which one
 // counts), so such an object is malformed rather than taken first- or last-wins.
@@ -68,75 +84,112 @@ bool has_repeated_key(const object& obj) {
   return std::adjacent_find(keys.begin(), keys.end()) != keys.end();
 }
 
+// Walks `obj` once, keeping the value of each of `keys` in `out`; false when a key appears
+// twice (has_repeated_key). A repeated known key is seen on the way; only an object with
+// other keys too (allowed, and ignored) needs the general check.
+template <std::size_t N>
+bool gather(const object& obj, const std::array<std::string_view, N>& keys, Fields<N>& out) {
+  bool others = false;
+  for (const auto field : obj) {
+    const auto known = std::find(keys.begin(), keys.end(), field.key);
+    if (known == keys.end()) {
+      others = true;
+      continue;
+    }
+    const auto key = static_cast<std::size_t>(known - keys.begin());
+    if (out.find(key) != nullptr) return false;
+    out.present |= 1U << key;
+    out.values[key] = field.value;
+  }
+  return !others || !has_repeated_key(obj);
+}
+
+// Each helper returns an error message, or nullptr on success.
+template <std::size_t N>
+const char* get_int64(const Fields<N>& fields, std::size_t key, std::int64_t& out) {
+  const element* value = fields.find(key);
+  if (value == nullptr) return "a required field is missing";
+  if (value->get_int64().get(out) != simdjson::SUCCESS) return "a number field is not an int64";
+  return nullptr;
+}
+
+const char* get_sku(const element& value, Sku& out) {
+  std::string_view text;
+  if (value.get_string().get(text) != simdjson::SUCCESS) return "item_id is not a string";
+  out = Sku::from(text);
+  return nullptr;
+}
+
 // `id`: absent or null is no id; a string (of any length: the business logic judges it)
 // is the command id; anything else is malformed.
-const char* get_id(const object& obj, CommandId& out) {
-  element value;
-  if (obj.at_key("id").get(value) != simdjson::SUCCESS || value.is_null()) return nullptr;
+const char* get_id(const EventFields& fields, CommandId& out) {
+  const element* value = fields.find(id_key);
+  if (value == nullptr || value->is_null()) return nullptr;
   std::string_view text;
-  if (value.get_string().get(text) != simdjson::SUCCESS) return "id is not a string";
+  if (value->get_string().get(text) != simdjson::SUCCESS) return "id is not a string";
   out = CommandId::from(text);
   return nullptr;
 }
 
-const char* decode_topup(const object& obj, Event& event) {
-  if (const char* e = get_int64(obj, "user_id", event.user_id)) return e;
-  return get_int64(obj, "amount", event.amount);
+const char* decode_topup(const EventFields& fields, Event& event) {
+  if (const char* e = get_int64(fields, user_id_key, event.user_id)) return e;
+  return get_int64(fields, amount_key, event.amount);
 }
 
-const char* decode_add_item(const object& obj, Event& event) {
-  element value;
-  if (obj.at_key("item_id").get(value) != simdjson::SUCCESS) return "a required field is missing";
-  if (const char* e = get_sku(value, event.item_id)) return e;
-  if (const char* e = get_int64(obj, "count", event.count)) return e;
+const char* decode_add_item(const EventFields& fields, Event& event) {
+  const element* item_id = fields.find(item_id_key);
+  if (item_id == nullptr) return "a required field is missing";
+  if (const char* e = get_sku(*item_id, event.item_id)) return e;
+  if (const char* e = get_int64(fields, count_key, event.count)) return e;
   event.has_price = false;
-  if (obj.at_key("price").get(value) == simdjson::SUCCESS && !value.is_null()) {
-    if (value.get_int64().get(event.price) != simdjson::SUCCESS) return "price is not an int64";
+  if (const element* price = fields.find(price_key); price != nullptr && !price->is_null()) {
+    if (price->get_int64().get(event.price) != simdjson::SUCCESS) return "price is not an int64";
     event.has_price = true;
   }
   return nullptr;
 }
 
-const char* decode_set_price(const object& obj, Event& event) {
-  element value;
-  if (obj.at_key("item_id").get(value) != simdjson::SUCCESS) return "a required field is missing";
-  if (const char* e = get_sku(value, event.item_id)) return e;
-  return get_int64(obj, "price", event.price);
+const char* decode_set_price(const EventFields& fields, Event& event) {
+  const element* item_id = fields.find(item_id_key);
+  if (item_id == nullptr) return "a required field is missing";
+  if (const char* e = get_sku(*item_id, event.item_id)) return e;
+  return get_int64(fields, price_key, event.price);
 }
 
-const char* decode_order(const object& obj, Event& event) {
-  if (const char* e = get_int64(obj, "user_id", event.user_id)) return e;
+const char* decode_order(const EventFields& fields, Event& event) {
+  if (const char* e = get_int64(fields, user_id_key, event.user_id)) return e;
   simdjson::dom::array lines;
-  if (obj.at_key("lines").get(lines) != simdjson::SUCCESS)
+  const element* lines_value = fields.find(lines_key);
+  if (lines_value == nullptr || lines_value->get(lines) != simdjson::SUCCESS)
     return "lines is missing or not an array";
   event.line_count = 0;
   for (element line : lines) {
     object line_obj;
     if (line.get_object().get(line_obj) != simdjson::SUCCESS)
       return "an order line is not an object";
-    if (has_repeated_key(line_obj)) return "an order line has a repeated key";
-    element id;
-    if (line_obj.at_key("item_id").get(id) != simdjson::SUCCESS)
-      return "an order line has no item_id";
+    Fields<line_keys.size()> line_fields;
+    if (!gather(line_obj, line_keys, line_fields)) return "an order line has a repeated key";
+    const element* item_id = line_fields.find(line_item_id_key);
+    if (item_id == nullptr) return "an order line has no item_id";
     Sku sku;
-    if (const char* e = get_sku(id, sku)) return e;
+    if (const char* e = get_sku(*item_id, sku)) return e;
     std::int64_t quantity = 0;
-    if (const char* e = get_int64(line_obj, "quantity", quantity)) return e;
+    if (const char* e = get_int64(line_fields, line_quantity_key, quantity)) return e;
     event.add_line(sku, quantity);
   }
   return nullptr;
 }
 
-const char* decode_body(const object& obj, EventType type, Event& event) {
+const char* decode_body(const EventFields& fields, EventType type, Event& event) {
   switch (type) {
     case EventType::topup:
-      return decode_topup(obj, event);
+      return decode_topup(fields, event);
     case EventType::add_item:
-      return decode_add_item(obj, event);
+      return decode_add_item(fields, event);
     case EventType::order:
-      return decode_order(obj, event);
+      return decode_order(fields, event);
     case EventType::set_price:
-      return decode_set_price(obj, event);
+      return decode_set_price(fields, event);
     case EventType::malformed:
       break;
   }
@@ -157,15 +210,17 @@ Decoded<> JsonEventDecoder::decode(std::string_view line, Event& event) {
   if (root.get_object().get(obj) != simdjson::SUCCESS) {
     return Decoded<>::failure("not a JSON object");
   }
-  if (has_repeated_key(obj)) return Decoded<>::failure("a key is repeated");
+  EventFields fields;
+  if (!gather(obj, event_keys, fields)) return Decoded<>::failure("a key is repeated");
   std::string_view type;
-  if (obj.at_key("type").get_string().get(type) != simdjson::SUCCESS) {
+  const element* type_value = fields.find(type_key);
+  if (type_value == nullptr || type_value->get_string().get(type) != simdjson::SUCCESS) {
     return Decoded<>::failure("type is missing or not a string");
   }
   // "malformed" names no event an input may hold.
   const EventType decoded = event_type_from_name(type).value_or(EventType::malformed);
-  const char* error = get_id(obj, event.id);
-  if (error == nullptr) error = decode_body(obj, decoded, event);
+  const char* error = get_id(fields, event.id);
+  if (error == nullptr) error = decode_body(fields, decoded, event);
   if (const char* e = error) {
     event.reset();
     return Decoded<>::failure(e);

@@ -136,11 +136,18 @@ TEST_F(JsonCodec, RepeatedKeyIsMalformedAndSaysSo) {
   EXPECT_FALSE(decode(
       R"({"type":"order","user_id":1,"lines":[{"item_id":"a","quantity":1,"quantity":2}]})"));
   EXPECT_STREQ(error, "an order line has a repeated key");
-  std::string many = R"({"type":"topup","user_id":1,"amount":5)";
+  EXPECT_FALSE(decode(R"({"x":1,"type":"topup","user_id":1,"amount":5,"x":2})"));
+  EXPECT_STREQ(error, "a key is repeated") << "an unknown key counts too";
+  std::string many = R"({"type":"topup","user_id":1)";
   for (int i = 0; i < 40; ++i) many += ",\"k" + std::to_string(i) + "\":0";
-  EXPECT_TRUE(decode(many + "}")) << "40 distinct unknown keys are fine";
-  EXPECT_FALSE(decode(many + R"(,"k7":1})"));
+  EXPECT_TRUE(decode(many + R"(,"amount":5})")) << "40 distinct unknown keys are fine";
+  EXPECT_EQ(event.amount, 5) << "a known key after many unknown ones is read";
+  EXPECT_FALSE(decode(many + R"(,"amount":5,"k7":1})"));
   EXPECT_STREQ(error, "a key is repeated");
+  EXPECT_FALSE(decode(many + R"(,"amount":5,"k39":1})"));
+  EXPECT_STREQ(error, "a key is repeated") << "the last of many unknown keys";
+  EXPECT_FALSE(decode(many + R"(,"amount":5,"user_id":2})"));
+  EXPECT_STREQ(error, "a key is repeated") << "a known key after many unknown ones";
 }
 
 // 1e309 is valid JSON; it is refused because it is out of range, and says so.
