@@ -149,6 +149,24 @@ TEST_F(RedisLog, EntriesOfTheSameMillisecondAddedWhileTailingAreAllRead) {
   EXPECT_EQ(read, (std::vector<Position>{{1000, 2}, {1000, 3}}));
 }
 
+// A zero timeout reads without BLOCK, so the XREAD sent when the last batch arrived was
+// answered at once, empty: an entry added after that is still found by the next such
+// fetch, which an engine exiting when caught up takes for the end of the log.
+TEST_F(RedisLog, AZeroTimeoutFetchSeesEntriesAddedSinceTheLastBatch) {
+  RedisLogWriter writer(url, EntryFormat::seed);
+  const auto events = numbered_topups(4);
+  (void)writer.append(std::span(events).first(3));
+  RedisLogReader reader(url, Position{});
+  ASSERT_EQ(reader.fetch(10, 0ms), 3u);
+  std::this_thread::sleep_for(20ms);  // lets the server answer the request in flight
+  (void)writer.append(std::span(events).subspan(3));
+  ASSERT_EQ(reader.fetch(10, 0ms), 1u);
+  Event event;
+  reader.decode(0, event);
+  EXPECT_EQ(event.user_id, 4);
+  EXPECT_EQ(reader.fetch(10, 0ms), 0u);
+}
+
 TEST_F(RedisLog, ConcurrentWriterIsTailedWithoutGapsOrDuplicates) {
   constexpr std::size_t count = 20000;
   std::thread producer([&] {

@@ -45,7 +45,9 @@ std::size_t RedisLogReader::fetch(std::size_t count_max, std::chrono::millisecon
   block_ms_ = static_cast<std::uint32_t>(block_ms);
   count_ = std::min(count_max, redis_read_count_max);
   const std::size_t available = positions_.size() - handed_out_;
-  if (available == 0 && !receive()) return 0;
+  // Without BLOCK, an empty reply may be older than this call (its request went out when
+  // the previous batch arrived): the request sent on its heels says whether the end is now.
+  if (available == 0 && !receive() && (block_ms_ > 0 || !receive())) return 0;
   batch_first_ = handed_out_;
   batch_count_ = std::min(count_max, positions_.size() - handed_out_);
   handed_out_ += batch_count_;

@@ -9,7 +9,9 @@
 // one. Memory stays bounded by two replies of at most redis_read_count_max entries. The
 // request in flight carries the COUNT and BLOCK of the fetch() that sent it, so a fetch()
 // may wait up to the previous call's timeout (never more than redis_block_ms_max), and a
-// batch larger than count_max is handed out over several calls.
+// batch larger than count_max is handed out over several calls. A zero timeout sends no
+// BLOCK; as the reply in flight then describes the stream when it was sent, an empty one
+// is followed by one more request before fetch() reports the end.
 //
 // A lost connection is logged and reconnected with backoff; reading resumes after the last
 // entry received, so one reader yields every entry once, in order, without gaps. A reader
