@@ -49,9 +49,10 @@ Pipeline::Pipeline(LogReader& reader, ResultWriter& results, SnapshotStore& snap
 }
 
 Pipeline::~Pipeline() {
-  // A pipeline left running (an exception in the control thread) must not outlive its
-  // threads: stop them without waiting for the rings to drain.
-  if (reader_thread_) {
+  // A pipeline left running (an exception in the control thread, or in start() between
+  // two threads) must not outlive its threads: stop them without waiting for the rings to
+  // drain. The result thread is started first.
+  if (result_thread_) {
     halt_all();
     reader_thread_.reset();
     logic_thread_.reset();
