@@ -48,6 +48,7 @@ constexpr std::array<std::string_view, 2> line_keys{"item_id", "quantity"};
 // The values of an object's known keys, gathered in one walk over its keys.
 template <std::size_t N>
 struct Fields {
+  static_assert(N <= 32, "one bit of `present` per key");
   std::array<element, N> values{};
   std::uint32_t present = 0;  // bit k: keys[k] was there
 
