@@ -106,17 +106,21 @@ bool gather(const object& obj, const std::array<std::string_view, N>& keys, Fiel
 }
 
 // Each helper returns an error message, or nullptr on success.
+constexpr const char* field_missing = "a required field is missing";
+
 template <std::size_t N>
 const char* get_int64(const Fields<N>& fields, std::size_t key, std::int64_t& out) {
   const element* value = fields.find(key);
-  if (value == nullptr) return "a required field is missing";
+  if (value == nullptr) return field_missing;
   if (value->get_int64().get(out) != simdjson::SUCCESS) return "a number field is not an int64";
   return nullptr;
 }
 
-const char* get_sku(const element& value, Sku& out) {
+// `value`: an item_id field, null when absent (`missing` is then the error).
+const char* get_sku(const element* value, const char* missing, Sku& out) {
+  if (value == nullptr) return missing;
   std::string_view text;
-  if (value.get_string().get(text) != simdjson::SUCCESS) return "item_id is not a string";
+  if (value->get_string().get(text) != simdjson::SUCCESS) return "item_id is not a string";
   out = Sku::from(text);
   return nullptr;
 }
@@ -138,9 +142,7 @@ const char* decode_topup(const EventFields& fields, Event& event) {
 }
 
 const char* decode_add_item(const EventFields& fields, Event& event) {
-  const element* item_id = fields.find(item_id_key);
-  if (item_id == nullptr) return "a required field is missing";
-  if (const char* e = get_sku(*item_id, event.item_id)) return e;
+  if (const char* e = get_sku(fields.find(item_id_key), field_missing, event.item_id)) return e;
   if (const char* e = get_int64(fields, count_key, event.count)) return e;
   event.has_price = false;
   if (const element* price = fields.find(price_key); price != nullptr && !price->is_null()) {
@@ -151,9 +153,7 @@ const char* decode_add_item(const EventFields& fields, Event& event) {
 }
 
 const char* decode_set_price(const EventFields& fields, Event& event) {
-  const element* item_id = fields.find(item_id_key);
-  if (item_id == nullptr) return "a required field is missing";
-  if (const char* e = get_sku(*item_id, event.item_id)) return e;
+  if (const char* e = get_sku(fields.find(item_id_key), field_missing, event.item_id)) return e;
   return get_int64(fields, price_key, event.price);
 }
 
@@ -170,10 +170,11 @@ const char* decode_order(const EventFields& fields, Event& event) {
       return "an order line is not an object";
     Fields<line_keys.size()> line_fields;
     if (!gather(line_obj, line_keys, line_fields)) return "an order line has a repeated key";
-    const element* item_id = line_fields.find(line_item_id_key);
-    if (item_id == nullptr) return "an order line has no item_id";
     Sku sku;
-    if (const char* e = get_sku(*item_id, sku)) return e;
+    if (const char* e =
+            get_sku(line_fields.find(line_item_id_key), "an order line has no item_id", sku)) {
+      return e;
+    }
     std::int64_t quantity = 0;
     if (const char* e = get_int64(line_fields, line_quantity_key, quantity)) return e;
     event.add_line(sku, quantity);
