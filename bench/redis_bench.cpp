@@ -10,6 +10,12 @@
 //   redis_bench --url URL --plain-read STREAM
 // only times the plain XREAD COUNT loop over an existing stream, every entry of it, and
 // prints `plain_read entries=N seconds=S`: the baseline of bench/redis_e2e.sh.
+//
+//   redis_bench --url URL --lag STREAM
+// times the lag count of an engine at the start of an existing stream of more than
+// redis_lag_count_max entries (stream_lag_after, what every status line, announce and
+// HTTP /status refresh asks while behind) against one catch-up read of the same stream
+// (XREAD COUNT redis_read_count_max), alternating, and prints the medians and their ratio.
 
 #include <fmt/format.h>
 #include <hiredis/hiredis.h>
@@ -200,12 +206,46 @@ void plain_read(const lmx::RedisUrl& url, const std::string& stream) {
              std::chrono::duration<double>(Clock::now() - start).count());
 }
 
+// Median milliseconds of `rounds_lag` calls of each, alternating.
+void lag_cost(const lmx::RedisUrl& url, const std::string& stream) {
+  constexpr int rounds_lag = 21;
+  lmx::RedisConnection connection(url);
+  const std::string count_text = std::to_string(lmx::redis_read_count_max);
+  std::vector<double> lag_ms, read_ms;
+  lmx::LogLag lag;
+  const auto time_ms = [](auto&& call) {
+    const auto start = Clock::now();
+    call();
+    return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+  };
+  for (int round = 0; round < rounds_lag; ++round) {
+    lag_ms.push_back(time_ms([&] { lag = lmx::stream_lag_after(connection, stream, {}); }));
+    read_ms.push_back(time_ms([&] {
+      (void)connection.command({"XREAD", "COUNT", count_text, "STREAMS", stream, "0-0"});
+    }));
+  }
+  if (!lag.at_least) {
+    throw std::runtime_error(
+        fmt::format("{} holds {} entries: not more than the lag count reads", stream, lag.entries));
+  }
+  const auto median = [](std::vector<double>& ms) {
+    const auto middle = ms.begin() + static_cast<std::ptrdiff_t>(ms.size() / 2);
+    std::nth_element(ms.begin(), middle, ms.end());
+    return *middle;
+  };
+  const double lag_median = median(lag_ms);
+  const double read_median = median(read_ms);
+  fmt::print("lag count (lag {}): {:.2f} ms | XREAD COUNT {}: {:.2f} ms | ratio {:.2f}\n",
+             lag.to_string(), lag_median, count_text, read_median, lag_median / read_median);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   const char* url_text = std::getenv("LMX_TEST_REDIS_URL");
   std::size_t count = 1000000;
   std::string plain_stream;
+  std::string lag_stream;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string option = argv[i];
     if (option == "--url")
@@ -214,12 +254,15 @@ int main(int argc, char** argv) {
       count = std::stoul(argv[i + 1]);
     else if (option == "--plain-read")
       plain_stream = argv[i + 1];
+    else if (option == "--lag")
+      lag_stream = argv[i + 1];
     else
       return std::fprintf(stderr, "unknown option %s\n", argv[i]), 2;
   }
   if (url_text == nullptr) {
     std::fprintf(stderr,
-                 "usage: redis_bench --url redis://host:port [--events N | --plain-read STREAM]\n"
+                 "usage: redis_bench --url redis://host:port [--events N | --plain-read STREAM | "
+                 "--lag STREAM]\n"
                  "(or set LMX_TEST_REDIS_URL)\n");
     return 2;
   }
@@ -228,6 +271,10 @@ int main(int argc, char** argv) {
   try {
     if (!plain_stream.empty()) {
       plain_read(*url, plain_stream);
+      return 0;
+    }
+    if (!lag_stream.empty()) {
+      lag_cost(*url, lag_stream);
       return 0;
     }
     fmt::print("{} events per stream, COUNT {}, pipeline {}, best of {} rounds\n", count,

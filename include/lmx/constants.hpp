@@ -165,10 +165,11 @@ inline constexpr std::size_t redis_read_count_max = 4096;
 inline constexpr std::size_t redis_pipeline_depth_max = 4096;
 
 // Most entries one lag count reads (`XRANGE <after> + COUNT`; Redis ids are not dense, so
-// the entries after a position are counted, not subtracted). A status line costs up to
-// this many entries' bytes (~130 each for a seed entry: ~1.3 MB) read from Redis; a larger
-// lag is shown as "10000+".
-inline constexpr std::size_t redis_lag_count_max = 10000;
+// the entries after a position are counted, not subtracted); a larger lag is shown as
+// "1000+". An engine behind counts on every status line, `lmx status` announce (1 s) and
+// HTTP /status refresh (200 ms), each reading up to this many whole entries: counting up
+// to 10000 took 2.2-3.2 times a 4096-entry catch-up read (BENCHMARKS.md, "Counting the lag").
+inline constexpr std::size_t redis_lag_count_max = 1000;
 
 // Longest XREAD BLOCK. A reader always has one XREAD in flight, so this bounds how long an
 // idle reader takes to notice a shutdown or a change of timeout.

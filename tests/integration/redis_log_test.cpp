@@ -114,6 +114,20 @@ TEST_F(RedisLog, ReaderStartsStrictlyAfterItsPosition) {
   EXPECT_FALSE(reader.lag_after(fifth).at_least);
 }
 
+TEST_F(RedisLog, LagIsCountedExactlyUpToItsCapAndAtLeastBeyond) {
+  RedisLogWriter writer(url, EntryFormat::native);
+  const Position first = writer.append(numbered_topups(1));
+  (void)writer.append(numbered_topups(redis_lag_count_max));
+  RedisLogReader reader(url, Position{});
+  const LogLag capped = reader.lag_after(first);
+  EXPECT_EQ(capped.entries, redis_lag_count_max);
+  EXPECT_FALSE(capped.at_least);
+  const LogLag beyond = reader.lag_after(Position{});
+  EXPECT_EQ(beyond.entries, redis_lag_count_max);
+  EXPECT_TRUE(beyond.at_least);
+  EXPECT_EQ(beyond.to_string(), std::to_string(redis_lag_count_max) + "+");
+}
+
 TEST_F(RedisLog, BacklogOf200kIsReadWholeInBoundedBatches) {
   constexpr std::size_t count = 200000;
   RedisLogWriter writer(url, EntryFormat::seed);
