@@ -11,6 +11,11 @@
 // only times the plain XREAD COUNT loop over an existing stream, every entry of it, and
 // prints `plain_read entries=N seconds=S`: the baseline of bench/redis_e2e.sh.
 //
+//   redis_bench --url URL --set KEY
+// times a plain hiredis SET of KEY's value (a snapshot lmx saved) to KEY:copy, the
+// plainest way to put those bytes into Redis, and prints `set bytes=N seconds=S` (the
+// median of 5; the copy is deleted): the baseline of bench/redis_snapshot.sh.
+//
 //   redis_bench --url URL --lag STREAM
 // times the lag count of an engine at the start of an existing stream of more than
 // redis_lag_count_max entries (stream_lag_after, what every status line, announce and
@@ -206,6 +211,33 @@ void plain_read(const lmx::RedisUrl& url, const std::string& stream) {
              std::chrono::duration<double>(Clock::now() - start).count());
 }
 
+// The middle value of `values` (reordered).
+double median(std::vector<double>& values) {
+  const auto middle = values.begin() + static_cast<std::ptrdiff_t>(values.size() / 2);
+  std::nth_element(values.begin(), middle, values.end());
+  return *middle;
+}
+
+// Seconds `call` took.
+template <class Call>
+double seconds_of(Call&& call) {
+  const auto start = Clock::now();
+  call();
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+void plain_set(const lmx::RedisUrl& url, const std::string& key) {
+  lmx::RedisConnection connection(url);
+  const std::string bytes(lmx::reply_text(*connection.command({"GET", key})));
+  const std::string copy = key + ":copy";
+  std::vector<double> seconds;
+  for (int round = 0; round < 5; ++round) {
+    seconds.push_back(seconds_of([&] { (void)connection.command({"SET", copy, bytes}); }));
+    (void)connection.command({"DEL", copy});
+  }
+  fmt::print("set bytes={} seconds={:.3f}\n", bytes.size(), median(seconds));
+}
+
 // Median milliseconds of `rounds_lag` calls of each, alternating.
 void lag_cost(const lmx::RedisUrl& url, const std::string& stream) {
   constexpr int rounds_lag = 21;
@@ -213,26 +245,18 @@ void lag_cost(const lmx::RedisUrl& url, const std::string& stream) {
   const std::string count_text = std::to_string(lmx::redis_read_count_max);
   std::vector<double> lag_ms, read_ms;
   lmx::LogLag lag;
-  const auto time_ms = [](auto&& call) {
-    const auto start = Clock::now();
-    call();
-    return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-  };
   for (int round = 0; round < rounds_lag; ++round) {
-    lag_ms.push_back(time_ms([&] { lag = lmx::stream_lag_after(connection, stream, {}); }));
-    read_ms.push_back(time_ms([&] {
-      (void)connection.command({"XREAD", "COUNT", count_text, "STREAMS", stream, "0-0"});
-    }));
+    lag_ms.push_back(1e3 *
+                     seconds_of([&] { lag = lmx::stream_lag_after(connection, stream, {}); }));
+    read_ms.push_back(
+        1e3 * seconds_of([&] {
+          (void)connection.command({"XREAD", "COUNT", count_text, "STREAMS", stream, "0-0"});
+        }));
   }
   if (!lag.at_least) {
     throw std::runtime_error(
         fmt::format("{} holds {} entries: not more than the lag count reads", stream, lag.entries));
   }
-  const auto median = [](std::vector<double>& ms) {
-    const auto middle = ms.begin() + static_cast<std::ptrdiff_t>(ms.size() / 2);
-    std::nth_element(ms.begin(), middle, ms.end());
-    return *middle;
-  };
   const double lag_median = median(lag_ms);
   const double read_median = median(read_ms);
   fmt::print("lag count (lag {}): {:.2f} ms | XREAD COUNT {}: {:.2f} ms | ratio {:.2f}\n",
@@ -246,6 +270,7 @@ int main(int argc, char** argv) {
   std::size_t count = 1000000;
   std::string plain_stream;
   std::string lag_stream;
+  std::string set_key;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string option = argv[i];
     if (option == "--url")
@@ -256,13 +281,15 @@ int main(int argc, char** argv) {
       plain_stream = argv[i + 1];
     else if (option == "--lag")
       lag_stream = argv[i + 1];
+    else if (option == "--set")
+      set_key = argv[i + 1];
     else
       return std::fprintf(stderr, "unknown option %s\n", argv[i]), 2;
   }
   if (url_text == nullptr) {
     std::fprintf(stderr,
                  "usage: redis_bench --url redis://host:port [--events N | --plain-read STREAM | "
-                 "--lag STREAM]\n"
+                 "--lag STREAM | --set KEY]\n"
                  "(or set LMX_TEST_REDIS_URL)\n");
     return 2;
   }
@@ -275,6 +302,10 @@ int main(int argc, char** argv) {
     }
     if (!lag_stream.empty()) {
       lag_cost(*url, lag_stream);
+      return 0;
+    }
+    if (!set_key.empty()) {
+      plain_set(*url, set_key);
       return 0;
     }
     fmt::print("{} events per stream, COUNT {}, pipeline {}, best of {} rounds\n", count,

@@ -57,6 +57,24 @@ TEST_F(RedisSnapshots, NewestKAreKeptWithoutExpiry) {
   EXPECT_EQ(loaded->items[0].remain, 4);
 }
 
+TEST_F(RedisSnapshots, SnapshotOfSeveralPiecesIsSavedWholeAndLeavesNoStagingKey) {
+  Snapshot snapshot = snapshot_at(1000);
+  snapshot.users.clear();
+  for (std::int64_t i = 1; i <= 300000; ++i) snapshot.users.push_back(User{i, i * 7 - 5});
+  store->save(snapshot);
+  const RedisReply length = admin->command({"STRLEN", store->key(snapshot.position)});
+  EXPECT_GT(static_cast<std::size_t>(length->integer), 3 * redis_snapshot_piece_bytes);
+  EXPECT_EQ(admin->command({"KEYS", url.stream + ":snapshot-staging:*"})->elements, 0u);
+  std::vector<std::string> problems;
+  const auto loaded = store->load_newest(problems, Position::last());
+  ASSERT_TRUE(loaded.has_value()) << (problems.empty() ? "" : problems.front());
+  ASSERT_EQ(loaded->users.size(), snapshot.users.size());
+  for (std::size_t i = 0; i < snapshot.users.size(); i += 997) {
+    EXPECT_EQ(loaded->users[i].balance, snapshot.users[i].balance);
+  }
+  EXPECT_EQ(loaded->users.back().balance, snapshot.users.back().balance);
+}
+
 TEST_F(RedisSnapshots, DamagedAndMissingSnapshotsAreSkippedWithReasons) {
   for (std::uint64_t ms = 1; ms <= 3; ++ms) store->save(snapshot_at(ms * 1000));
   (void)admin->command({"SETRANGE", store->key(Position{3000, 3}), "60", "X"});

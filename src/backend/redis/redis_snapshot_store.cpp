@@ -5,11 +5,13 @@
 
 #include <algorithm>
 #include <cassert>
+#include <random>
 #include <stdexcept>
 
 #include "backend/redis/redis_lease.hpp"
 #include "backend/redis/redis_log_reader.hpp"
 #include "format/snapshot_codec.hpp"
+#include "lmx/assert.hpp"
 
 namespace lmx {
 
@@ -35,9 +37,10 @@ void exec_transaction(RedisConnection& connection, std::size_t queued, std::stri
   assert(commands.size() == queued);
   // A nil EXEC: a WATCHed key changed. Only a fenced save watches (the stream's epoch).
   if (error.empty() && exec && exec->type == REDIS_REPLY_NIL) {
-    throw Fenced(fmt::format("{}: {} refused: the stream's epoch changed (another engine took "
-                             "the lease)",
-                             connection.url().to_string(), what));
+    throw Fenced(
+        fmt::format("{}: {} refused: the stream's epoch changed (another engine took "
+                    "the lease)",
+                    connection.url().to_string(), what));
   }
   const bool ran = exec && exec->type == REDIS_REPLY_ARRAY && exec->elements == queued;
   if (error.empty() && !ran) error = "the transaction was aborted";
@@ -56,6 +59,14 @@ bool is_wrong_type(const redisReply& reply) noexcept {
   return reply.type == REDIS_REPLY_ERROR && reply_text(reply).starts_with("WRONGTYPE");
 }
 
+// A staging key of this store's own (a random name): two engines saving the same position
+// at once, the fenced one and the one that took over, never write into the same key.
+std::string staging_key(std::string_view stream) {
+  std::random_device random;
+  const std::uint64_t token = (std::uint64_t{random()} << 32) | random();
+  return fmt::format("{}:snapshot-staging:{:016x}", stream, token);
+}
+
 }  // namespace
 
 RedisSnapshotStore::RedisSnapshotStore(const RedisUrl& url, std::size_t keep_count,
@@ -63,6 +74,7 @@ RedisSnapshotStore::RedisSnapshotStore(const RedisUrl& url, std::size_t keep_cou
     : connection_(url, std::move(retry)),
       stream_(url.stream),
       index_key_(url.stream + ":snapshots"),
+      staging_key_(staging_key(url.stream)),
       keep_count_(keep_count),
       epoch_key_(epoch_key(url.stream)),
       fence_(fence) {
@@ -92,19 +104,41 @@ SavedSnapshot RedisSnapshotStore::save(const Snapshot& snapshot) {
 }
 
 void RedisSnapshotStore::save_once(const std::string& name, const std::string& bytes) {
-  if (fence_ != nullptr) {
-    save_fenced(name, bytes);
-    drop_oldest();
-    return;
-  }
-  (void)connection_.command({"SET", name, bytes});
+  stage(bytes);
+  if (fence_ != nullptr) check_fence(name);
   connection_.append({"MULTI"});
+  connection_.append({"RENAME", staging_key_, name});
+  connection_.append({"PERSIST", name});
   connection_.append({"ZADD", index_key_, "0", name});
-  exec_transaction(connection_, 1, "snapshot index update");
+  exec_transaction(connection_, 3, fence_ != nullptr ? "fenced snapshot save" : "snapshot save");
   drop_oldest();
 }
 
-void RedisSnapshotStore::save_fenced(const std::string& name, const std::string& bytes) {
+// The snapshot's bytes into the staging key, one piece in flight at a time. Each APPEND
+// answers the key's length so far: a staging key that expired or that another client wrote
+// meanwhile is caught here, not renamed into place.
+void RedisSnapshotStore::stage(std::string_view bytes) {
+  LMX_ASSERT(!bytes.empty());  // a snapshot has a header at least
+  (void)connection_.command({"DEL", staging_key_});
+  const std::string ttl = std::to_string(redis_snapshot_staging_ttl_ms);
+  for (std::size_t offset = 0; offset < bytes.size(); offset += redis_snapshot_piece_bytes) {
+    const std::string_view piece = bytes.substr(offset, redis_snapshot_piece_bytes);
+    const RedisReply length = connection_.command({"APPEND", staging_key_, piece});
+    if (length->type != REDIS_REPLY_INTEGER ||
+        static_cast<std::uint64_t>(length->integer) != offset + piece.size()) {
+      throw std::runtime_error(fmt::format(
+          "{}: staging snapshot key {} holds {} bytes after appending bytes {} to {}: it expired "
+          "or another client wrote it",
+          connection_.url().to_string(), staging_key_, length->integer, offset,
+          offset + piece.size()));
+    }
+    if (offset == 0) (void)connection_.command({"PEXPIRE", staging_key_, ttl});
+  }
+}
+
+// WATCHes the stream's epoch and checks it is still this engine's: the transaction that
+// follows runs only if no other engine took the lease in between.
+void RedisSnapshotStore::check_fence(const std::string& name) {
   const std::uint64_t epoch = fence_->epoch();
   if (epoch == 0) throw Fenced(fmt::format("snapshot {}: this engine holds no lease", name));
   (void)connection_.command({"WATCH", epoch_key_});
@@ -112,13 +146,9 @@ void RedisSnapshotStore::save_fenced(const std::string& name, const std::string&
   if (current->type != REDIS_REPLY_STRING || reply_text(*current) != std::to_string(epoch)) {
     (void)connection_.command({"UNWATCH"});
     throw Fenced(fmt::format("snapshot {} refused: epoch {} is over (the stream is at {})", name,
-                             epoch, current->type == REDIS_REPLY_STRING ? reply_text(*current)
-                                                                        : "none"));
+                             epoch,
+                             current->type == REDIS_REPLY_STRING ? reply_text(*current) : "none"));
   }
-  connection_.append({"MULTI"});
-  connection_.append({"SET", name, bytes});
-  connection_.append({"ZADD", index_key_, "0", name});
-  exec_transaction(connection_, 2, "fenced snapshot save");
 }
 
 // The index is where every snapshot is found and every save recorded: of another type, the

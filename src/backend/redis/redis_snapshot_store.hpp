@@ -5,21 +5,24 @@
 //
 //   <stream>:snapshot:<major, 20 digits>-<minor, 20 digits>   string: the snapshot bytes
 //   <stream>:snapshots                                       sorted set: the key names
+//   <stream>:snapshot-staging:<16 hex digits, random>        string: a save in progress
 //
 // The index holds every key with score 0, so Redis orders them by name, and the
-// zero-padded names order like positions. save() SETs the whole value (atomic: a reader
-// sees all of it or nothing), then adds it to the index in MULTI/EXEC, then drops the
-// oldest (index entry and key together, in MULTI/EXEC) so that the newest `keep_count`
-// remain. A snapshot is visible once indexed: a crash between the SET and the index update
-// leaves an unindexed key that the next save at that position overwrites.
+// zero-padded names order like positions. save() APPENDs the snapshot to this store's
+// staging key in pieces of redis_snapshot_piece_bytes (the client never formats the whole
+// snapshot into one command, which hiredis would copy twice), then in one MULTI/EXEC
+// renames it to its name (atomic: a reader sees all of it or nothing) and adds it to the
+// index, then drops the oldest (index entry and key together, in MULTI/EXEC) so that the
+// newest `keep_count` remain. A save cut short leaves only the staging key, which expires
+// (redis_snapshot_staging_ttl_ms) unless renamed.
 // load_newest() tries the newest first and falls back to older ones (oldest_valid() the
 // other way), describing each one it skipped (missing, damaged, of another type than a string, or
 // holding another position than its name says). An index key of another type than a sorted set is
 // refused with what to do: without it no snapshot can be found or saved.
 //
 // Given a fence (lmx/core/lease.hpp), save() WATCHes the stream's epoch key, checks it is
-// the writer's epoch, and SETs and indexes the snapshot in one MULTI/EXEC: the server runs
-// it only if the epoch did not change meanwhile; otherwise save() throws lmx::Fenced.
+// the writer's epoch, and renames and indexes the snapshot in one MULTI/EXEC: the server
+// runs it only if the epoch did not change meanwhile; otherwise save() throws lmx::Fenced.
 
 #include <optional>
 #include <string>
@@ -52,7 +55,8 @@ class RedisSnapshotStore final : public SnapshotStore {
 
  private:
   void save_once(const std::string& name, const std::string& bytes);
-  void save_fenced(const std::string& name, const std::string& bytes);
+  void stage(std::string_view bytes);
+  void check_fence(const std::string& name);
   void drop_oldest();
   [[nodiscard]] std::optional<Snapshot> load(const std::string& key, std::string& problem);
   [[nodiscard]] std::string key_type(const std::string& name);
@@ -60,6 +64,7 @@ class RedisSnapshotStore final : public SnapshotStore {
   RedisConnection connection_;
   std::string stream_;
   std::string index_key_;
+  std::string staging_key_;  // <stream>:snapshot-staging:<random>: a save in progress
   std::size_t keep_count_;
   std::string epoch_key_;
   const Fence* fence_;
