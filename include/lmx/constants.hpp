@@ -171,11 +171,12 @@ inline constexpr std::size_t redis_pipeline_depth_max = 4096;
 // to 10000 took 2.2-3.2 times a 4096-entry catch-up read (BENCHMARKS.md, "Counting the lag").
 inline constexpr std::size_t redis_lag_count_max = 1000;
 
-// A snapshot goes to Redis in pieces of this many bytes, APPENDed to a staging key one at a
-// time: hiredis copies a command twice while formatting it, so saving a 16 MB snapshot (1M
-// users) with one SET took 1.6-1.7 times as long, and 29 MB more peak RSS
-// (BENCHMARKS.md, "Snapshots sent to Redis in pieces").
-inline constexpr std::size_t redis_snapshot_piece_bytes = std::size_t{1} << 20;
+// A snapshot is encoded and stored in pieces of about this many bytes (SnapshotEncoder):
+// written to its file, or APPENDed to a Redis staging key, one at a time, so that saving
+// never holds a second copy of the state's bytes. On Redis, one SET of a 16 MB snapshot (1M
+// users) took 1.6-1.7 times as long as pieces, and 29 MB more peak RSS: hiredis copies a
+// command twice while formatting it (BENCHMARKS.md, "Snapshots sent to Redis in pieces").
+inline constexpr std::size_t snapshot_piece_bytes = std::size_t{1} << 20;
 // How long a staging key lives unless renamed into place: what a save cut short leaves.
 inline constexpr std::uint32_t redis_snapshot_staging_ttl_ms = 600000;
 

@@ -112,54 +112,111 @@ void check_digest(const SnapshotHeader& header, const Snapshot& snapshot) {
   }
 }
 
+// The payload's size, before it is written: the header holds it.
+std::size_t payload_size_of(const Snapshot& snapshot) {
+  std::size_t size = snapshot.users.size() * user_size;
+  for (const Item& item : snapshot.items) size += item_size_min - 1 + item.item_id.size;
+  for (const RecordedId& record : snapshot.ids) size += id_size_min - 1 + record.id.size;
+  return size;
+}
+
 }  // namespace
 
-std::string encode_snapshot(const Snapshot& snapshot) {
-  std::string out;
-  out.reserve(snapshot_header_size + snapshot.users.size() * user_size +
-              snapshot.items.size() * (item_size_min + sku_size_max) +
-              snapshot.ids.size() * (id_size_min + command_id_size_max) + snapshot_checksum_size);
+SnapshotEncoder::SnapshotEncoder(const Snapshot& snapshot)
+    : snapshot_(snapshot),
+      payload_size_(payload_size_of(snapshot)),
+      digest_(state_digest(snapshot)) {
+  LMX_ASSERT(snapshot.ids.size() <= snapshot.id_horizon);
+}
+
+bool SnapshotEncoder::next(std::string& out, std::size_t max) {
+  LMX_ASSERT(max > 0);
+  if (part_ == Part::done) return false;
+  const std::size_t start = out.size();
+  const auto room = [&] { return out.size() - start < max; };
+  while (part_ != Part::checksum && room()) {
+    switch (part_) {
+      case Part::header:
+        put_header(out);
+        part_ = Part::users;
+        break;
+      case Part::users:
+        for (; index_ < snapshot_.users.size() && room(); ++index_) {
+          put_le(out, snapshot_.users[index_].user_id);
+          put_le(out, snapshot_.users[index_].balance);
+        }
+        if (index_ == snapshot_.users.size()) next_part(Part::items);
+        break;
+      case Part::items:
+        for (; index_ < snapshot_.items.size() && room(); ++index_) {
+          const Item& item = snapshot_.items[index_];
+          LMX_ASSERT(item.item_id.valid());
+          put_le(out, item.item_id.size);
+          out.append(item.item_id.view());
+          put_le(out, item.price);
+          put_le(out, item.remain);
+        }
+        if (index_ == snapshot_.items.size()) next_part(Part::ids);
+        break;
+      case Part::ids:
+        for (; index_ < snapshot_.ids.size() && room(); ++index_) {
+          const RecordedId& record = snapshot_.ids[index_];
+          LMX_ASSERT(record.id.valid());
+          put_le(out, record.position.major);
+          put_le(out, record.position.minor);
+          put_le(out, static_cast<std::uint8_t>(record.reason));
+          put_le(out, record.id.size);
+          out.append(record.id.view());
+        }
+        if (index_ == snapshot_.ids.size()) next_part(Part::checksum);
+        break;
+      case Part::checksum:
+      case Part::done:
+        break;
+    }
+  }
+  // The checksum covers every byte before it: this piece's included.
+  crc_ = crc32c_extend(crc_, out.data() + start, out.size() - start);
+  written_ += out.size() - start;
+  if (part_ == Part::checksum && room()) {
+    LMX_ASSERT(written_ == snapshot_header_size + payload_size_);
+    put_le(out, crc_);
+    written_ += snapshot_checksum_size;
+    part_ = Part::done;
+  }
+  return true;
+}
+
+void SnapshotEncoder::put_header(std::string& out) const {
+  const std::size_t start = out.size();
   put_le(out, snapshot_magic);
   put_le(out, snapshot_version);
   put_le(out, std::uint16_t{0});
-  put_le(out, snapshot.position.major);
-  put_le(out, snapshot.position.minor);
-  put_le<std::uint64_t>(out, snapshot.users.size());
-  put_le<std::uint64_t>(out, snapshot.items.size());
-  put_le<std::uint64_t>(out, 0);  // payload_size, stored once the payload is written
-  put_le(out, snapshot.entry_checksum);
+  put_le(out, snapshot_.position.major);
+  put_le(out, snapshot_.position.minor);
+  put_le<std::uint64_t>(out, snapshot_.users.size());
+  put_le<std::uint64_t>(out, snapshot_.items.size());
+  put_le<std::uint64_t>(out, payload_size_);
+  put_le(out, snapshot_.entry_checksum);
   put_le<std::uint32_t>(out, 0);
-  put_le<std::uint64_t>(out, snapshot.ids.size());
-  put_le(out, snapshot.id_horizon);
-  put_le(out, state_digest(snapshot));
-  assert(out.size() == snapshot_header_size);
-  for (const User& user : snapshot.users) {
-    put_le(out, user.user_id);
-    put_le(out, user.balance);
+  put_le<std::uint64_t>(out, snapshot_.ids.size());
+  put_le(out, snapshot_.id_horizon);
+  put_le(out, digest_);
+  LMX_ASSERT(out.size() - start == snapshot_header_size);
+}
+
+void SnapshotEncoder::next_part(Part part) noexcept {
+  part_ = part;
+  index_ = 0;
+}
+
+std::string encode_snapshot(const Snapshot& snapshot) {
+  SnapshotEncoder encoder(snapshot);
+  std::string out;
+  out.reserve(encoder.size());
+  while (encoder.next(out, encoder.size())) {
   }
-  for (const Item& item : snapshot.items) {
-    LMX_ASSERT(item.item_id.valid());
-    put_le(out, item.item_id.size);
-    out.append(item.item_id.view());
-    put_le(out, item.price);
-    put_le(out, item.remain);
-  }
-  LMX_ASSERT(snapshot.ids.size() <= snapshot.id_horizon);
-  for (const RecordedId& record : snapshot.ids) {
-    LMX_ASSERT(record.id.valid());
-    put_le(out, record.position.major);
-    put_le(out, record.position.minor);
-    put_le(out, static_cast<std::uint8_t>(record.reason));
-    put_le(out, record.id.size);
-    out.append(record.id.view());
-  }
-  const std::size_t payload_size = out.size() - snapshot_header_size;
-  LMX_ASSERT(payload_size >= snapshot.users.size() * user_size +
-                                 snapshot.items.size() * item_size_min +
-                                 snapshot.ids.size() * id_size_min);
-  store_le<std::uint64_t>(out.data() + 40, payload_size);
-  put_le(out, crc32c(out));
-  LMX_ASSERT(out.size() == snapshot_header_size + payload_size + snapshot_checksum_size);
+  LMX_ASSERT(out.size() == encoder.size());
   // cppcheck-suppress assertWithSideEffect ; decode_snapshot_header() only reads `out`
   assert(decode_snapshot_header(out).user_count == snapshot.users.size());
   // cppcheck-suppress assertWithSideEffect ; as above

@@ -56,6 +56,7 @@
 // "invalid item id at offset N", "invalid command id at offset N", "bad id horizon",
 // "digest mismatch ...". The store adds which file or key it was.
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -82,6 +83,39 @@ struct SnapshotHeader {
   std::uint64_t id_horizon = id_horizon_default;
   std::optional<std::uint64_t> digest;             // none before version 4
   std::size_t header_size = snapshot_header_size;  // of the version read
+};
+
+// Encodes a snapshot a piece at a time, so that a store writes or sends one without
+// holding all of its bytes at once. The pieces, in order, are encode_snapshot()'s bytes.
+// The snapshot must outlive the encoder and not change meanwhile.
+class SnapshotEncoder {
+ public:
+  // Computes the size and the digest (state_digest()); encodes nothing yet.
+  explicit SnapshotEncoder(const Snapshot& snapshot);
+
+  // Appends the next piece to `out`: whole records while fewer than `max` (> 0) bytes were
+  // appended by this call (so at most `max` plus one record, under 300 bytes). False, and
+  // nothing appended, once every byte was.
+  bool next(std::string& out, std::size_t max);
+
+  // The encoded snapshot's size in bytes, and the digest its header holds.
+  [[nodiscard]] std::size_t size() const noexcept {
+    return snapshot_header_size + payload_size_ + snapshot_checksum_size;
+  }
+  [[nodiscard]] std::uint64_t digest() const noexcept { return digest_; }
+
+ private:
+  enum class Part : std::uint8_t { header, users, items, ids, checksum, done };
+  void put_header(std::string& out) const;
+  void next_part(Part part) noexcept;
+
+  const Snapshot& snapshot_;
+  std::size_t payload_size_;
+  std::uint64_t digest_;
+  Part part_ = Part::header;
+  std::size_t index_ = 0;    // the next user, item or id of the part
+  std::uint32_t crc_ = 0;    // over every byte appended so far
+  std::size_t written_ = 0;  // bytes appended so far
 };
 
 [[nodiscard]] std::string encode_snapshot(const Snapshot& snapshot);

@@ -63,7 +63,7 @@ TEST_F(RedisSnapshots, SnapshotOfSeveralPiecesIsSavedWholeAndLeavesNoStagingKey)
   for (std::int64_t i = 1; i <= 300000; ++i) snapshot.users.push_back(User{i, i * 7 - 5});
   store->save(snapshot);
   const RedisReply length = admin->command({"STRLEN", store->key(snapshot.position)});
-  EXPECT_GT(static_cast<std::size_t>(length->integer), 3 * redis_snapshot_piece_bytes);
+  EXPECT_GT(static_cast<std::size_t>(length->integer), 3 * snapshot_piece_bytes);
   EXPECT_EQ(admin->command({"KEYS", url.stream + ":snapshot-staging:*"})->elements, 0u);
   std::vector<std::string> problems;
   const auto loaded = store->load_newest(problems, Position::last());

@@ -98,6 +98,38 @@ TEST(SnapshotCodec, RoundTripsIncludingEmptyAndRedisPositions) {
   expect_equal(decode_snapshot(encode_snapshot(empty)), empty);
 }
 
+// Pieces of any size add up to the whole encoding, each of whole records at most one record
+// past its limit; a header-sized limit or none at all changes nothing.
+TEST(SnapshotCodec, PiecesOfAnySizeAreTheWholeEncoding) {
+  Snapshot snapshot = sample_with_ids(42);
+  for (std::int64_t i = 0; i < 1000; ++i) snapshot.users.push_back({1000 + i, i});
+  const std::string whole = encode_snapshot(snapshot);
+  for (const std::size_t max : {std::size_t{1}, std::size_t{16}, std::size_t{79}, std::size_t{80},
+                                std::size_t{1000}, whole.size()}) {
+    SnapshotEncoder encoder(snapshot);
+    EXPECT_EQ(encoder.size(), whole.size());
+    EXPECT_EQ(encoder.digest(), decode_snapshot_header(whole).digest);
+    std::string joined, piece;
+    std::size_t pieces = 0;
+    while (encoder.next(piece, max)) {
+      ASSERT_FALSE(piece.empty());
+      // The largest record: an id of the longest command id.
+      EXPECT_LT(piece.size(), std::max<std::size_t>(max, snapshot_header_size) + 18 + 64);
+      joined += piece;
+      piece.clear();
+      ++pieces;
+    }
+    EXPECT_EQ(joined, whole) << "pieces of at most " << max;
+    EXPECT_FALSE(encoder.next(piece, max));
+    EXPECT_TRUE(piece.empty());
+    if (max >= whole.size()) {
+      EXPECT_EQ(pieces, 1u);
+    } else {
+      EXPECT_GE(pieces, whole.size() / (max + 18 + 64));
+    }
+  }
+}
+
 // The same codec reads snapshot files and Redis snapshot keys: no message may speak of a
 // file when the snapshot was a key.
 TEST(SnapshotCodec, MessagesFitAFileAndARedisKeyAlike) {

@@ -10,6 +10,7 @@
 
 #include "backend/file/posix_file.hpp"
 #include "format/snapshot_codec.hpp"
+#include "lmx/constants.hpp"
 
 namespace lmx {
 namespace {
@@ -48,20 +49,26 @@ std::vector<std::filesystem::path> FileSnapshotStore::list() const {
   return files;
 }
 
+// Written as it is encoded, a piece at a time: saving holds no second copy of the state.
 SavedSnapshot FileSnapshotStore::save(const Snapshot& snapshot) {
-  const std::string bytes = encode_snapshot(snapshot);
+  SnapshotEncoder encoder(snapshot);
   const std::filesystem::path final_path = dir_ / snapshot_file_name(snapshot.position);
   std::filesystem::path temp_path = final_path;
   temp_path += ".tmp";
   {
     const UniqueFd fd = open_file(temp_path, O_WRONLY | O_CREAT | O_TRUNC);
-    pwrite_full(fd.get(), bytes.data(), bytes.size(), 0, temp_path);
+    std::string piece;
+    piece.reserve(snapshot_piece_bytes + 1024);
+    for (std::uint64_t offset = 0; encoder.next(piece, snapshot_piece_bytes); piece.clear()) {
+      pwrite_full(fd.get(), piece.data(), piece.size(), offset, temp_path);
+      offset += piece.size();
+    }
     fdatasync_or_throw(fd.get(), temp_path);
   }
   std::filesystem::rename(temp_path, final_path);
   fsync_directory(dir_);
   drop_oldest();
-  return {snapshot.position, decode_snapshot_header(bytes).digest.value(), bytes.size()};
+  return {snapshot.position, encoder.digest(), encoder.size()};
 }
 
 void FileSnapshotStore::drop_oldest() {

@@ -88,14 +88,13 @@ std::string RedisSnapshotStore::key(Position position) const {
 // A connection found dead on use (the server restarted, or dropped it) is reconnected and
 // the whole save sent again: SET and ZADD of the same key and value may run twice.
 SavedSnapshot RedisSnapshotStore::save(const Snapshot& snapshot) {
-  const std::string bytes = encode_snapshot(snapshot);
-  assert(decode_snapshot_header(bytes).position == snapshot.position);
   const std::string name = key(snapshot.position);
   for (;;) {
     try {
       if (connection_.broken()) connection_.reconnect();
-      save_once(name, bytes);
-      return {snapshot.position, decode_snapshot_header(bytes).digest.value(), bytes.size()};
+      SnapshotEncoder encoder(snapshot);
+      save_once(name, encoder);
+      return {snapshot.position, encoder.digest(), encoder.size()};
     } catch (const RedisConnectionError& e) {
       spdlog::warn("saving snapshot {}: {}; reconnecting", name, e.what());
       connection_.reconnect();  // throws when the server stays unreachable
@@ -103,8 +102,8 @@ SavedSnapshot RedisSnapshotStore::save(const Snapshot& snapshot) {
   }
 }
 
-void RedisSnapshotStore::save_once(const std::string& name, const std::string& bytes) {
-  stage(bytes);
+void RedisSnapshotStore::save_once(const std::string& name, SnapshotEncoder& encoder) {
+  stage(encoder);
   if (fence_ != nullptr) check_fence(name);
   connection_.append({"MULTI"});
   connection_.append({"RENAME", staging_key_, name});
@@ -117,12 +116,12 @@ void RedisSnapshotStore::save_once(const std::string& name, const std::string& b
 // The snapshot's bytes into the staging key, one piece in flight at a time. Each APPEND
 // answers the key's length so far: a staging key that expired or that another client wrote
 // meanwhile is caught here, not renamed into place.
-void RedisSnapshotStore::stage(std::string_view bytes) {
-  LMX_ASSERT(!bytes.empty());  // a snapshot has a header at least
+void RedisSnapshotStore::stage(SnapshotEncoder& encoder) {
   (void)connection_.command({"DEL", staging_key_});
   const std::string ttl = std::to_string(redis_snapshot_staging_ttl_ms);
-  for (std::size_t offset = 0; offset < bytes.size(); offset += redis_snapshot_piece_bytes) {
-    const std::string_view piece = bytes.substr(offset, redis_snapshot_piece_bytes);
+  std::string piece;
+  piece.reserve(snapshot_piece_bytes + 1024);
+  for (std::size_t offset = 0; encoder.next(piece, snapshot_piece_bytes); piece.clear()) {
     const RedisReply length = connection_.command({"APPEND", staging_key_, piece});
     if (length->type != REDIS_REPLY_INTEGER ||
         static_cast<std::uint64_t>(length->integer) != offset + piece.size()) {
@@ -133,6 +132,7 @@ void RedisSnapshotStore::stage(std::string_view bytes) {
           offset + piece.size()));
     }
     if (offset == 0) (void)connection_.command({"PEXPIRE", staging_key_, ttl});
+    offset += piece.size();
   }
 }
 

@@ -9,12 +9,12 @@
 //
 // The index holds every key with score 0, so Redis orders them by name, and the
 // zero-padded names order like positions. save() APPENDs the snapshot to this store's
-// staging key in pieces of redis_snapshot_piece_bytes (the client never formats the whole
-// snapshot into one command, which hiredis would copy twice), then in one MULTI/EXEC
-// renames it to its name (atomic: a reader sees all of it or nothing) and adds it to the
-// index, then drops the oldest (index entry and key together, in MULTI/EXEC) so that the
-// newest `keep_count` remain. A save cut short leaves only the staging key, which expires
-// (redis_snapshot_staging_ttl_ms) unless renamed.
+// staging key in pieces of snapshot_piece_bytes as it encodes them (the client never holds
+// the whole snapshot, nor formats it into one command, which hiredis would copy twice),
+// then in one MULTI/EXEC renames it to its name (atomic: a reader sees all of it or
+// nothing) and adds it to the index, then drops the oldest (index entry and key together,
+// in MULTI/EXEC) so that the newest `keep_count` remain. A save cut short leaves only the
+// staging key, which expires (redis_snapshot_staging_ttl_ms) unless renamed.
 // load_newest() tries the newest first and falls back to older ones (oldest_valid() the
 // other way), describing each one it skipped (missing, damaged, of another type than a string, or
 // holding another position than its name says). An index key of another type than a sorted set is
@@ -30,6 +30,7 @@
 
 #include "backend/redis/redis_connection.hpp"
 #include "backend/redis/redis_url.hpp"
+#include "format/snapshot_codec.hpp"
 #include "lmx/constants.hpp"
 #include "lmx/core/lease.hpp"
 #include "lmx/core/snapshot_store.hpp"
@@ -54,8 +55,8 @@ class RedisSnapshotStore final : public SnapshotStore {
   [[nodiscard]] const std::string& index_key() const noexcept { return index_key_; }
 
  private:
-  void save_once(const std::string& name, const std::string& bytes);
-  void stage(std::string_view bytes);
+  void save_once(const std::string& name, SnapshotEncoder& encoder);
+  void stage(SnapshotEncoder& encoder);
   void check_fence(const std::string& name);
   void drop_oldest();
   [[nodiscard]] std::optional<Snapshot> load(const std::string& key, std::string& problem);
