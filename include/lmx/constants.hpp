@@ -174,7 +174,7 @@ inline constexpr std::size_t redis_lag_count_max = 1000;
 // A snapshot is encoded and stored in pieces of about this many bytes (SnapshotEncoder):
 // written to its file, or APPENDed to a Redis staging key, one at a time, so that saving
 // never holds a second copy of the state's bytes. On Redis, one SET of a 16 MB snapshot (1M
-// users) took 1.6-1.7 times as long as pieces, and 29 MB more peak RSS: hiredis copies a
+// users) took 2.3-2.6 times as long as pieces, and 44 MB more peak RSS: hiredis copies a
 // command twice while formatting it (BENCHMARKS.md, "Snapshots sent to Redis in pieces").
 inline constexpr std::size_t snapshot_piece_bytes = std::size_t{1} << 20;
 // How long a staging key lives unless renamed into place: what a save cut short leaves.
