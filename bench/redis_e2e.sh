@@ -21,20 +21,8 @@ USERS=${USERS:-100000}
 ITEMS=${ITEMS:-1000}
 ROUNDS=${ROUNDS:-3}
 READER=${READER:-auto}
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BIN=$ROOT/build/release
-LMX=$BIN/apps/lmx/lmx
-
-cmake --preset release -S "$ROOT" >/dev/null
-cmake --build --preset release -j2 --target lmx_cli redis_bench >/dev/null
-
-cd "$ROOT"
-# shellcheck source-path=SCRIPTDIR/.. source=scripts/redis_private.sh
-source scripts/redis_private.sh
-redis_private_start >/dev/null
-trap redis_private_stop EXIT
-server="redis://127.0.0.1:$LMX_REDIS_PORT"
-rcli() { redis-cli -p "$LMX_REDIS_PORT" "$@"; }
+# shellcheck source-path=SCRIPTDIR source=redis_common.sh
+source "$(dirname "$0")/redis_common.sh"
 
 # run COMMAND...: "wall cpu server" seconds: the command's wall time, its own CPU (user +
 # system), and the CPU redis-server spent meanwhile (its output dropped).

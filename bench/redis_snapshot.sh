@@ -15,21 +15,9 @@ EVENTS=${EVENTS:-3000000}
 USERS=${USERS:-1000000}
 ITEMS=${ITEMS:-1000}
 ROUNDS=${ROUNDS:-3}
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BIN=$ROOT/build/release
-LMX=$BIN/apps/lmx/lmx
-
-cmake --preset release -S "$ROOT" >/dev/null
-cmake --build --preset release -j2 --target lmx_cli redis_bench >/dev/null
-
-cd "$ROOT"
-# shellcheck source-path=SCRIPTDIR/.. source=scripts/redis_private.sh
-source scripts/redis_private.sh
-redis_private_start >/dev/null
-trap redis_private_stop EXIT
-server="redis://127.0.0.1:$LMX_REDIS_PORT"
+# shellcheck source-path=SCRIPTDIR source=redis_common.sh
+source "$(dirname "$0")/redis_common.sh"
 stream=snapshot-bench
-rcli() { redis-cli -p "$LMX_REDIS_PORT" "$@"; }
 
 "$LMX" produce --log "$server?stream=$stream" --format native --events "$EVENTS" \
   --users "$USERS" --items "$ITEMS" --seed 5 >/dev/null 2>&1
