@@ -154,6 +154,12 @@ TEST_F(RedisLeases, SnapshotOfAnEpochThatIsOverIsRefusedAndNotIndexed) {
   EXPECT_THROW((void)old_store.save(snapshot), Fenced);
   EXPECT_EQ(old_store.list().size(), 1u);
   EXPECT_EQ(admin->command({"EXISTS", old_store.key(snapshot.position)})->integer, 0);
+  // A standby (no epoch) is refused too. Neither sent its snapshot: no staging key is left.
+  const Fence standby_fence;
+  RedisSnapshotStore standby_store(url, snapshot_keep_count, {}, &standby_fence);
+  EXPECT_THROW((void)standby_store.save(snapshot), Fenced);
+  EXPECT_EQ(old_store.list().size(), 1u);
+  EXPECT_EQ(admin->command({"KEYS", url.stream + ":snapshot-staging:*"})->elements, 0u);
 }
 
 }  // namespace

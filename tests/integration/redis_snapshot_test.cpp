@@ -162,6 +162,9 @@ TEST_F(RedisSnapshots, IndexOfAnotherTypeIsRefusedNamingItAndTheRemedy) {
               std::string::npos)
         << e.what();
   }
+  // Refused before anything was put in place: no snapshot key, no staging key left.
+  EXPECT_EQ(admin->command({"EXISTS", store->key(Position{2000, 3})})->integer, 0);
+  EXPECT_EQ(admin->command({"KEYS", url.stream + ":snapshot-staging:*"})->elements, 0u);
 }
 
 }  // namespace

@@ -20,7 +20,7 @@ struct LogLag {
   std::uint64_t entries = 0;  // entries in the log after the position
   bool at_least = false;      // the backend stopped counting at `entries`: there are more
 
-  // "42", or "10000+" when the backend stopped counting.
+  // "42", or "1000+" when the backend stopped counting.
   [[nodiscard]] std::string to_string() const {
     return std::to_string(entries) + (at_least ? "+" : "");
   }

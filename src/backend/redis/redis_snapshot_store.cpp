@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <array>
 #include <cassert>
 #include <random>
 #include <stdexcept>
@@ -35,13 +36,6 @@ void exec_transaction(RedisConnection& connection, std::size_t queued, std::stri
   }
   assert(exec);  // the loop ran queued + 2 >= 2 times
   assert(commands.size() == queued);
-  // A nil EXEC: a WATCHed key changed. Only a fenced save watches (the stream's epoch).
-  if (error.empty() && exec && exec->type == REDIS_REPLY_NIL) {
-    throw Fenced(
-        fmt::format("{}: {} refused: the stream's epoch changed (another engine took "
-                    "the lease)",
-                    connection.url().to_string(), what));
-  }
   const bool ran = exec && exec->type == REDIS_REPLY_ARRAY && exec->elements == queued;
   if (error.empty() && !ran) error = "the transaction was aborted";
   for (std::size_t i = 0; error.empty() && i < queued; ++i) {
@@ -58,6 +52,39 @@ void exec_transaction(RedisConnection& connection, std::size_t queued, std::stri
 bool is_wrong_type(const redisReply& reply) noexcept {
   return reply.type == REDIS_REPLY_ERROR && reply_text(reply).starts_with("WRONGTYPE");
 }
+
+// Puts a staged snapshot in place: KEYS staging key, snapshot key, index, epoch key; ARGV
+// the snapshot's size, and the writer's epoch ("" when unfenced). Atomic, so that the
+// snapshot is renamed and indexed only if the epoch is still the writer's, the index is a
+// sorted set (or absent) and the staging key holds every byte sent; otherwise nothing is
+// written and the staging key is dropped.
+constexpr std::string_view commit_script = R"lua(
+local function refuse(message)
+  redis.call('DEL', KEYS[1])
+  return redis.error_reply(message)
+end
+if ARGV[2] ~= '' then
+  local epoch = redis.call('GET', KEYS[4])
+  if epoch ~= ARGV[2] then
+    return refuse('FENCED epoch ' .. ARGV[2] .. ' is over: the stream is at epoch ' ..
+                  tostring(epoch))
+  end
+end
+local index_type = redis.call('TYPE', KEYS[3])['ok']
+if index_type ~= 'zset' and index_type ~= 'none' then
+  return refuse('ZADD ' .. KEYS[3] .. ' refused: WRONGTYPE it holds a ' .. index_type ..
+                ', not a sorted set')
+end
+local staged = redis.call('STRLEN', KEYS[1])
+if staged ~= tonumber(ARGV[1]) then
+  return refuse('staging key ' .. KEYS[1] .. ' holds ' .. staged .. ' bytes, not the ' ..
+                ARGV[1] .. ' sent: it expired, was evicted or was written by another client')
+end
+redis.call('RENAME', KEYS[1], KEYS[2])
+redis.call('PERSIST', KEYS[2])
+redis.call('ZADD', KEYS[3], 0, KEYS[2])
+return 1
+)lua";
 
 // A staging key of this store's own (a random name): two engines saving the same position
 // at once, the fenced one and the one that took over, never write into the same key.
@@ -77,7 +104,8 @@ RedisSnapshotStore::RedisSnapshotStore(const RedisUrl& url, std::size_t keep_cou
       staging_key_(staging_key(url.stream)),
       keep_count_(keep_count),
       epoch_key_(epoch_key(url.stream)),
-      fence_(fence) {
+      fence_(fence),
+      commit_(commit_script) {
   if (keep_count_ == 0) throw std::invalid_argument("snapshot keep count must be at least 1");
 }
 
@@ -86,7 +114,8 @@ std::string RedisSnapshotStore::key(Position position) const {
 }
 
 // A connection found dead on use (the server restarted, or dropped it) is reconnected and
-// the whole save sent again: SET and ZADD of the same key and value may run twice.
+// the whole save sent again: the staging, and the commit of the same bytes under the same
+// name, may run twice.
 SavedSnapshot RedisSnapshotStore::save(const Snapshot& snapshot) {
   const std::string name = key(snapshot.position);
   for (;;) {
@@ -102,53 +131,66 @@ SavedSnapshot RedisSnapshotStore::save(const Snapshot& snapshot) {
   }
 }
 
+// A fenced writer asks for the stream's epoch before it sends anything: a standby (epoch 0)
+// or an engine whose epoch is over is refused without uploading a snapshot. The commit
+// script checks the epoch again, atomically with the rename.
 void RedisSnapshotStore::save_once(const std::string& name, SnapshotEncoder& encoder) {
+  const std::string epoch = fence_ != nullptr ? current_epoch(name) : std::string();
   stage(encoder);
-  if (fence_ != nullptr) check_fence(name);
-  connection_.append({"MULTI"});
-  connection_.append({"RENAME", staging_key_, name});
-  connection_.append({"PERSIST", name});
-  connection_.append({"ZADD", index_key_, "0", name});
-  exec_transaction(connection_, 3, fence_ != nullptr ? "fenced snapshot save" : "snapshot save");
+  const std::array<std::string_view, 4> keys{staging_key_, name, index_key_, epoch_key_};
+  const std::string size = std::to_string(encoder.size());
+  const std::array<std::string_view, 2> args{size, epoch};
+  const RedisReply reply = commit_.run(connection_, keys, args);
+  if (is_fenced_reply(*reply)) {
+    throw Fenced(fmt::format("snapshot {} refused: {}", name, reply_text(*reply)));
+  }
+  if (reply->type == REDIS_REPLY_ERROR) {
+    throw std::runtime_error(fmt::format(
+        "{}: {} failed: {}", connection_.url().to_string(),
+        fence_ != nullptr ? "fenced snapshot save" : "snapshot save", reply_text(*reply)));
+  }
   drop_oldest();
 }
 
-// The snapshot's bytes into the staging key, one piece in flight at a time. Each APPEND
-// answers the key's length so far: a staging key that expired or that another client wrote
-// meanwhile is caught here, not renamed into place.
+// The snapshot's bytes into the staging key, one piece in flight at a time. The first piece
+// SETs the key with its TTL in one command, so that no staging key is ever left without
+// one; each later APPEND answers the key's length so far, so a staging key that expired or
+// that another client wrote meanwhile is caught here.
 void RedisSnapshotStore::stage(SnapshotEncoder& encoder) {
-  (void)connection_.command({"DEL", staging_key_});
   const std::string ttl = std::to_string(redis_snapshot_staging_ttl_ms);
   std::string piece;
   piece.reserve(snapshot_piece_bytes + 1024);
   for (std::size_t offset = 0; encoder.next(piece, snapshot_piece_bytes); piece.clear()) {
-    const RedisReply length = connection_.command({"APPEND", staging_key_, piece});
-    if (length->type != REDIS_REPLY_INTEGER ||
-        static_cast<std::uint64_t>(length->integer) != offset + piece.size()) {
-      throw std::runtime_error(fmt::format(
-          "{}: staging snapshot key {} holds {} bytes after appending bytes {} to {}: it expired "
-          "or another client wrote it",
-          connection_.url().to_string(), staging_key_, length->integer, offset,
-          offset + piece.size()));
+    if (offset == 0) {
+      (void)connection_.command({"SET", staging_key_, piece, "PX", ttl});
+    } else {
+      const RedisReply length = connection_.command({"APPEND", staging_key_, piece});
+      if (length->type != REDIS_REPLY_INTEGER ||
+          static_cast<std::uint64_t>(length->integer) != offset + piece.size()) {
+        throw std::runtime_error(fmt::format(
+            "{}: staging snapshot key {} holds {} bytes after appending bytes {} to {}: it "
+            "expired or another client wrote it",
+            connection_.url().to_string(), staging_key_, length->integer, offset,
+            offset + piece.size()));
+      }
     }
-    if (offset == 0) (void)connection_.command({"PEXPIRE", staging_key_, ttl});
     offset += piece.size();
   }
 }
 
-// WATCHes the stream's epoch and checks it is still this engine's: the transaction that
-// follows runs only if no other engine took the lease in between.
-void RedisSnapshotStore::check_fence(const std::string& name) {
+// This engine's epoch, as the commit script is to check it, once the stream's epoch key
+// says it is still current; throws lmx::Fenced otherwise.
+std::string RedisSnapshotStore::current_epoch(const std::string& name) {
   const std::uint64_t epoch = fence_->epoch();
   if (epoch == 0) throw Fenced(fmt::format("snapshot {}: this engine holds no lease", name));
-  (void)connection_.command({"WATCH", epoch_key_});
+  std::string text = std::to_string(epoch);
   const RedisReply current = connection_.command({"GET", epoch_key_});
-  if (current->type != REDIS_REPLY_STRING || reply_text(*current) != std::to_string(epoch)) {
-    (void)connection_.command({"UNWATCH"});
+  if (current->type != REDIS_REPLY_STRING || reply_text(*current) != text) {
     throw Fenced(fmt::format("snapshot {} refused: epoch {} is over (the stream is at {})", name,
                              epoch,
                              current->type == REDIS_REPLY_STRING ? reply_text(*current) : "none"));
   }
+  return text;
 }
 
 // The index is where every snapshot is found and every save recorded: of another type, the
