@@ -10,7 +10,7 @@
 // Each step is one Lua script, so the server runs it atomically: taking the lease (when the
 // lease key is gone: INCR the epoch, SET the lease NX PX), renewing it (only while the epoch
 // is still ours), releasing it. Fenced writes check `<stream>:epoch` in the same way
-// (fenced_results_script below, and the snapshot store's WATCH).
+// (fenced_results_script below, and the snapshot store's commit script).
 
 #include <chrono>
 #include <initializer_list>

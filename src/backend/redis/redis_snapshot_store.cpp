@@ -167,6 +167,8 @@ void RedisSnapshotStore::stage(SnapshotEncoder& encoder) {
       const RedisReply length = connection_.command({"APPEND", staging_key_, piece});
       if (length->type != REDIS_REPLY_INTEGER ||
           static_cast<std::uint64_t>(length->integer) != offset + piece.size()) {
+        // An APPEND to a key that expired made a new one, without a TTL: drop it.
+        (void)connection_.command({"DEL", staging_key_});
         throw std::runtime_error(fmt::format(
             "{}: staging snapshot key {} holds {} bytes after appending bytes {} to {}: it "
             "expired or another client wrote it",
