@@ -251,7 +251,10 @@ Command add_run(CLI::App& app) {
       ->check(CLI::Range(id_horizon_default, id_horizon_max));
   add_listen_options(*cmd, *options);
   cmd->add_flag("--exit-when-caught-up", options->exit_when_caught_up,
-                "Stop at the end of the log instead of waiting for new entries");
+                "Stop at the end of the log instead of waiting for new entries, once every "
+                "result up to there is written: a standby there (Redis: another engine, "
+                "alive or dead, held the lease) first waits for that primary to write them "
+                "or for the lease to lapse, then writes them itself");
   cmd->add_flag("--trim-after-snapshot", options->trim_after_snapshot,
                 "After each snapshot saved, remove what lmx trim removes: the log entries and "
                 "results before the oldest valid snapshot kept (on the snapshot thread; a "

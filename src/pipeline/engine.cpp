@@ -8,6 +8,7 @@
 #include <optional>
 #include <set>
 #include <stdexcept>
+#include <thread>
 
 #include "pipeline/cpu_affinity.hpp"
 #include "pipeline/digest_check.hpp"
@@ -247,12 +248,27 @@ class Writers {
   std::optional<DigestCheck> digest_check_;
 };
 
+// An engine that exits at the end of the log is done once every result up to there is
+// written. One that is a standby there (the lease was held when it started, by a primary
+// alive or one that died without releasing it) ticks on until it takes the lease and
+// writes the results it kept, or until the primary has written them; or until a signal.
+void wait_for_results(Leadership& leader, const std::atomic<bool>& stop) {
+  // relaxed: the flag carries no data; a late look only delays the stop by one tick.
+  while (leader.results_pending() && !stop.load(std::memory_order_relaxed)) {
+    std::this_thread::sleep_for(control_tick);
+    leader.tick(Clock::now());
+  }
+}
+
 // Stops the pipeline (draining it unless a stage failed), then gives the lease up: after
 // the final snapshot a standby takes over from there, and a failed engine writes nothing
 // more, so a standby need not wait for the lease to lapse either way.
-void stop_pipeline(Pipeline& pipeline, Leadership* leader) {
+void stop_pipeline(Pipeline& pipeline, Leadership* leader, bool exit_when_caught_up,
+                   const std::atomic<bool>& stop) {
+  const bool failed = pipeline.failed();  // asked before stop(), which ends the stages
   try {
-    pipeline.stop(pipeline.failed() ? Pipeline::StopMode::abort : Pipeline::StopMode::drain);
+    pipeline.stop(failed ? Pipeline::StopMode::abort : Pipeline::StopMode::drain);
+    if (leader != nullptr && exit_when_caught_up && !failed) wait_for_results(*leader, stop);
   } catch (...) {
     if (leader != nullptr) leader->release();
     throw;
@@ -306,7 +322,7 @@ EngineSummary run_engine(Backend& backend, const EngineOptions& options,
   if (leader != nullptr) leader->tick(start);  // a primary takes a free lease before reading
   pipeline.start(options.cpus);
   control_loop(pipeline, *reader, leader, options, stop);
-  stop_pipeline(pipeline, leader);
+  stop_pipeline(pipeline, leader, options.exit_when_caught_up, stop);
 
   const LogicStage& logic = pipeline.logic();
   return EngineSummary{

@@ -169,6 +169,13 @@ void Leadership::wait_for_primary(std::unique_lock<std::mutex>& lock) {
   }
 }
 
+bool Leadership::results_pending() {
+  const std::lock_guard lock(mutex_);
+  if (kept_.empty()) return false;
+  drop_written(results_.last_answered().position);
+  return !kept_.empty();
+}
+
 void Leadership::sync() {
   const std::lock_guard lock(mutex_);
   if (role() == Role::primary) results_.sync();

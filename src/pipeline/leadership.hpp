@@ -50,6 +50,9 @@ class Leadership final : public ResultWriter {
   void tick(Clock::time_point now);
   // Control thread, at a clean shutdown after the last result: a standby takes over at once.
   void release();
+  // Control thread, once every result reached write(): whether some are still unwritten,
+  // kept by a standby for a primary that has not written them (dropped first if it has).
+  [[nodiscard]] bool results_pending();
   // Control thread: publishes where this engine (`owner`) stands, for `lmx status`.
   void announce(std::string_view owner, Position position, const LogLag& lag,
                 std::uint64_t applied);
