@@ -68,6 +68,7 @@ int apply_only(lmx::Backend& backend) {
   std::uint64_t count = 0;
   std::uint64_t accepted = 0;
   Clock::duration applying{};
+  lmx::Lookahead lookahead;
   for (std::size_t n; (n = reader->fetch(batch.size(), std::chrono::milliseconds(0)));) {
     for (std::size_t i = 0; i < n; ++i) reader->decode(i, batch[i]);
     const auto start = Clock::now();
@@ -76,10 +77,10 @@ int apply_only(lmx::Backend& backend) {
       return batch[static_cast<std::size_t>(k)];
     };
     const auto last = static_cast<std::int64_t>(n) - 1;
-    lmx::prefetch_batch_start(state, 0, last, at);
+    lookahead.start_batch(state, 0, last, at);
     for (std::int64_t i = 0; i <= last; ++i) {
-      lmx::prefetch_ahead(state, i, last, at);
-      accepted += lmx::apply(state, batch[static_cast<std::size_t>(i)]).accepted();
+      const lmx::LookupHint& hint = lookahead.advance(state, i, last, at);
+      accepted += lmx::apply(state, batch[static_cast<std::size_t>(i)], hint).accepted();
     }
     applying += Clock::now() - start;
     count += n;

@@ -28,9 +28,9 @@ Result reject(const Event& event, Reason reason) noexcept {
   return !__builtin_add_overflow(a, b, &sum);
 }
 
-Result apply_topup(State& state, const Event& event) {
+Result apply_topup(State& state, const Event& event, const LookupHint& hint) {
   if (event.amount <= 0) return reject(event, Reason::invalid_amount);
-  User* existing = state.find_user(event.user_id);
+  User* existing = state.find_user(event.user_id, hint.user);
   std::int64_t balance = 0;
   if (!add_checked(existing ? existing->balance : 0, event.amount, balance)) {
     return reject(event, Reason::overflow);
@@ -42,11 +42,11 @@ Result apply_topup(State& state, const Event& event) {
   return result;
 }
 
-Result apply_add_item(State& state, const Event& event) {
+Result apply_add_item(State& state, const Event& event, const LookupHint& hint) {
   if (!event.item_id.valid()) return reject(event, Reason::invalid_sku);
   if (event.count <= 0) return reject(event, Reason::invalid_quantity);
   if (event.has_price && event.price < 0) return reject(event, Reason::invalid_price);
-  Item* item = state.find_item(event.item_id);
+  Item* item = state.find_item(event.item_id, hint.items[0]);
   if (item == nullptr && !event.has_price) return reject(event, Reason::price_required);
   std::int64_t remain = 0;
   if (!add_checked(item ? item->remain : 0, event.count, remain)) {
@@ -60,10 +60,10 @@ Result apply_add_item(State& state, const Event& event) {
   return result;
 }
 
-Result apply_set_price(State& state, const Event& event) {
+Result apply_set_price(State& state, const Event& event, const LookupHint& hint) {
   if (!event.item_id.valid()) return reject(event, Reason::invalid_sku);
   if (event.price < 0) return reject(event, Reason::invalid_price);
-  Item* item = state.find_item(event.item_id);
+  Item* item = state.find_item(event.item_id, hint.items[0]);
   if (item == nullptr) item = &state.add_item(event.item_id, event.price);
   item->price = event.price;
   Result result = result_for(event, Reason::accepted);
@@ -78,10 +78,11 @@ Result apply_set_price(State& state, const Event& event) {
 struct MergedLine {
   const Sku* item_id;
   std::int64_t quantity;
+  std::uint32_t first_line;  // the line the item first appears on, whose hint it takes
   Item* item;
 };
 
-Result apply_order(State& state, const Event& event) {
+Result apply_order(State& state, const Event& event, const LookupHint& hint) {
   if (event.line_count == 0) return reject(event, Reason::empty_order);
   if (event.line_count > order_lines_max) return reject(event, Reason::too_many_lines);
 
@@ -100,16 +101,18 @@ Result apply_order(State& state, const Event& event) {
     std::size_t m = 0;
     while (m < merged_count && !(*merged[m].item_id == line.item_id)) ++m;
     if (m == merged_count) {
-      merged[merged_count++] = MergedLine{&line.item_id, line.quantity, nullptr};
+      merged[merged_count++] = MergedLine{&line.item_id, line.quantity, i, nullptr};
     } else if (!add_checked(merged[m].quantity, line.quantity, merged[m].quantity)) {
       return reject(event, Reason::overflow);
     }
   }
 
-  User* user = state.find_user(event.user_id);
+  User* user = state.find_user(event.user_id, hint.user);
   if (user == nullptr) return reject(event, Reason::unknown_user);
   for (std::size_t m = 0; m < merged_count; ++m) {
-    merged[m].item = state.find_item(*merged[m].item_id);
+    const std::uint32_t line = merged[m].first_line;
+    merged[m].item = state.find_item(*merged[m].item_id,
+                                     line < hint.items.size() ? hint.items[line] : FlatIndex::npos);
     if (merged[m].item == nullptr) return reject(event, Reason::unknown_item);
   }
   for (std::size_t m = 0; m < merged_count; ++m) {
@@ -133,16 +136,16 @@ Result apply_order(State& state, const Event& event) {
   return result;
 }
 
-Result dispatch(State& state, const Event& event) {
+Result dispatch(State& state, const Event& event, const LookupHint& hint) {
   switch (event.type) {
     case EventType::topup:
-      return apply_topup(state, event);
+      return apply_topup(state, event, hint);
     case EventType::add_item:
-      return apply_add_item(state, event);
+      return apply_add_item(state, event, hint);
     case EventType::order:
-      return apply_order(state, event);
+      return apply_order(state, event, hint);
     case EventType::set_price:
-      return apply_set_price(state, event);
+      return apply_set_price(state, event, hint);
     case EventType::malformed:
       break;
   }
@@ -152,8 +155,8 @@ Result dispatch(State& state, const Event& event) {
 // The command id rules, before the type's own: an invalid id records nothing; a recorded
 // one is a duplicate, answered with the first outcome; otherwise the id is recorded with
 // whatever outcome the type's rules give.
-Result apply_with_id(State& state, const Event& event) {
-  if (event.type == EventType::malformed || !event.id.present) return dispatch(state, event);
+Result apply_with_id(State& state, const Event& event, const LookupHint& hint) {
+  if (event.type == EventType::malformed || !event.id.present) return dispatch(state, event, hint);
   if (!event.id.valid()) return reject(event, Reason::invalid_id);
   if (const RecordedId* first = state.ids().find(event.id)) {
     Result result = reject(event, Reason::duplicate);
@@ -161,16 +164,16 @@ Result apply_with_id(State& state, const Event& event) {
     result.original_reason = first->reason;
     return result;
   }
-  const Result result = dispatch(state, event);
+  const Result result = dispatch(state, event, hint);
   state.ids().record(event.id, event.position, result.reason);
   return result;
 }
 
 }  // namespace
 
-Result apply(State& state, const Event& event) {
+Result apply(State& state, const Event& event, const LookupHint& hint) {
   assert_well_formed(event);
-  const Result result = apply_with_id(state, event);
+  const Result result = apply_with_id(state, event, hint);
   assert_well_formed(result);
   LMX_ASSERT(result.position == event.position);
   LMX_ASSERT(result.type == event.type);

@@ -33,7 +33,7 @@ void LogicStage::start_batch(std::int64_t first, std::int64_t last, At&& at) noe
   batch_first_ = first;
   batch_last_ = last;
   if (observer_ != nullptr) batch_started_ = std::chrono::steady_clock::now();
-  prefetch_batch_start(state_, first, last, at);
+  lookahead_.start_batch(state_, first, last, at);
 }
 
 void LogicStage::on_batch_start(std::int64_t first, std::int64_t last) noexcept {
@@ -61,11 +61,11 @@ void LogicStage::apply_event(Event& event, std::int64_t sequence, bool end_of_ba
       position_.major / checkpoint_period_ != event.position.major / checkpoint_period_) {
     checkpoint_at_boundary();
   }
-  prefetch_ahead(state_, sequence, batch_last_, at);
+  const LookupHint& hint = lookahead_.advance(state_, sequence, batch_last_, at);
   const std::int64_t slot = next_output_slot(batch_last_ - sequence + 1);
   Output& output = output_[slot];
   output.kind = Output::Kind::result;
-  output.result = apply(state_, event);
+  output.result = apply(state_, event, hint);
   ++reasons_[static_cast<std::size_t>(output.result.reason)];
   position_ = event.position;
   ++applied_count_;

@@ -101,6 +101,7 @@ class LogicStage {
   const InputRing& input_;
   std::int64_t batch_first_ = 0;  // the batch being applied: its first and last sequence
   std::int64_t batch_last_ = -1;
+  Lookahead lookahead_;
   // When it started, for the observer only: no clock is read when there is none, and the
   // business logic (apply) never reads one.
   std::chrono::steady_clock::time_point batch_started_;

@@ -74,17 +74,18 @@ void replay_to_end(Backend& backend, Recovered& recovered) {
   check_snapshot_within_log({recovered.snapshot_position, recovered.snapshot_entry_checksum},
                             *reader, backend);
   DecodeWindow window(*reader);
+  Lookahead lookahead;
   for (;;) {
     const std::size_t count = reader->fetch(replay_batch_size, std::chrono::milliseconds(0));
     if (count == 0) return;
     window.start_batch();
     const auto last = static_cast<std::int64_t>(count) - 1;
-    prefetch_batch_start(recovered.state, 0, last, window);
+    lookahead.start_batch(recovered.state, 0, last, window);
     for (std::int64_t i = 0; i <= last; ++i) {
-      prefetch_ahead(recovered.state, i, last, window);
+      const LookupHint& hint = lookahead.advance(recovered.state, i, last, window);
       const Event& event = window(i);
       assert(recovered.position < event.position);
-      (void)apply(recovered.state, event);
+      (void)apply(recovered.state, event, hint);
       recovered.position = event.position;
     }
     recovered.replayed_count += count;

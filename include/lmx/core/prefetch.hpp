@@ -1,16 +1,19 @@
 #pragma once
 // Overlapping the business logic's cache misses across a batch. At 1M users, applying an
 // event mostly waits for dependent loads: the user's index slot, then the user, and the same
-// for each item it names. Before applying the event at `i`, prefetch_ahead starts the slot
+// for each item it names. Before the event at `i` is applied, a Lookahead starts the slot
 // loads of the event 2d ahead and the entity loads of the event d ahead (whose slots were
 // started d events earlier), so that by the time an event is applied they are in cache.
-// Hints only: no result changes, and only events already in the batch (up to `last`) are
-// looked at.
+// Each key is hashed once, at the first step, and the second step's lookups are kept as the
+// event's LookupHint, which apply() takes so as not to look them up a third time. Hints
+// only: no result changes, and only events already in the batch (up to `last`) are looked at.
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 
 #include "lmx/core/event.hpp"
+#include "lmx/core/lookup_hint.hpp"
 #include "lmx/core/state.hpp"
 
 namespace lmx {
@@ -18,66 +21,95 @@ namespace lmx {
 // d, in events: measured best of 4, 8 and 16 at 100k and 1M users (BENCHMARKS.md, Engine).
 inline constexpr std::int64_t prefetch_distance = 4;
 
-// The order lines whose items are prefetched: the generated workload's orders have 1-3.
-inline constexpr std::uint32_t prefetch_lines_max = 4;
-
-// Starts loading the index slots of what `event` names (its user, its items).
-inline void prefetch_slots(const State& state, const Event& event) noexcept {
-  switch (event.type) {
-    case EventType::topup:
-      state.prefetch_user_slot(event.user_id);
-      break;
-    case EventType::order:
-      state.prefetch_user_slot(event.user_id);
-      for (std::uint32_t k = 0; k < std::min(event.line_count, prefetch_lines_max); ++k) {
-        state.prefetch_item_slot(event.lines[k].item_id);
-      }
-      break;
-    case EventType::add_item:
-    case EventType::set_price:
-      state.prefetch_item_slot(event.item_id);
-      break;
-    case EventType::malformed:
-      break;
+class Lookahead {
+ public:
+  // At the start of a batch [first, last]: the slot loads of its first 2d events, which no
+  // earlier event of the batch started. `at(k)` gives the event at index k in [first, last].
+  template <class At>
+  void start_batch(const State& state, std::int64_t first, std::int64_t last, At&& at) noexcept {
+    for (std::int64_t k = first; k <= last && k < first + 2 * prefetch_distance; ++k) {
+      start_slots(state, k, at(k));
+    }
   }
-}
 
-// Starts loading the entities `event` names, once prefetch_slots has brought their slots in.
-inline void prefetch_entities(const State& state, const Event& event) noexcept {
-  switch (event.type) {
-    case EventType::topup:
-      state.prefetch_user(event.user_id);
-      break;
-    case EventType::order:
-      state.prefetch_user(event.user_id);
-      for (std::uint32_t k = 0; k < std::min(event.line_count, prefetch_lines_max); ++k) {
-        state.prefetch_item(event.lines[k].item_id);
-      }
-      break;
-    case EventType::add_item:
-    case EventType::set_price:
-      state.prefetch_item(event.item_id);
-      break;
-    case EventType::malformed:
-      break;
+  // Before the event at `i` (in the batch started last, i <= last) is applied: starts the
+  // loads ahead of it, and returns its hint (all npos for the first d events of a batch).
+  template <class At>
+  const LookupHint& advance(const State& state, std::int64_t i, std::int64_t last,
+                            At&& at) noexcept {
+    if (i + 2 * prefetch_distance <= last) {
+      start_slots(state, i + 2 * prefetch_distance, at(i + 2 * prefetch_distance));
+    }
+    if (i + prefetch_distance <= last) {
+      start_entities(state, i + prefetch_distance, at(i + prefetch_distance));
+    }
+    return ahead_[index(i)].hint;
   }
-}
 
-// `at(k)` gives the event at index k, for k in (i, last].
-template <class At>
-void prefetch_ahead(const State& state, std::int64_t i, std::int64_t last, At&& at) noexcept {
-  if (i + 2 * prefetch_distance <= last) prefetch_slots(state, at(i + 2 * prefetch_distance));
-  if (i + prefetch_distance <= last) prefetch_entities(state, at(i + prefetch_distance));
-}
+ private:
+  // What is known of an event between the two steps: its keys' hashes, then its hint.
+  struct Ahead {
+    std::uint64_t user_hash = 0;
+    std::array<std::uint64_t, lookahead_lines_max> item_hashes{};
+    LookupHint hint;
+  };
+  // Events i to i + 2d are in flight at once.
+  static constexpr std::size_t ring_size = 16;
+  static_assert(ring_size > 2 * prefetch_distance && (ring_size & (ring_size - 1)) == 0);
 
-// At the start of a batch [first, last]: the slot loads of its first 2d events, which no
-// earlier event of the batch started.
-template <class At>
-void prefetch_batch_start(const State& state, std::int64_t first, std::int64_t last,
-                          At&& at) noexcept {
-  for (std::int64_t k = first; k <= last && k < first + 2 * prefetch_distance; ++k) {
-    prefetch_slots(state, at(k));
+  [[nodiscard]] static std::size_t index(std::int64_t k) noexcept {
+    return static_cast<std::size_t>(k) & (ring_size - 1);
   }
-}
+
+  // The items an event names: an order's first lines, or add_item's and set_price's one.
+  [[nodiscard]] static std::uint32_t item_count(const Event& event) noexcept {
+    switch (event.type) {
+      case EventType::order:
+        return std::min(event.line_count, lookahead_lines_max);
+      case EventType::add_item:
+      case EventType::set_price:
+        return 1;
+      case EventType::topup:
+      case EventType::malformed:
+        break;
+    }
+    return 0;
+  }
+  [[nodiscard]] static const Sku& item_at(const Event& event, std::uint32_t k) noexcept {
+    return event.type == EventType::order ? event.lines[k].item_id : event.item_id;
+  }
+  [[nodiscard]] static bool names_user(const Event& event) noexcept {
+    return event.type == EventType::topup || event.type == EventType::order;
+  }
+
+  // Hashes the keys of event `k` and starts loading their index slots.
+  void start_slots(const State& state, std::int64_t k, const Event& event) noexcept {
+    Ahead& ahead = ahead_[index(k)];
+    ahead.hint = LookupHint{};
+    if (names_user(event)) {
+      ahead.user_hash = State::user_hash(event.user_id);
+      state.prefetch_user_slot(ahead.user_hash);
+    }
+    for (std::uint32_t j = 0; j < item_count(event); ++j) {
+      const Sku& item = item_at(event, j);
+      if (!item.valid()) continue;
+      ahead.item_hashes[j] = State::item_hash(item);
+      state.prefetch_item_slot(ahead.item_hashes[j]);
+    }
+  }
+
+  // Once start_slots has brought event `k`'s slots in: finds its entities there, starts
+  // loading them, and keeps where they were as its hint.
+  void start_entities(const State& state, std::int64_t k, const Event& event) noexcept {
+    Ahead& ahead = ahead_[index(k)];
+    if (names_user(event)) ahead.hint.user = state.prefetch_user(ahead.user_hash);
+    for (std::uint32_t j = 0; j < item_count(event); ++j) {
+      if (item_at(event, j).valid())
+        ahead.hint.items[j] = state.prefetch_item(ahead.item_hashes[j]);
+    }
+  }
+
+  std::array<Ahead, ring_size> ahead_{};
+};
 
 }  // namespace lmx

@@ -49,26 +49,45 @@ class State {
   [[nodiscard]] const User* find_user(std::int64_t user_id) const noexcept;
   [[nodiscard]] const Item* find_item(const Sku& item_id) const noexcept;
 
-  // Cache hints for the user of an event about to be applied, which change no result: at
-  // 1M users the index slot and the user each miss the cache. prefetch_user_slot starts
-  // loading the index slot; prefetch_user, called later (once that slot is in), looks the
-  // user up and starts loading it.
-  void prefetch_user_slot(std::int64_t user_id) const noexcept {
-    user_index_.prefetch(hash_int64(user_id));
+  // The same, looked for first at dense index `candidate` (a LookupHint's): one key
+  // comparison when it holds, the full lookup when it does not or is npos.
+  [[nodiscard]] User* find_user(std::int64_t user_id, std::uint32_t candidate) noexcept {
+    if (candidate < users_.size() && users_[candidate].user_id == user_id) {
+      return &users_[candidate];
+    }
+    return find_user(user_id);
   }
-  void prefetch_user(std::int64_t user_id) const noexcept {
-    const std::uint32_t index = user_index_.first_candidate(hash_int64(user_id));
+  [[nodiscard]] Item* find_item(const Sku& item_id, std::uint32_t candidate) noexcept {
+    if (candidate < items_.size() && items_[candidate].item_id == item_id) {
+      return &items_[candidate];
+    }
+    return find_item(item_id);
+  }
+
+  // Cache hints for the entities of an event about to be applied, which change no result:
+  // at 1M users the index slot and the user each miss the cache. prefetch_user_slot starts
+  // loading the index slot for the key's hash (user_hash); prefetch_user, called later
+  // (once that slot is in), finds the first candidate there, starts loading it and returns
+  // its dense index (npos when there is none): what a LookupHint holds.
+  [[nodiscard]] static std::uint64_t user_hash(std::int64_t user_id) noexcept {
+    return hash_int64(user_id);
+  }
+  void prefetch_user_slot(std::uint64_t hash) const noexcept { user_index_.prefetch(hash); }
+  std::uint32_t prefetch_user(std::uint64_t hash) const noexcept {
+    const std::uint32_t index = user_index_.first_candidate(hash);
     if (index != FlatIndex::npos) prefetch_read(&users_[index]);
+    return index;
   }
-  // The same for an item: at 1M users the user traffic evicts even 10k items' index and
-  // entries from the cache.
-  void prefetch_item_slot(const Sku& item_id) const noexcept {
-    if (item_id.valid()) item_index_.prefetch(hash_sku(item_id));
+  // The same for an item (a valid id): at 1M users the user traffic evicts even 10k items'
+  // index and entries from the cache.
+  [[nodiscard]] static std::uint64_t item_hash(const Sku& item_id) noexcept {
+    return hash_sku(item_id);
   }
-  void prefetch_item(const Sku& item_id) const noexcept {
-    if (!item_id.valid()) return;
-    const std::uint32_t index = item_index_.first_candidate(hash_sku(item_id));
+  void prefetch_item_slot(std::uint64_t hash) const noexcept { item_index_.prefetch(hash); }
+  std::uint32_t prefetch_item(std::uint64_t hash) const noexcept {
+    const std::uint32_t index = item_index_.first_candidate(hash);
     if (index != FlatIndex::npos) prefetch_read(&items_[index]);
+    return index;
   }
 
   // Adds an entity the caller checked is absent. References returned by earlier calls
