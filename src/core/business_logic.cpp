@@ -76,9 +76,8 @@ Result apply_set_price(State& state, const Event& event, const LookupHint& hint)
 // zeroed for every order, most of which have a few lines; only the first merged_count are
 // ever read, each written in full first.
 struct MergedLine {
-  const Sku* item_id;
+  const OrderLine* first_line;  // where the item first appears: its id, and its hint
   std::int64_t quantity;
-  std::uint32_t first_line;  // the line the item first appears on, whose hint it takes
   Item* item;
 };
 
@@ -99,9 +98,9 @@ Result apply_order(State& state, const Event& event, const LookupHint& hint) {
   for (std::uint32_t i = 0; i < event.line_count; ++i) {
     const OrderLine& line = event.lines[i];
     std::size_t m = 0;
-    while (m < merged_count && !(*merged[m].item_id == line.item_id)) ++m;
+    while (m < merged_count && !(merged[m].first_line->item_id == line.item_id)) ++m;
     if (m == merged_count) {
-      merged[merged_count++] = MergedLine{&line.item_id, line.quantity, i, nullptr};
+      merged[merged_count++] = MergedLine{&line, line.quantity, nullptr};
     } else if (!add_checked(merged[m].quantity, line.quantity, merged[m].quantity)) {
       return reject(event, Reason::overflow);
     }
@@ -110,8 +109,8 @@ Result apply_order(State& state, const Event& event, const LookupHint& hint) {
   User* user = state.find_user(event.user_id, hint.user);
   if (user == nullptr) return reject(event, Reason::unknown_user);
   for (std::size_t m = 0; m < merged_count; ++m) {
-    const std::uint32_t line = merged[m].first_line;
-    merged[m].item = state.find_item(*merged[m].item_id,
+    const auto line = static_cast<std::size_t>(merged[m].first_line - event.lines.data());
+    merged[m].item = state.find_item(merged[m].first_line->item_id,
                                      line < hint.items.size() ? hint.items[line] : FlatIndex::npos);
     if (merged[m].item == nullptr) return reject(event, Reason::unknown_item);
   }

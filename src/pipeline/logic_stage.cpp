@@ -61,6 +61,8 @@ void LogicStage::apply_event(Event& event, std::int64_t sequence, bool end_of_ba
       position_.major / checkpoint_period_ != event.position.major / checkpoint_period_) {
     checkpoint_at_boundary();
   }
+  // The lookahead holds the events of the batch started last.
+  LMX_ASSERT(sequence >= batch_first_ && sequence <= batch_last_);
   const LookupHint& hint = lookahead_.advance(state_, sequence, batch_last_, at);
   const std::int64_t slot = next_output_slot(batch_last_ - sequence + 1);
   Output& output = output_[slot];

@@ -51,7 +51,7 @@ class LogicStage {
              EngineObserver* observer = nullptr, std::uint64_t checkpoint_period = 0);
 
   // The input ring's consumer (the business logic processor): a batch of ring slots.
-  // on_batch_start starts the cache loads of its first users (core/prefetch.hpp).
+  // on_batch_start starts the lookahead (core/prefetch.hpp) over the batch's first events.
   void on_batch_start(std::int64_t first, std::int64_t last) noexcept;
   void on_event(Event& event, std::int64_t sequence, bool end_of_batch);
 

@@ -110,34 +110,73 @@ TEST(LookupHint, LookaheadHintsWhereEachEventsEntitiesAre) {
   batch[40] = Event::make_add_item(sku(7), 1, false, 0);
   batch[41] = Event::make_topup(9, 1);
 
-  const auto at = [&](std::int64_t k) -> const Event& {
-    return batch[static_cast<std::size_t>(k)];
-  };
-  const auto last = static_cast<std::int64_t>(batch.size()) - 1;
+  // Two batches through one lookahead, as a logic stage runs it: ring sequences 0-63, then
+  // 1003-1066 (not a multiple of its ring's size).
   Lookahead lookahead;
-  lookahead.start_batch(state, 0, last, at);
-  for (std::int64_t i = 0; i <= last; ++i) {
-    const LookupHint hint = lookahead.advance(state, i, last, at);
-    const Event& e = at(i);
-    if (i < prefetch_distance) {
-      // Nothing looked ahead of the batch's first events.
-      EXPECT_EQ(hint.user, FlatIndex::npos);
-      continue;
-    }
-    // With few entities, no two keys share the 32 bits of hash a slot keeps: the first
-    // candidate is the entity, or npos for a key that is not there.
-    if (e.type != EventType::add_item) {
-      EXPECT_EQ(hint.user, index_of(state, e.user_id)) << i;
-    }
-    if (e.type == EventType::order) {
-      for (std::uint32_t k = 0; k < lookahead_lines_max; ++k) {
-        EXPECT_EQ(hint.items[k], index_of(state, e.lines[k].item_id)) << i << " line " << k;
+  for (const std::int64_t first : {std::int64_t{0}, std::int64_t{1003}}) {
+    const auto at = [&](std::int64_t k) -> const Event& {
+      return batch[static_cast<std::size_t>(k - first)];
+    };
+    const auto last = first + static_cast<std::int64_t>(batch.size()) - 1;
+    lookahead.start_batch(state, first, last, at);
+    for (std::int64_t i = first; i <= last; ++i) {
+      const LookupHint hint = lookahead.advance(state, i, last, at);
+      const Event& e = at(i);
+      if (i < first + prefetch_distance) {
+        // Nothing looked ahead of the batch's first events, whatever the batch before saw.
+        EXPECT_EQ(hint.user, FlatIndex::npos) << i;
+        for (const std::uint32_t item : hint.items) EXPECT_EQ(item, FlatIndex::npos) << i;
+        continue;
+      }
+      // With few entities, no two keys share the 32 bits of hash a slot keeps: the first
+      // candidate is the entity, or npos for a key that is not there.
+      if (e.type != EventType::add_item) {
+        EXPECT_EQ(hint.user, index_of(state, e.user_id)) << i;
+      }
+      if (e.type == EventType::order) {
+        for (std::uint32_t k = 0; k < lookahead_lines_max; ++k) {
+          EXPECT_EQ(hint.items[k], index_of(state, e.lines[k].item_id)) << i << " line " << k;
+        }
+      }
+      if (e.type == EventType::add_item) {
+        EXPECT_EQ(hint.items[0], index_of(state, e.item_id)) << i;
       }
     }
-    if (e.type == EventType::add_item) {
-      EXPECT_EQ(hint.items[0], index_of(state, e.item_id));
+  }
+}
+
+// Applied as the logic stage applies a batch, entities created within it included (whose
+// hint, taken before they existed, is npos): the same results and state as with no hints,
+// and most events' hints are the entity itself.
+TEST(LookupHint, BatchesAppliedWithTheLookaheadMatchNoHints) {
+  std::mt19937_64 rng(11);
+  State hinted;
+  State plain;
+  Lookahead lookahead;
+  std::size_t taken = 0;
+  std::size_t applied = 0;
+  for (std::int64_t first = 0; first < 4000; first += 500) {
+    std::vector<Event> batch;
+    for (int n = 0; n < 500; ++n) batch.push_back(random_event(rng));
+    const auto at = [&](std::int64_t k) -> const Event& {
+      return batch[static_cast<std::size_t>(k - first)];
+    };
+    const std::int64_t last = first + 499;
+    lookahead.start_batch(hinted, first, last, at);
+    for (std::int64_t i = first; i <= last; ++i) {
+      const LookupHint& hint = lookahead.advance(hinted, i, last, at);
+      const Event& e = at(i);
+      if (e.type == EventType::topup || e.type == EventType::order) {
+        taken += hint.user != FlatIndex::npos && hint.user == index_of(hinted, e.user_id);
+      }
+      const Result expected = apply(plain, e);
+      ASSERT_EQ(apply(hinted, e, hint), expected) << i;
+      ASSERT_TRUE(hinted == plain) << i;
+      ++applied;
     }
   }
+  // Top-ups and orders are half the events; after the first batches nearly every user exists.
+  EXPECT_GT(taken, applied / 3);
 }
 
 }  // namespace

@@ -4,9 +4,11 @@
 // for each item it names. Before the event at `i` is applied, a Lookahead starts the slot
 // loads of the event 2d ahead and the entity loads of the event d ahead (whose slots were
 // started d events earlier), so that by the time an event is applied they are in cache.
-// Each key is hashed once, at the first step, and the second step's lookups are kept as the
-// event's LookupHint, which apply() takes so as not to look them up a third time. Hints
-// only: no result changes, and only events already in the batch (up to `last`) are looked at.
+// Each key is hashed at the first step only, and the second step's lookups are kept as the
+// event's LookupHint, which apply() takes so as not to look them up a third time (it does
+// when the hint is not the entity: the batch's first d events have none, and an entity
+// created meanwhile was not there to be seen). Hints only: no result changes, and only
+// events already in the batch (up to `last`) are looked at.
 
 #include <algorithm>
 #include <array>
