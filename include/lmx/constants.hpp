@@ -117,9 +117,12 @@ static_assert((query_ring_size & (query_ring_size - 1)) == 0,
 inline constexpr std::size_t snapshot_keep_count = 3;
 
 // Engine rings. An input slot holds a whole Event (~3 KiB with its inline order lines), so
-// the input ring costs input_ring_size * 3 KiB; output slots are results (80 bytes).
+// the input ring costs input_ring_size * 3 KiB; output slots are results (96 bytes with
+// their kind and a checkpoint's snapshot: 6 MiB). The output ring lets the business logic
+// run on through the result writer's stalls (a write into the page cache, a segment roll):
+// 12 ms of results at 5M/s, where 16384 slots (3 ms) made it wait (BENCHMARKS.md, Engine).
 inline constexpr std::size_t input_ring_size = 4096;
-inline constexpr std::size_t output_ring_size = 16384;
+inline constexpr std::size_t output_ring_size = 65536;
 
 // Entries the reader fetches and publishes at once; at most half the input ring, so the
 // reader can fill one half while the business logic drains the other.

@@ -169,8 +169,8 @@ TEST_P(Engine, FailingResultsLogStopsTheEngineWithTheCause) {
   test::MemoryBackend backend;
   // More events than the two rings hold (input_ring_size + output_ring_size), so that when
   // the results log fails, the logic stage is blocked on a full output ring and must give up.
-  static_assert(input_ring_size + output_ring_size < 25000);
-  backend.append(generate(25000, 4));
+  constexpr std::size_t event_count = input_ring_size + output_ring_size + 5000;
+  backend.append(generate(event_count, 4));
   backend.fail_result_writes();
   const std::atomic<bool> stop{false};
   try {
