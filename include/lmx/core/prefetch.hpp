@@ -106,8 +106,9 @@ class Lookahead {
     Ahead& ahead = ahead_[index(k)];
     if (names_user(event)) ahead.hint.user = state.prefetch_user(ahead.user_hash);
     for (std::uint32_t j = 0; j < item_count(event); ++j) {
-      if (item_at(event, j).valid())
+      if (item_at(event, j).valid()) {
         ahead.hint.items[j] = state.prefetch_item(ahead.item_hashes[j]);
+      }
     }
   }
 
