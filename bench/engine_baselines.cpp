@@ -3,10 +3,15 @@
 //
 //   engine_baselines read DATA_DIR      fetch + decode every event, nothing else
 //   engine_baselines apply DATA_DIR     apply only: batches decoded untimed, apply timed
+//   engine_baselines write DATA_DIR     the result writer alone: batches decoded and applied
+//                                       untimed, their results written to DATA_DIR's
+//                                       results journal timed (run it on a copy: it appends)
 //   engine_baselines recover DATA_DIR   newest snapshot load + replay of the log after it
 //
-// Like `lmx run`, read and apply start after the newest snapshot (loaded untimed), so that
-// all three cover the same events from the same state.
+// Like `lmx run`, read, apply and write start after the newest snapshot (loaded untimed), so
+// that all four cover the same events from the same state. Read, apply and write are the
+// three stages of `lmx run`'s pipeline, each on its own: their sum is the CPU time an event
+// costs the engine, whatever the number of cores.
 //
 // Each prints one line of `key=value` fields for the script to pick up.
 
@@ -19,9 +24,11 @@
 #include <string_view>
 #include <vector>
 
+#include "lmx/constants.hpp"
 #include "lmx/core/backend.hpp"
 #include "lmx/core/business_logic.hpp"
 #include "lmx/core/prefetch.hpp"
+#include "lmx/core/result_writer.hpp"
 #include "pipeline/recovery.hpp"
 
 namespace {
@@ -91,6 +98,40 @@ int apply_only(lmx::Backend& backend) {
   return 0;
 }
 
+// The result stage's work alone: the results of each batch (decoded and applied untimed)
+// written to the results journal as the result stage writes them, unsynced as `lmx run`
+// leaves them between snapshots. The one sync at the end is timed apart.
+int write_only(lmx::Backend& backend) {
+  lmx::Recovered start_state = restored(backend);
+  lmx::State& state = start_state.state;
+  const auto reader = backend.open_reader(start_state.position);
+  const auto writer = backend.open_result_writer();
+  auto event = std::make_unique<lmx::Event>();
+  std::vector<lmx::Result> results;
+  results.reserve(lmx::result_publish_batch_max);
+  std::uint64_t count = 0;
+  Clock::duration writing{};
+  for (std::size_t n;
+       (n = reader->fetch(lmx::result_publish_batch_max, std::chrono::milliseconds(0)));) {
+    results.clear();
+    for (std::size_t i = 0; i < n; ++i) {
+      reader->decode(i, *event);
+      results.push_back(lmx::apply(state, *event));
+    }
+    const auto start = Clock::now();
+    writer->write(results);
+    writing += Clock::now() - start;
+    count += n;
+  }
+  const auto sync_start = Clock::now();
+  writer->sync();
+  const double sync_seconds = seconds_since(sync_start);
+  const double seconds = std::chrono::duration<double>(writing).count();
+  fmt::print("mode=write events={} seconds={:.3f} events_per_sec={:.0f} sync_seconds={:.3f}\n",
+             count, seconds, static_cast<double>(count) / seconds, sync_seconds);
+  return 0;
+}
+
 int recover(lmx::Backend& backend) {
   const auto start = Clock::now();
   lmx::Recovered recovered = restored(backend);
@@ -110,7 +151,7 @@ int recover(lmx::Backend& backend) {
 
 int main(int argc, char** argv) {
   if (argc != 3) {
-    std::fprintf(stderr, "usage: %s read|apply|recover DATA_DIR\n", argv[0]);
+    std::fprintf(stderr, "usage: %s read|apply|write|recover DATA_DIR\n", argv[0]);
     return 2;
   }
   try {
@@ -118,8 +159,9 @@ int main(int argc, char** argv) {
     const auto backend = lmx::open_backend(std::string("file:") + argv[2]);
     if (mode == "read") return read_only(*backend);
     if (mode == "apply") return apply_only(*backend);
+    if (mode == "write") return write_only(*backend);
     if (mode == "recover") return recover(*backend);
-    std::fprintf(stderr, "unknown mode %s: use read, apply or recover\n", argv[1]);
+    std::fprintf(stderr, "unknown mode %s: use read, apply, write or recover\n", argv[1]);
     return 2;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "engine_baselines: %s\n", e.what());

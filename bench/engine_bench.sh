@@ -13,6 +13,8 @@
 # 3. Measures over those EVENTS events, each starting from that snapshot:
 #      read     fetch + decode only (the reader thread alone, no ring)
 #      apply    apply only, over batches decoded in memory (the business logic alone)
+#      write    the result writer alone: results of batches applied untimed, written to the
+#               results journal timed (results reset afterwards)
 #      engine   `lmx run --exit-when-caught-up`: reader, rings, business logic, results
 #               journal (synced before each snapshot; its time excludes recovery);
 #               snapshots and results are reset per run.
@@ -67,12 +69,13 @@ run_engine() {  # run_engine LMX: the `lmx run` summary line, then resets result
   reset_to_setup
 }
 
-best_read=0 best_apply=0 best_engine=0 best_recover=999999
+best_read=0 best_apply=0 best_write=0 best_engine=0 best_recover=999999
 for run in $(seq "$RUNS"); do
   read_line=$("$BASELINES" read "$DATA")
   apply_line=$("$BASELINES" apply "$DATA")
-  recover_line=$("$BASELINES" recover "$DATA")
+  write_line=$("$BASELINES" write "$DATA")
   reset_to_setup
+  recover_line=$("$BASELINES" recover "$DATA")
   # With a baseline build, the two alternate which goes first, so neither always gets the
   # warmer page cache.
   if [[ -n "${BASELINE_LMX:-}" && $((run % 2)) -eq 0 ]]; then baseline_line=$(run_engine "$BASELINE_LMX"); fi
@@ -85,26 +88,43 @@ for run in $(seq "$RUNS"); do
 
   read_rate=$(field events_per_sec "$read_line")
   apply_rate=$(field events_per_sec "$apply_line")
+  write_rate=$(field events_per_sec "$write_line")
   engine_rate=$(sed -n 's/.*(\([0-9.]*\) events\/s.*/\1/p' <<<"$engine_line")
   recover_s=$(field total_seconds "$recover_line")
-  echo "run $run: read=$read_rate apply=$apply_rate engine=$engine_rate events/s;" \
+  echo "run $run: read=$read_rate apply=$apply_rate write=$write_rate engine=$engine_rate events/s;" \
     "recover=${recover_s}s (load $(field load_seconds "$recover_line")s," \
     "replay $(field replayed "$recover_line") in $(field replay_seconds "$recover_line")s)"
   echo "        lmx run: $engine_line"
   [[ -z "${BASELINE_LMX:-}" ]] || echo "        baseline lmx run: $baseline_line"
   best_read=$(awk -v a="$best_read" -v b="$read_rate" 'BEGIN { print (b > a ? b : a) }')
   best_apply=$(awk -v a="$best_apply" -v b="$apply_rate" 'BEGIN { print (b > a ? b : a) }')
+  best_write=$(awk -v a="$best_write" -v b="$write_rate" 'BEGIN { print (b > a ? b : a) }')
   best_engine=$(awk -v a="$best_engine" -v b="$engine_rate" 'BEGIN { print (b > a ? b : a) }')
-  best_recover=$(awk -v a="$best_recover" -v b="$recover_s" 'BEGIN { print (b < a ? b : a) }')
+  if awk -v a="$best_recover" -v b="$recover_s" 'BEGIN { exit !(b < a) }'; then
+    best_recover=$recover_s best_load=$(field load_seconds "$recover_line")
+  fi
 done
 
-awk -v r="$best_read" -v a="$best_apply" -v e="$best_engine" -v s="$best_recover" 'BEGIN {
+awk -v r="$best_read" -v a="$best_apply" -v w="$best_write" -v e="$best_engine" \
+  -v s="$best_recover" -v l="$best_load" -v n="$EVENTS" -v cpus="$(nproc)" 'BEGIN {
   serial = 1 / (1 / r + 1 / a)
-  printf "\nbest of runs (events/s)   read %.0f   apply %.0f   engine %.0f\n", r, a, e
+  printf "\nbest of runs (events/s)   read %.0f   apply %.0f   write %.0f   engine %.0f\n", r, a, w, e
   printf "engine / read             %.2f\n", e / r
   printf "engine / apply            %.2f\n", e / a
   printf "engine / (read then apply on one thread, %.0f) %.2f\n", serial, e / serial
-  printf "recovery (snapshot + replay), best: %.3f s\n", s
+  printf "recovery (snapshot + replay), best: %.3f s (%.2fx read)\n", s, s / (n / r)
+  # Ceilings from the stages measured alone: no pipeline beats them, whatever its design.
+  ns = 1e9 / r + 1e9 / a + 1e9 / w
+  slowest = 1 / r; if (1 / a > slowest) slowest = 1 / a; if (1 / w > slowest) slowest = 1 / w
+  printf "per event, stages alone: read %.1f + apply %.1f + write %.1f = %.1f ns of CPU\n",
+         1e9 / r, 1e9 / a, 1e9 / w, ns
+  printf "ceiling on %d CPUs, the work split perfectly: %.0f events/s (%.2f of read)\n",
+         cpus, cpus * 1e9 / ns, cpus * 1e9 / ns / r
+  printf "ceiling with a core per stage (3 CPUs or more): %.0f events/s (%.2f of read)\n",
+         1 / slowest, 1 / slowest / r
+  floor = l + (n / a > n / r ? n / a : n / r)
+  printf "recovery floor, read and apply overlapped on two CPUs: %.3f s load + %.3f s = %.3f s (%.2fx read)\n",
+         l, floor - l, floor, floor / (n / r)
 }'
 if [[ -n "${BASELINE_LMX:-}" ]]; then
   awk -v e="$best_engine" -v b="$best_baseline" 'BEGIN {
