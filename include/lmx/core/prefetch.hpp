@@ -92,7 +92,8 @@ class Lookahead {
       ahead.user_hash = State::user_hash(event.user_id);
       state.prefetch_user_slot(ahead.user_hash);
     }
-    for (std::uint32_t j = 0; j < item_count(event); ++j) {
+    const std::uint32_t items = item_count(event);
+    for (std::uint32_t j = 0; j < items; ++j) {
       const Sku& item = item_at(event, j);
       if (!item.valid()) continue;
       ahead.item_hashes[j] = State::item_hash(item);
@@ -105,7 +106,8 @@ class Lookahead {
   void start_entities(const State& state, std::int64_t k, const Event& event) noexcept {
     Ahead& ahead = ahead_[index(k)];
     if (names_user(event)) ahead.hint.user = state.prefetch_user(ahead.user_hash);
-    for (std::uint32_t j = 0; j < item_count(event); ++j) {
+    const std::uint32_t items = item_count(event);
+    for (std::uint32_t j = 0; j < items; ++j) {
       if (item_at(event, j).valid()) {
         ahead.hint.items[j] = state.prefetch_item(ahead.item_hashes[j]);
       }
