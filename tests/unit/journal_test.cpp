@@ -105,24 +105,35 @@ Records append_ten_batches_of_three(JournalWriter& writer) {
   return appended;
 }
 
-// Segment rolls with the old segment synced on the appending thread (false) or in the
-// background (true): the journal ends the same. A background sync of the open segment
-// starts every 50 bytes, so that one is often running when a roll, a truncation or the
-// writer's end closes or syncs the segment.
-class JournalRoll : public ::testing::TestWithParam<bool> {
+// Segment rolls with the old segment synced on the appending thread or in the background,
+// and in the background by a sole writer (the results journal's), which trusts its own view
+// of the tail: the journal ends the same. A background sync of the open segment starts
+// every 50 bytes, so that one is often running when a roll, a truncation or the writer's
+// end closes or syncs the segment.
+struct RollMode {
+  const char* name;
+  bool in_background;
+  bool sole_writer;
+};
+
+class JournalRoll : public ::testing::TestWithParam<RollMode> {
  protected:
   static JournalWriterOptions small_segments() {
     JournalWriterOptions small = no_fsync;
     small.segment_size_max = 200;
-    small.roll_in_background = GetParam();
+    small.roll_in_background = GetParam().in_background;
+    small.sole_writer = GetParam().sole_writer;
     small.background_sync_bytes = 50;
     return small;
   }
 };
 
-INSTANTIATE_TEST_SUITE_P(Journal, JournalRoll, ::testing::Bool(),
-                         [](const ::testing::TestParamInfo<bool>& param) {
-                           return param.param ? "Background" : "Inline";
+INSTANTIATE_TEST_SUITE_P(Journal, JournalRoll,
+                         ::testing::Values(RollMode{"Inline", false, false},
+                                           RollMode{"Background", true, false},
+                                           RollMode{"SoleWriter", true, true}),
+                         [](const ::testing::TestParamInfo<RollMode>& param) {
+                           return std::string(param.param.name);
                          });
 
 TEST_P(JournalRoll, RollsOverToNewSegmentsNamedByFirstSequence) {
@@ -240,6 +251,27 @@ TEST(Journal, PartialRecordAtTheTailIsTruncatedOnOpen) {
   EXPECT_EQ(std::filesystem::file_size(first_segment(tmp.path())), good_size);
   EXPECT_EQ(append(writer, {"four"}), 4u);
   EXPECT_EQ(read_all(tmp.path(), 3), (Records{{4, "four"}}));
+}
+
+// A sole writer skips the tail check between its own batches, not at opening: a torn tail
+// left by the writer before it (a crash mid-append) is cut off there as by any writer.
+TEST(Journal, SoleWriterCutsATornTailWhenItOpens) {
+  test::TempDir tmp;
+  JournalWriterOptions sole = no_fsync;
+  sole.sole_writer = true;
+  {
+    JournalWriter writer(tmp.path(), sole);
+    append(writer, {"one", "two"});
+    append(writer, {"three"});
+  }
+  const auto good_size = std::filesystem::file_size(first_segment(tmp.path()));
+  append_raw(first_segment(tmp.path()), sealed_record(4, "four-torn").substr(0, 30));
+
+  JournalWriter writer(tmp.path(), sole);
+  EXPECT_EQ(std::filesystem::file_size(first_segment(tmp.path())), good_size);
+  EXPECT_EQ(append(writer, {"four"}), 4u);
+  EXPECT_EQ(append(writer, {"five", "six"}), 6u);
+  EXPECT_EQ(read_all(tmp.path(), 3), (Records{{4, "four"}, {5, "five"}, {6, "six"}}));
 }
 
 TEST(Journal, BadChecksumOnTheLastRecordAndZeroFillAreTornTails) {

@@ -33,6 +33,11 @@ struct JournalWriterOptions {
   // it is done: readers see them that much later. Only for a journal with one writer
   // process (the results journal, kept to one engine by the data directory's lock).
   bool roll_in_background = false;
+  // No other writer appends to this journal while this one is open (the results journal,
+  // kept to one engine by the data directory's lock). The writer then trusts its own view
+  // of the tail: it skips the check for other writers' records that each batch makes
+  // otherwise (a stat of the open segment and a lookup of the next one's name).
+  bool sole_writer = false;
   // Under fsync none or interval, the writer's sync thread syncs the open segment each time
   // this many bytes were appended since the last such sync began, so that the sync at a
   // segment roll (on the appending thread) finds little left to do. Tests lower it.

@@ -178,9 +178,12 @@ void JournalWriter::sync_tail() {
 // The cheap check done before every batch (two stats instead of a directory listing):
 // nobody appended since this writer's last batch if its segment kept its size and no
 // segment was rolled to from that end, since a rollover names the new segment after
-// next_sequence_. An empty segment takes the slow path (its successor has its name).
+// next_sequence_. An empty segment takes the slow path (its successor has its name). A
+// sole writer's open segment is the tail by definition.
 bool JournalWriter::still_at_tail() const {
-  if (segment_fd_ < 0 || next_sequence_ == segment_first_) return false;
+  if (segment_fd_ < 0) return false;
+  if (options_.sole_writer) return true;
+  if (next_sequence_ == segment_first_) return false;
   struct stat st {};
   if (::fstat(segment_fd_, &st) != 0) throw_errno("stat of " + segment_path().string());
   if (static_cast<std::uint64_t>(st.st_size) != tail_offset_) return false;
