@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <memory>
 #include <string>
 #include <thread>
 #include <utility>
@@ -131,6 +132,7 @@ class JournalRoll : public ::testing::TestWithParam<RollMode> {
 INSTANTIATE_TEST_SUITE_P(Journal, JournalRoll,
                          ::testing::Values(RollMode{"Inline", false, false},
                                            RollMode{"Background", true, false},
+                                           RollMode{"InlineSoleWriter", false, true},
                                            RollMode{"SoleWriter", true, true}),
                          [](const ::testing::TestParamInfo<RollMode>& param) {
                            return std::string(param.param.name);
@@ -162,21 +164,22 @@ TEST_P(JournalRoll, RollsOverToNewSegmentsNamedByFirstSequence) {
 TEST_P(JournalRoll, TruncateAfterCutsAcrossSegmentsAndAppendsCarryOn) {
   test::TempDir tmp;
   const JournalWriterOptions small = small_segments();
-  JournalWriter writer(tmp.path(), small);
-  Records expected = append_ten_batches_of_three(writer);
+  auto writer = std::make_unique<JournalWriter>(tmp.path(), small);
+  Records expected = append_ten_batches_of_three(*writer);
   ASSERT_GT(list_segments(tmp.path()).size(), 3u);
-  writer.truncate_after(8);
+  writer->truncate_after(8);
   expected.resize(8);
   EXPECT_EQ(read_all(tmp.path()), expected);
   EXPECT_EQ(list_segments(tmp.path()).back().first_sequence, 7u) << "8 is in the segment of 7";
-  EXPECT_EQ(append(writer, {"nine"}), 9u);
+  EXPECT_EQ(append(*writer, {"nine"}), 9u);
   expected.emplace_back(9, "nine");
   EXPECT_EQ(read_all(tmp.path()), expected);
 
-  writer.truncate_after(6);  // 7 starts a segment: it stays, empty, as the newest
+  writer->truncate_after(6);  // 7 starts a segment: it stays, empty, as the newest
   EXPECT_EQ(list_segments(tmp.path()).back().first_sequence, 7u);
   expected.resize(6);
   EXPECT_EQ(read_all(tmp.path()), expected);
+  writer.reset();  // one writer at a time, as a sole writer requires
   JournalWriter reopened(tmp.path(), small);
   EXPECT_EQ(append(reopened, {"seven"}), 7u);
 
@@ -272,6 +275,47 @@ TEST(Journal, SoleWriterCutsATornTailWhenItOpens) {
   EXPECT_EQ(append(writer, {"four"}), 4u);
   EXPECT_EQ(append(writer, {"five", "six"}), 6u);
   EXPECT_EQ(read_all(tmp.path(), 3), (Records{{4, "four"}, {5, "five"}, {6, "six"}}));
+}
+
+// What sole_writer gives up: between its own batches a sole writer does not look for
+// records another writer appended (the results journal has no other writer), so its next
+// batch takes their place, where a shared writer's batch follows them. Reopened, it reads
+// the tail again.
+TEST(Journal, OnlyASharedWriterAdoptsAnotherWritersRecordsBetweenBatches) {
+  for (const bool sole : {false, true}) {
+    SCOPED_TRACE(sole ? "sole writer" : "shared writer");
+    test::TempDir tmp;
+    JournalWriterOptions options = no_fsync;
+    options.sole_writer = sole;
+    JournalWriter writer(tmp.path(), options);
+    ASSERT_EQ(append(writer, {"one", "two"}), 2u);
+    {
+      JournalWriter other(tmp.path(), no_fsync);
+      ASSERT_EQ(append(other, {"other"}), 3u);
+    }
+    const Records before_mine = {{1, "one"}, {2, "two"}};
+    if (sole) {
+      EXPECT_EQ(append(writer, {"mine"}), 3u);
+      Records expected = before_mine;
+      expected.emplace_back(3, "mine");
+      EXPECT_EQ(read_all(tmp.path()), expected);
+    } else {
+      EXPECT_EQ(append(writer, {"mine"}), 4u);
+      Records expected = before_mine;
+      expected.emplace_back(3, "other");
+      expected.emplace_back(4, "mine");
+      EXPECT_EQ(read_all(tmp.path()), expected);
+    }
+  }
+  test::TempDir tmp;
+  JournalWriterOptions sole = no_fsync;
+  sole.sole_writer = true;
+  {
+    JournalWriter other(tmp.path(), no_fsync);
+    append(other, {"one", "two"});
+  }
+  JournalWriter writer(tmp.path(), sole);
+  EXPECT_EQ(append(writer, {"three"}), 3u) << "a sole writer reads the tail when it opens";
 }
 
 TEST(Journal, BadChecksumOnTheLastRecordAndZeroFillAreTornTails) {

@@ -156,6 +156,12 @@ void JournalWriter::accept_scan(std::uint64_t from_offset) {
 // Brings this writer's view up to the true tail. Called with the lock held.
 void JournalWriter::sync_tail() {
   if (still_at_tail()) return;
+  tail_trusted_ = false;
+  rescan_tail();
+  tail_trusted_ = true;
+}
+
+void JournalWriter::rescan_tail() {
   const std::vector<SegmentFile> segments = list_segments(dir_);
   if (segments.empty()) {
     if (segment_fd_ >= 0)
@@ -179,10 +185,10 @@ void JournalWriter::sync_tail() {
 // nobody appended since this writer's last batch if its segment kept its size and no
 // segment was rolled to from that end, since a rollover names the new segment after
 // next_sequence_. An empty segment takes the slow path (its successor has its name). A
-// sole writer's open segment is the tail by definition.
+// sole writer's view is the tail as long as nothing it did failed part way.
 bool JournalWriter::still_at_tail() const {
   if (segment_fd_ < 0) return false;
-  if (options_.sole_writer) return true;
+  if (options_.sole_writer && tail_trusted_) return true;
   if (next_sequence_ == segment_first_) return false;
   struct stat st {};
   if (::fstat(segment_fd_, &st) != 0) throw_errno("stat of " + segment_path().string());
@@ -328,6 +334,7 @@ std::uint64_t JournalWriter::append(JournalBatch& batch) {
   // With a roll pending this writer is the journal's only one: its view is the tail.
   if (!pending_roll_) sync_tail();
   if (batch.record_count() == 0) return next_sequence_ - 1;
+  tail_trusted_ = false;  // until the batch is in the file (a roll or the write may fail)
   if (!pending_roll_) roll_if_full(batch.byte_count());
   const std::uint64_t first = next_sequence_;
   for (std::size_t i = 0; i < batch.record_count(); ++i) {
@@ -355,6 +362,7 @@ std::uint64_t JournalWriter::append(JournalBatch& batch) {
   last_record_offset_ = tail_offset_ + batch.record_offsets_.back();
   tail_offset_ += batch.bytes_.size();
   next_sequence_ += batch.record_count();
+  tail_trusted_ = true;
   try {
     sync_after_write();
   } catch (const std::exception& e) {
@@ -374,6 +382,7 @@ void JournalWriter::truncate_after(std::uint64_t sequence) {
   await_background_sync();
   sync_tail();
   if (sequence + 1 >= next_sequence_) return;
+  tail_trusted_ = false;  // re-read below, once the cut is made
   std::vector<SegmentFile> segments = list_segments(dir_);
   // The segment the next record after `sequence` belongs in: it stays, cut, as the newest.
   while (segments.size() > 1 && segments.back().first_sequence > sequence + 1) {

@@ -5,7 +5,8 @@
 // true tail (another process may have appended, rolled to a new segment, or died mid-write),
 // assigns the next dense sequences, writes all records with one pwrite() and syncs according
 // to the fsync policy before unlocking. So several processes may append at once: records
-// never interleave and sequences stay dense.
+// never interleave and sequences stay dense. A sole writer (JournalWriterOptions) re-reads
+// the tail only when it opens, and after an append or a truncation that failed part way.
 //
 // With roll_in_background (JournalWriterOptions), a segment roll hands the old segment's
 // sync to the writer's sync thread (sync_thread.hpp) and holds the batches appended
@@ -102,6 +103,7 @@ class JournalWriter {
 
  private:
   void sync_tail();
+  void rescan_tail();
   [[nodiscard]] bool still_at_tail() const;
   void open_segment(std::uint64_t first_sequence, bool create);
   void accept_scan(std::uint64_t from_offset);
@@ -124,6 +126,10 @@ class JournalWriter {
   std::optional<std::uint64_t> last_record_offset_;  // in the open segment
   std::chrono::steady_clock::time_point last_sync_{};
   bool unsynced_ = false;
+  // A sole writer's view of the tail (segment_fd_, tail_offset_, next_sequence_) is what
+  // the journal holds: set by a full re-read, cleared while an append or a truncation is
+  // under way, so that one that fails part way is followed by a re-read.
+  bool tail_trusted_ = false;
 
   // A roll whose old segment (still segment_fd_) the sync thread is syncing: the batches
   // appended since are held, sealed, for the new segment, which does not exist yet.
