@@ -121,9 +121,9 @@ awk -v r="$best_read" -v a="$best_apply" -v w="$best_write" -v e="$best_engine" 
   printf "per event, stages alone: read %.1f + apply %.1f + write %.1f = %.1f ns of CPU\n",
          1e9 / r, 1e9 / a, 1e9 / w, ns
   # No stage runs faster than it does alone, however the work is split.
-  split = cpus * 1e9 / ns; if (split > 1 / slowest) split = 1 / slowest
+  shared = cpus * 1e9 / ns; if (shared > 1 / slowest) shared = 1 / slowest
   printf "ceiling on %d CPUs, the work split perfectly: %.0f events/s (%.2f of read)\n",
-         cpus, split, split / r
+         cpus, shared, shared / r
   printf "ceiling with a core per stage (3 CPUs or more): %.0f events/s (%.2f of read)\n",
          1 / slowest, 1 / slowest / r
   # Reading needs only the position of the snapshot; applying needs the state loaded.
