@@ -107,8 +107,8 @@ Records append_ten_batches_of_three(JournalWriter& writer) {
 }
 
 // Segment rolls with the old segment synced on the appending thread or in the background,
-// and in the background by a sole writer (the results journal's), which trusts its own view
-// of the tail: the journal ends the same. A background sync of the open segment starts
+// by a shared writer and by a sole writer (the results journal's kind, which trusts its own
+// view of the tail): the journal ends the same. A background sync of the open segment starts
 // every 50 bytes, so that one is often running when a roll, a truncation or the writer's
 // end closes or syncs the segment.
 struct RollMode {
